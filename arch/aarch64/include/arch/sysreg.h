@@ -1,0 +1,40 @@
+/* System register access and barriers. */
+#pragma once
+
+#include <types.h>
+
+#define read_sysreg(reg) ({ \
+	uint64_t __v; \
+	__asm__ volatile("mrs %0, " #reg : "=r"(__v)); \
+	__v; \
+})
+
+#define write_sysreg(reg, v) \
+	__asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(v)) : "memory")
+
+#define isb()		__asm__ volatile("isb" : : : "memory")
+#define dsb(opt)	__asm__ volatile("dsb " #opt : : : "memory")
+
+/* GICv3 CPU interface registers, by encoding (older assemblers lack the names). */
+#define ICC_SRE_EL1	S3_0_C12_C12_5
+#define ICC_PMR_EL1	S3_0_C4_C6_0
+#define ICC_BPR1_EL1	S3_0_C12_C12_3
+#define ICC_CTLR_EL1	S3_0_C12_C12_4
+#define ICC_IGRPEN1_EL1	S3_0_C12_C12_7
+#define ICC_IAR1_EL1	S3_0_C12_C12_0
+#define ICC_EOIR1_EL1	S3_0_C12_C12_1
+
+/* ESR_EL1 */
+#define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
+#define ESR_ISS(esr)	((esr) & 0x1ffffff)
+#define EC_UNKNOWN	0x00
+#define EC_FP_ACCESS	0x07
+#define EC_ILLEGAL	0x0e
+#define EC_SVC64	0x15
+#define EC_SYSREG	0x18
+#define EC_IABT_CUR	0x21
+#define EC_PC_ALIGN	0x22
+#define EC_DABT_CUR	0x25
+#define EC_SP_ALIGN	0x26
+#define EC_SERROR	0x2f
+#define EC_BRK64	0x3c

@@ -1,0 +1,47 @@
+/*
+ * The register save area built by vectors.S on every exception, and the
+ * constants the vector code shares with C.
+ */
+#pragma once
+
+#define TF_X0		0
+#define TF_X30		240
+#define TF_SP		248
+#define TF_ELR		256
+#define TF_SPSR		264
+#define TF_ESR		272
+#define TF_FAR		280
+#define TF_SIZE		288	/* a multiple of 16: sp stays aligned */
+
+/*
+ * Stack checks at vector entry (see kernel/mm/kstack.c): a kernel stack
+ * pointer has bit KSTACK_SHIFT set; the stack area is the 1 GiB at
+ * KSTACK_AREA_BASE, i.e. (sp asr 30) == KSTACK_AREA_TAG. An exception is
+ * moved to the emergency stack when its frame plus TRAP_HEADROOM bytes
+ * for the handler would reach the guard.
+ */
+#define KSTACK_SHIFT		14
+#define KSTACK_AREA_TAG		-1024
+#define TRAP_HEADROOM		2048
+#define EMERGENCY_STACK_SHIFT	13	/* 8 KiB per CPU */
+#define CPU_ID_OFFSET		8	/* offsetof(struct cpu, id) */
+
+/* Vector numbers: VBAR_EL1 offset / 0x80. */
+#define VEC_EL1H_SYNC	4
+#define VEC_EL1H_IRQ	5
+#define VEC_COUNT	16
+
+#ifndef __ASSEMBLER__
+#include <types.h>
+
+struct trap_frame {
+	uint64_t x[31];		/* x0..x30; x29 = fp, x30 = lr */
+	uint64_t sp;		/* sp before the exception */
+	uint64_t elr;		/* pc */
+	uint64_t spsr;		/* pstate */
+	uint64_t esr;
+	uint64_t far;
+};
+
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
+#endif

@@ -1,0 +1,160 @@
+/*
+ * 4-level x86_64 paging: the entry codec for the generic walker
+ * (kernel/mm/pt.c), TLB maintenance, CR3, and the image's sections.
+ *
+ *   63  62..52  51..12     11..9  8  7   6  5  4   3   2  1  0
+ *   NX  ignored address    avail  G  PS  D  A  PCD PWT US RW P
+ *
+ * Leaves (level 0 pages, PS=1 at level 1 or 2) carry the permissions.
+ * Table entries are permissive, P|RW: a table entry restricts every
+ * mapping below it, so the leaves decide alone. US is not set yet since
+ * there are no user mappings; when user space arrives, table entries
+ * leading to user pages need US as well (leaves still decide).
+ */
+#include <arch.h>
+#include <kernel.h>
+#include <memlayout.h>
+#include <mm/pt.h>
+#include <arch/setup.h>
+#include <arch/x86.h>
+
+#define PTE_P		(1ul << 0)
+#define PTE_RW		(1ul << 1)
+#define PTE_US		(1ul << 2)
+#define PTE_PWT		(1ul << 3)
+#define PTE_PCD		(1ul << 4)
+#define PTE_PS		(1ul << 7)
+#define PTE_G		(1ul << 8)
+#define PTE_NX		(1ul << 63)
+#define PTE_ADDR	0x000ffffffffff000ul
+
+#define CPUID1_EDX_PGE	(1u << 13)
+
+static bool have_nx;	/* EFER.NXE, set by boot.S when the CPU has NX */
+
+/* Global pages (CR4.PGE) keep kernel mappings across CR3 switches. */
+void mmu_init(void)
+{
+	uint32_t r[4];
+
+	have_nx = rdmsr(MSR_EFER) & EFER_NXE;
+	cpuid(1, 0, r);
+	if (r[3] & CPUID1_EDX_PGE)
+		write_cr4(read_cr4() | CR4_PGE);
+}
+
+pte_t arch_pte_table(paddr_t table)
+{
+	return (table & PTE_ADDR) | PTE_P | PTE_RW;
+}
+
+/* No PG_READ bit: every present x86 page is readable. */
+pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
+{
+	pte_t pte = (pa & PTE_ADDR) | PTE_P;
+
+	if (level > 0)
+		pte |= PTE_PS;
+	if (pg & PG_WRITE)
+		pte |= PTE_RW;
+	if (pg & PG_USER)
+		pte |= PTE_US;
+	if (pg & PG_GLOBAL)
+		pte |= PTE_G;
+	if (pg & PG_DEVICE)
+		pte |= PTE_PCD | PTE_PWT;	/* uncached */
+	if (!(pg & PG_EXEC) && have_nx)
+		pte |= PTE_NX;
+	return pte;
+}
+
+bool arch_pte_valid(pte_t pte)
+{
+	return pte & PTE_P;
+}
+
+bool arch_pte_leaf_at(pte_t pte, unsigned level)
+{
+	if (!(pte & PTE_P))
+		return false;
+	if (level == 0)
+		return true;
+	return level < 3 && (pte & PTE_PS);
+}
+
+paddr_t arch_pte_addr(pte_t pte)
+{
+	return pte & PTE_ADDR;
+}
+
+unsigned arch_pte_flags(pte_t pte)
+{
+	unsigned pg = PG_READ;
+
+	if (pte & PTE_RW)
+		pg |= PG_WRITE;
+	if (!(pte & PTE_NX))
+		pg |= PG_EXEC;
+	if (pte & PTE_US)
+		pg |= PG_USER;
+	if (pte & PTE_PCD)
+		pg |= PG_DEVICE;
+	if (pte & PTE_G)
+		pg |= PG_GLOBAL;
+	return pg;
+}
+
+/* The page walker sees ordinary stores in program order: no barrier needed. */
+void arch_pte_store(pte_t *slot, pte_t pte)
+{
+	*(volatile pte_t *)slot = pte;
+}
+
+void arch_tlb_flush_page(vaddr_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* Reloading CR3 keeps global entries; toggling CR4.PGE drops them too. */
+void arch_tlb_flush_all(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	if (cr4 & CR4_PGE) {
+		write_cr4(cr4 & ~CR4_PGE);
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
+paddr_t arch_pt_root(void)
+{
+	return read_cr3() & PTE_ADDR;
+}
+
+void arch_pt_activate(paddr_t root)
+{
+	write_cr3(root);
+}
+
+void arch_kernel_sections(struct kernel_sections *ks)
+{
+	ks->text_start = (vaddr_t)__text_start;
+	ks->text_end = (vaddr_t)__text_end;
+	ks->rodata_start = (vaddr_t)__rodata_start;
+	ks->rodata_end = (vaddr_t)__rodata_end;
+	ks->data_start = (vaddr_t)__data_start;
+	ks->data_end = (vaddr_t)__data_end;
+}
+
+/* The local APIC's registers, uncached, in the direct map (which covers only RAM). */
+void arch_map_devices(paddr_t root)
+{
+	paddr_t lapic = lapic_base();
+	int err = pt_map(root, (vaddr_t)pa_to_kva(lapic), lapic, PAGE_SIZE,
+			 PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL);
+
+	if (err)
+		panic("arch_map_devices: local APIC at %#lx: error %d", (unsigned long)lapic, err);
+}

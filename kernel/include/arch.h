@@ -1,0 +1,167 @@
+/*
+ * THE boundary between the portable core and an architecture.
+ *
+ * The core (kernel/) calls only the functions declared here; arch/x86 and
+ * arch/aarch64 each implement all of them. Porting Faultline means
+ * implementing this header and nothing else.
+ */
+#pragma once
+
+#include <types.h>
+
+struct trap_frame;	/* arch-defined register save area */
+struct cpu;
+
+/* ---- console and power ------------------------------------------------ */
+
+/* Write one byte to the boot serial console (16550 / PL011), polling. */
+void arch_console_putc(int c);
+
+/*
+ * Leave QEMU with the given guest status (0..63).
+ * x86: isa-debug-exit, QEMU exits (2 * (status + 1)) + 1.
+ * AArch64: semihosting SYS_EXIT, QEMU exits status.
+ */
+__noreturn void arch_poweroff(int status);
+
+/* ---- CPU -------------------------------------------------------------- */
+
+/* The cycle counter (TSC / PMCCNTR_EL0): one tick per instruction under icount. */
+uint64_t arch_counter(void);
+
+/* Interrupt masking on this CPU; arch_irq_save returns the previous state. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+/* Wait for an interrupt with interrupts enabled (hlt / wfi). */
+void arch_wait_for_interrupt(void);
+
+/* This CPU's per-CPU block (GS base / TPIDR_EL1). */
+struct cpu *arch_this_cpu(void);
+/* Install the per-CPU block for the calling CPU. */
+void arch_cpu_set(struct cpu *cpu);
+
+/* Frame pointer of the caller, for backtraces. */
+uintptr_t arch_frame_pointer(void);
+
+/* Switch to a new stack and call fn(arg) there; fn must not return. */
+__noreturn void arch_stack_switch(uintptr_t stack_top, void (*fn)(void *), void *arg);
+
+/* ---- traps, interrupts, timer ---------------------------------------- */
+
+/* Install exception vectors (IDT with IST stacks / VBAR_EL1). */
+void arch_trap_init(void);
+
+/* Start the periodic timer at hz ticks per second; each tick calls timer_tick(). */
+void arch_timer_init(unsigned hz);
+
+/* Print the saved registers of a trap frame, one "name=value" group per line. */
+void arch_dump_regs(const struct trap_frame *tf);
+
+/* ---- page tables ------------------------------------------------------ */
+/*
+ * Both architectures use four levels of 512 eight-byte entries; the walker
+ * in kernel/mm/pt.c is generic. Level 3 is the root, level 0 maps 4 KiB
+ * pages, level 1 may map 2 MiB blocks. The arch encodes the entries.
+ */
+typedef uint64_t pte_t;
+
+#define PG_READ		0x01u
+#define PG_WRITE	0x02u
+#define PG_EXEC		0x04u
+#define PG_USER		0x08u
+#define PG_DEVICE	0x10u	/* device memory: uncached, no speculation */
+#define PG_GLOBAL	0x20u	/* not flushed on address-space switch */
+
+pte_t arch_pte_table(paddr_t table);		/* entry pointing at a next-level table */
+pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level);
+bool arch_pte_valid(pte_t pte);
+bool arch_pte_leaf_at(pte_t pte, unsigned level);	/* a page or block, not a table */
+paddr_t arch_pte_addr(pte_t pte);
+unsigned arch_pte_flags(pte_t pte);		/* PG_* of a leaf */
+
+/*
+ * Store an entry. AArch64 requires break-before-make when a valid entry is
+ * replaced; callers clear the entry and flush the TLB before writing a new
+ * valid one, and this function orders the store before later table walks.
+ */
+void arch_pte_store(pte_t *slot, pte_t pte);
+
+void arch_tlb_flush_page(vaddr_t va);
+void arch_tlb_flush_all(void);
+
+/* Root table of the kernel's address space and switching to a new one. */
+paddr_t arch_pt_root(void);
+void arch_pt_activate(paddr_t root);
+
+/* Virtual (link) addresses of the kernel image's sections, from the linker script. */
+struct kernel_sections {
+	vaddr_t text_start, text_end;		/* RX */
+	vaddr_t rodata_start, rodata_end;	/* R */
+	vaddr_t data_start, data_end;		/* RW: .data, .bss, boot stacks */
+};
+void arch_kernel_sections(struct kernel_sections *ks);
+
+/*
+ * Map device ranges the arch needs (UART, interrupt controller) into the
+ * new kernel table before it is activated.
+ */
+void arch_map_devices(paddr_t root);
+
+/* ---- threads, user mode, system calls (Kernel I) -------------------- */
+/*
+ * Each arch defines in <arch/thread.h>:
+ *   struct arch_thread   embedded in struct thread: the saved kernel
+ *                        context (stack pointer, callee-saved registers),
+ *                        the user FP/SIMD state and the TLS base.
+ *   struct trap_frame    the user registers saved at kernel entry, at the
+ *                        top of the thread's kernel stack.
+ * and in abi/include/faultline/arch-<arch>.h (shared with user space) the
+ * register-set layouts struct fl_regs_general / fl_regs_fp.
+ */
+struct thread;
+
+/*
+ * Prepare a new thread's kernel stack (top at kstack_top) so that the first
+ * arch_context_switch to it returns to user mode at pc with stack sp, the
+ * first argument register = arg, every other register zero, FP state
+ * zeroed, TLS base 0.
+ */
+void arch_thread_init(struct thread *t, uintptr_t kstack_top,
+		      uintptr_t pc, uintptr_t sp, uintptr_t arg);
+
+/*
+ * Save the running thread's kernel context (and its FP/SIMD state and TLS
+ * base: eager switching) into prev and resume next where it left off.
+ * Also switches the user address space: arch_pt_activate_user(next's task).
+ * Returns when someone switches back to prev.
+ */
+void arch_context_switch(struct thread *prev, struct thread *next);
+
+/* Install a user page table (CR3 / TTBR0_EL1). */
+void arch_pt_activate_user(paddr_t root);
+/* Make a new user root table usable: x86 copies the kernel half into it. */
+void arch_pt_init_user(paddr_t root);
+
+/* Is va a valid user address (canonical, below the kernel half)? */
+bool arch_user_addr_ok(vaddr_t va, size_t len);
+
+/*
+ * Register sets of a thread that is not running (suspended or blocked):
+ * copy to or from a kernel buffer of len bytes. -EINVAL for an unknown set
+ * or a wrong len; writes are checked (e.g. x86 pc must be canonical, flags
+ * are masked to the user-settable bits) and -EINVAL if bad.
+ */
+int arch_regs_get(struct thread *t, unsigned set, void *buf, size_t len);
+int arch_regs_set(struct thread *t, unsigned set, const void *buf, size_t len);
+
+/*
+ * The arch's entry code calls the core:
+ *   long syscall_dispatch(nr, args[6]) for a system call (then returns its
+ *     result in the user's result register);
+ *   void user_exception(kind, addr, pc) for an exception taken in user
+ *     mode (page fault, undefined instruction, ...);
+ *   timer_tick() for the timer.
+ * Before every return to user mode the arch calls sched_exit_to_user(),
+ * which may switch threads.
+ */

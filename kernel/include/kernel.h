@@ -1,0 +1,70 @@
+/* Services of the portable core used everywhere in the kernel. */
+#pragma once
+
+#include <stdarg.h>
+#include <types.h>
+
+/*
+ * Guest status at power-off. Never 1: QEMU itself exits 1 on its own errors.
+ * The runner (tools/qemu_run.py) decodes the QEMU exit code back to these.
+ */
+enum {
+	STATUS_OK = 0,
+	STATUS_TEST_FAILED = 2,
+	STATUS_PANIC = 3,
+	STATUS_BOOT_ERROR = 4,
+};
+
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+void kprintf(const char *fmt, ...) __printf(1, 2);
+void kvprintf(const char *fmt, va_list ap);
+/* Format to a character sink (the console). */
+void kvformat(void (*sink)(int c), const char *fmt, va_list ap);
+
+/* Print the final line and leave QEMU with status (see enum above). */
+__noreturn void poweroff(int status);
+
+/* A broken kernel invariant: report, backtrace, power off with STATUS_PANIC. */
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
+/*
+ * A CPU exception taken in kernel mode: kind ("page fault (write)"), the
+ * faulting address (0 if none), the saved registers.
+ */
+struct trap_frame;
+__noreturn void panic_trap(const char *kind, vaddr_t addr, uintptr_t pc,
+			   uintptr_t fp, const struct trap_frame *tf);
+
+/*
+ * A CPU exception in user mode (page fault, undefined instruction, ...):
+ * kind names it, addr is the faulting address (0 if none), pc where it
+ * happened. Kernel I terminates the thread with a console line; Kernel II
+ * sends a fault message to its handler.
+ */
+void user_exception(const char *kind, uintptr_t addr, uintptr_t pc);
+
+/* Boot failed because of what the boot loader gave us: say why, power off. */
+__noreturn void boot_fail(const char *fmt, ...) __printf(1, 2);
+
+/* Print the frame-pointer chain starting at fp. */
+void backtrace(uintptr_t fp);
+
+#define assert(cond) \
+	do { \
+		if (unlikely(!(cond))) \
+			panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); \
+	} while (0)
+
+/* The kernel command line, as the boot loader passed it. */
+void cmdline_set(const char *cmdline);
+/*
+ * Copy the value of "key=" on the command line into buf: 0, -ENOENT if
+ * absent, -ERANGE if the value does not fit in size bytes.
+ */
+int cmdline_get(const char *key, char *buf, size_t size);
+
+/* Timer ticks since arch_timer_init(); called from the arch's tick handler. */
+#define TIMER_HZ	100
+extern volatile uint64_t timer_ticks;
+void timer_tick(void);

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Make the host tests' fixtures in OUTDIR:
+  tree/               a few files (see test_cpio.c's expected[])
+  bootfs.cpio         that tree packed by tools/mkbootfs.py
+  gnu.cpio            the same tree packed by GNU cpio -H newc (not aligned)
+  virt-gicv2.dtb, virt-gicv3.dtb   dumped from QEMU's virt machine
+  nomem.dtb           tests/unit/data/nomem.dts compiled by dtc
+  x86_64.elf, aarch64.elf          static executables from tests/unit/data/tiny.c
+  x86_64.segments, aarch64.segments  their PT_LOAD segments as readelf lists them
+"""
+import re
+import os
+import shutil
+import subprocess
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+top = os.path.dirname(os.path.dirname(here))
+
+
+def run(cmd, **kw):
+    subprocess.run(cmd, check=True, **kw)
+
+
+def main(out):
+    tree = os.path.join(out, "tree")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(os.path.join(tree, "sub"))
+    for name, size, fill in [("a.txt", 10, b"a"), ("empty", 0, b""),
+                             ("sub/b.bin", 5000, b"b"), ("sub/c.bin", 8192, b"c")]:
+        with open(os.path.join(tree, name), "wb") as f:
+            f.write(fill * size)
+    names = ["a.txt", "empty", "sub", "sub/b.bin", "sub/c.bin"]
+    run([sys.executable, os.path.join(top, "tools", "mkbootfs.py"),
+         "-o", os.path.join(out, "bootfs.cpio"), "-C", tree, "a.txt", "empty", "sub"])
+    with open(os.path.join(out, "gnu.cpio"), "wb") as f:
+        run(["cpio", "--quiet", "-o", "-H", "newc"], cwd=tree, stdout=f,
+            input="\n".join(names).encode())
+    for gic in ("2", "3"):
+        cpu = "cortex-a72" if gic == "2" else "max"
+        run(["qemu-system-aarch64", "-machine",
+             "virt,gic-version=%s,dtb-randomness=off,dumpdtb=%s" % (
+                 gic, os.path.join(out, "virt-gicv%s.dtb" % gic)),
+             "-cpu", cpu, "-m", "256M", "-smp", "2", "-display", "none"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", os.path.join(out, "nomem.dtb"),
+         os.path.join(here, "data", "nomem.dts")])
+
+    for arch, cc in (("x86_64", "gcc"), ("aarch64", "aarch64-linux-gnu-gcc")):
+        elf = os.path.join(out, arch + ".elf")
+        run([cc, "-static", "-nostdlib", "-no-pie", "-O1", "-o", elf,
+             "-Wl,--build-id=none", os.path.join(here, "data", "tiny.c")])
+        listing = subprocess.run(["readelf", "-lW", elf], check=True,
+                                 stdout=subprocess.PIPE, text=True).stdout
+        with open(os.path.join(out, arch + ".segments"), "w") as f:
+            entry = re.search(r"Entry point (0x[0-9a-f]+)", listing).group(1)
+            f.write("entry %s\n" % entry)
+            for m in re.finditer(r"^\s*LOAD\s+(0x\S+)\s+(0x\S+)\s+\S+\s+(0x\S+)\s+(0x\S+)"
+                                 r"\s+([RWE ]+?)\s+0x", listing, re.M):
+                off, vaddr, filesz, memsz, flags = m.groups()
+                f.write("load %s %s %s %s %s\n" % (vaddr, memsz, off, filesz,
+                                                    flags.replace(" ", "") or "-"))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

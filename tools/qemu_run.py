@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Boot Faultline in QEMU and judge the run.
+
+The one place that knows the QEMU command lines (machines, devices, exit
+paths) and how a QEMU exit code maps back to the guest's status:
+
+  x86_64  isa-debug-exit: the kernel writes status+1, QEMU exits 2*(status+1)+1
+          (exit 0 is a triple fault under -no-reboot, exit 1 a QEMU error)
+  aarch64 semihosting SYS_EXIT: QEMU exits status (the kernel never uses 1,
+          which QEMU itself returns on errors)
+
+A run passes only if the serial log ends with the kernel's final line
+"faultline: power off, status N", N matches the decoded exit status, and N
+is the expected status; with --tap, the TAP plan must be met with no
+"not ok"; each --expect regular expression must match some line.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+MACHINES = {
+    # name: (arch, qemu arguments)
+    "q35": ("x86_64", ["-machine", "q35", "-cpu", "max"]),
+    "q35-qemu64": ("x86_64", ["-machine", "q35"]),
+    "virt-gicv2": ("aarch64", ["-machine", "virt,gic-version=2,dtb-randomness=off",
+                               "-cpu", "cortex-a72"]),
+    "virt-gicv3": ("aarch64", ["-machine", "virt,gic-version=3,dtb-randomness=off",
+                               "-cpu", "max"]),
+    "virt-el2": ("aarch64", ["-machine", "virt,gic-version=3,virtualization=on,"
+                             "dtb-randomness=off", "-cpu", "max"]),
+}
+DEFAULT_MACHINE = {"x86_64": "q35", "aarch64": "virt-gicv2"}
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+FINAL_LINE = re.compile(r"^faultline: power off, status (\d+)\s*$")
+
+
+def qemu_binary(arch):
+    return "qemu-system-x86_64" if arch == "x86_64" else "qemu-system-aarch64"
+
+
+def kernel_file(arch, build_dir):
+    name = "kernel.elf" if arch == "x86_64" else "kernel.img"
+    return os.path.join(build_dir, name)
+
+
+def dtb_loader(kernel, dtb):
+    """Boot an AArch64 Image with our own DTB, bypassing QEMU's boot stub,
+    which would add a /memory node to any -dtb: load both raw and start a
+    two-instruction stub at 0x40100000 (x0 = 0x48000000; b 0x40200000)."""
+    return ["-device", "loader,file=%s,addr=0x40200000,force-raw=on" % kernel,
+            "-device", "loader,file=%s,addr=0x48000000,force-raw=on" % dtb,
+            "-device", "loader,addr=0x40100000,data=0xd2a90000,data-len=4",
+            "-device", "loader,addr=0x40100004,data=0x1403ffff,data-len=4",
+            "-device", "loader,addr=0x40100000,cpu-num=0"]
+
+
+def command(machine, build_dir, append="", initrd="default", memory="256M",
+            dtb=None, icount=False, serial="stdio", extra=()):
+    """The QEMU command line for one boot. With dtb (AArch64 only) the
+    kernel starts with exactly that device tree: no initrd, no -append."""
+    arch, margs = MACHINES[machine]
+    cmd = [qemu_binary(arch)] + margs + ["-m", memory, "-nodefaults",
+                                        "-display", "none", "-serial", serial,
+                                        "-no-reboot"]
+    if arch == "x86_64":
+        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    else:
+        cmd += ["-semihosting"]
+    if icount:
+        cmd += ICOUNT
+    if dtb:
+        return cmd + dtb_loader(kernel_file(arch, build_dir), dtb) + list(extra)
+    cmd += ["-kernel", kernel_file(arch, build_dir), "-append", append]
+    if initrd == "default":
+        initrd = os.path.join(build_dir, "bootfs.cpio")
+    if initrd:
+        cmd += ["-initrd", initrd]
+    return cmd + list(extra)
+
+
+def decode_status(arch, rc):
+    """(guest status, None) or (None, what went wrong)."""
+    if rc == 124:
+        return None, "timeout"
+    if arch == "x86_64":
+        if rc == 0:
+            return None, "QEMU exited 0: triple fault or reset (-no-reboot)"
+        if rc == 1:
+            return None, "QEMU exited 1: a QEMU error, or the guest wrote 0"
+        if rc % 2 == 1 and rc >= 3:
+            return (rc - 3) // 2, None
+        return None, "QEMU exited %d, not an isa-debug-exit status" % rc
+    if rc == 1:
+        return None, "QEMU exited 1: a QEMU error"
+    return rc, None
+
+
+def run_capture(cmd, timeout, log_path):
+    """Run QEMU, echo and log its output, return (rc, lines)."""
+    start = time.time()
+    with open(log_path, "w") as log:
+        log.write("# " + " ".join(cmd) + "\n")
+        log.flush()
+        try:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=timeout)
+            rc, out = proc.returncode, proc.stdout
+        except subprocess.TimeoutExpired as e:
+            rc, out = 124, e.stdout or b""
+        text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+        log.write(text)
+        log.write("\n# exit %d after %.1f s\n" % (rc, time.time() - start))
+    sys.stdout.write(text)
+    return rc, text.splitlines()
+
+
+def check_tap(lines):
+    """Problems with the TAP output: a plan, every case reported, none failed."""
+    plan = None
+    ok = bad = 0
+    problems = []
+    for line in lines:
+        m = re.match(r"^1\.\.(\d+)\s*$", line)
+        if m and plan is None:
+            plan = int(m.group(1))
+        elif re.match(r"^ok \d+ - ", line):
+            ok += 1
+        elif re.match(r"^not ok \d+ - ", line):
+            bad += 1
+            problems.append("failed: " + line)
+    if plan is None:
+        problems.append("no TAP plan line (1..N)")
+    elif ok + bad < plan:
+        problems.append("only %d of %d planned cases reported" % (ok + bad, plan))
+    elif plan == 0:
+        problems.append("the plan is empty")
+    return problems
+
+
+def judge(arch, rc, lines, expect_status, tap, expects):
+    problems = []
+    status, err = decode_status(arch, rc)
+    if err:
+        problems.append(err)
+    finals = [FINAL_LINE.match(l) for l in lines if FINAL_LINE.match(l)]
+    if not finals:
+        problems.append("no final 'faultline: power off, status N' line")
+    elif status is not None and int(finals[-1].group(1)) != status:
+        problems.append("final line says status %s but QEMU's exit code means %d"
+                        % (finals[-1].group(1), status))
+    if status is not None and status != expect_status:
+        problems.append("guest status %d, expected %d" % (status, expect_status))
+    if tap:
+        problems += check_tap(lines)
+    for rx in expects:
+        if not any(re.search(rx, l) for l in lines):
+            problems.append("no line matches %r" % rx)
+    return problems
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Boot Faultline in QEMU and judge the run.")
+    ap.add_argument("--machine", required=True, choices=sorted(MACHINES))
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("--name", required=True, help="test name, for the log file")
+    ap.add_argument("--append", default="")
+    ap.add_argument("--initrd", default="default", help="file, or 'none'")
+    ap.add_argument("--memory", default="256M")
+    ap.add_argument("--dtb", help="AArch64: boot with exactly this device tree")
+    ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--expect-status", type=int, default=0)
+    ap.add_argument("--tap", action="store_true", help="require a complete, passing TAP run")
+    ap.add_argument("--expect", action="append", default=[], metavar="REGEX")
+    args = ap.parse_args(argv)
+
+    arch = MACHINES[args.machine][0]
+    initrd = None if args.initrd == "none" else args.initrd
+    cmd = command(args.machine, args.build_dir, args.append, initrd, args.memory,
+                  args.dtb, args.icount)
+    log_dir = os.path.join(args.build_dir, "logs")
+    os.makedirs(log_dir, exist_ok=True)
+    log_path = os.path.join(log_dir, args.name + ".log")
+    rc, lines = run_capture(cmd, args.timeout, log_path)
+    problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
+    if problems:
+        print("\nFAIL %s (serial log kept in %s):" % (args.name, log_path))
+        for p in problems:
+            print("  - " + p)
+        return 1
+    print("\nPASS %s" % args.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
