@@ -1,6 +1,7 @@
 /*
  * The GDT and the TSS. Long mode ignores segment bases and limits; the GDT
- * holds the kernel code and data segments and the TSS, whose interrupt
+ * holds the kernel and user code and data segments and the TSS, whose
+ * rsp0 is the running thread's kernel stack and whose interrupt
  * stack table gives #DF, NMI and #MC stacks of their own: a kernel stack
  * overflow faults while pushing the #PF frame, the CPU raises #DF, and
  * the #DF handler runs on its IST stack to report it.
@@ -12,7 +13,7 @@
 
 struct tss {
 	uint32_t reserved0;
-	uint64_t rsp[3];	/* stacks for entry from rings 0..2: unused until user mode */
+	uint64_t rsp[3];	/* rsp[0]: the stack for entries from user mode */
 	uint64_t reserved1;
 	uint64_t ist[7];	/* ist[n - 1] is IST n */
 	uint64_t reserved2;
@@ -33,6 +34,8 @@ static uint64_t gdt[] = {
 	[GDT_KERNEL_CODE / 8] = 0x00af9a000000ffff,	/* present, DPL 0, code, long mode */
 	[GDT_KERNEL_DATA / 8] = 0x00cf92000000ffff,	/* present, DPL 0, data, writable */
 	[GDT_TSS / 8] = 0, 0,				/* 16-byte system descriptor */
+	[GDT_USER_DATA / 8] = 0x00cff2000000ffff,	/* present, DPL 3, data, writable */
+	[GDT_USER_CODE / 8] = 0x00affa000000ffff,	/* present, DPL 3, code, long mode */
 };
 
 static void set_tss_descriptor(void)
@@ -69,4 +72,10 @@ void gdt_init(void)
 	tss.iomap_base = sizeof(tss);	/* no I/O permission bitmap */
 	set_tss_descriptor();
 	load();
+}
+
+/* Called on every thread switch: interrupts from user mode land on the thread's stack. */
+void gdt_set_kernel_stack(uintptr_t top)
+{
+	tss.rsp[0] = top;
 }

@@ -6,10 +6,16 @@
  *   NX  ignored address    avail  G  PS  D  A  PCD PWT US RW P
  *
  * Leaves (level 0 pages, PS=1 at level 1 or 2) carry the permissions.
- * Table entries are permissive, P|RW: a table entry restricts every
- * mapping below it, so the leaves decide alone. US is not set yet since
- * there are no user mappings; when user space arrives, table entries
- * leading to user pages need US as well (leaves still decide).
+ * Table entries are permissive, P|RW|US: a table entry restricts every
+ * mapping below it, so the leaves decide alone. US on a table entry of
+ * the kernel half grants nothing: the CPU allows a user access only if
+ * every level has US, and no kernel leaf has it.
+ *
+ * User page tables: entries 0..255 of a task's root table are its own;
+ * 256..511 are copied from the kernel's root when the task is created
+ * (arch_pt_init_user), so every kernel-half root entry must exist before
+ * the first task (kmap_init and the first kstack_alloc create them all:
+ * direct map, kernel stacks, image).
  */
 #include <arch.h>
 #include <kernel.h>
@@ -45,7 +51,7 @@ void mmu_init(void)
 
 pte_t arch_pte_table(paddr_t table)
 {
-	return (table & PTE_ADDR) | PTE_P | PTE_RW;
+	return (table & PTE_ADDR) | PTE_P | PTE_RW | PTE_US;
 }
 
 /* No PG_READ bit: every present x86 page is readable. */
@@ -136,6 +142,35 @@ paddr_t arch_pt_root(void)
 void arch_pt_activate(paddr_t root)
 {
 	write_cr3(root);
+}
+
+/* Kernel mappings are global (PG_GLOBAL): they survive the switch. */
+void arch_pt_activate_user(paddr_t root)
+{
+	write_cr3(root);
+}
+
+#define ROOT_ENTRIES	512
+
+void arch_pt_init_user(paddr_t root)
+{
+	pte_t *user = pa_to_kva(root);
+	const pte_t *kernel = pa_to_kva(kernel_pt);
+
+	for (unsigned i = 0; i < ROOT_ENTRIES / 2; i++)
+		user[i] = 0;
+	for (unsigned i = ROOT_ENTRIES / 2; i < ROOT_ENTRIES; i++)
+		user[i] = kernel[i];
+}
+
+/*
+ * User space is the canonical lower half, [0, USER_TOP). va itself must
+ * be inside even when len is 0: USER_TOP is no user address (an initial
+ * stack pointer, checked with len 0, must be below it too).
+ */
+bool arch_user_addr_ok(vaddr_t va, size_t len)
+{
+	return va < USER_TOP && len <= USER_TOP - va;
 }
 
 void arch_kernel_sections(struct kernel_sections *ks)

@@ -1,15 +1,18 @@
 /*
- * The IDT and trap dispatch. Every exception so far is a kernel bug: it
- * goes to panic_trap(). The LAPIC timer ticks; spurious interrupts are
- * ignored (they need no EOI).
+ * The IDT and trap dispatch. Traps from user mode go to x86_user_trap
+ * (user.c). In kernel mode every exception is a kernel bug: it goes to
+ * panic_trap(). The LAPIC timer ticks; spurious interrupts are ignored
+ * (they need no EOI).
  */
 #include <arch.h>
+#include <cpu.h>
 #include <kernel.h>
 #include <arch/setup.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate: IF cleared */
+#define GATE_USER	0x60	/* DPL 3: user code may raise it with int3 */
 
 /* Page-fault error code bits. */
 #define PF_PRESENT	(1u << 0)
@@ -64,13 +67,13 @@ static const char *const exception_names[VEC_EXCEPTIONS] = {
 	[30] = "security exception",
 };
 
-static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
+static void set_gate(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl3)
 {
 	idt[vec] = (struct idt_gate){
 		.offset_lo = handler & 0xffff,
 		.selector = GDT_KERNEL_CODE,
 		.ist = ist,
-		.type = GATE_INTERRUPT,
+		.type = GATE_INTERRUPT | dpl3,
 		.offset_mid = (handler >> 16) & 0xffff,
 		.offset_hi = handler >> 32,
 	};
@@ -82,12 +85,13 @@ void arch_trap_init(void)
 	struct idt_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
 
 	for (unsigned v = 0; v < VEC_EXCEPTIONS; v++)
-		set_gate(v, exception_vectors[v], 0);
-	set_gate(VEC_NMI, exception_vectors[VEC_NMI], IST_NMI);
-	set_gate(VEC_DOUBLE_FAULT, exception_vectors[VEC_DOUBLE_FAULT], IST_DOUBLE_FAULT);
-	set_gate(VEC_MACHINE_CHECK, exception_vectors[VEC_MACHINE_CHECK], IST_MACHINE_CHECK);
-	set_gate(VEC_TIMER, timer_vector, 0);
-	set_gate(VEC_SPURIOUS, spurious_vector, 0);
+		set_gate(v, exception_vectors[v], 0, 0);
+	set_gate(VEC_NMI, exception_vectors[VEC_NMI], IST_NMI, 0);
+	set_gate(VEC_BREAKPOINT, exception_vectors[VEC_BREAKPOINT], 0, GATE_USER);
+	set_gate(VEC_DOUBLE_FAULT, exception_vectors[VEC_DOUBLE_FAULT], IST_DOUBLE_FAULT, 0);
+	set_gate(VEC_MACHINE_CHECK, exception_vectors[VEC_MACHINE_CHECK], IST_MACHINE_CHECK, 0);
+	set_gate(VEC_TIMER, timer_vector, 0, 0);
+	set_gate(VEC_SPURIOUS, spurious_vector, 0, 0);
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
 
@@ -104,7 +108,7 @@ static const char *page_fault_kind(uint64_t error)
 	return buf;
 }
 
-static const char *exception_kind(const struct trap_frame *tf)
+const char *x86_exception_kind(const struct trap_frame *tf)
 {
 	if (tf->vector == VEC_PAGE_FAULT)
 		return page_fault_kind(tf->error);
@@ -118,20 +122,39 @@ static const char *exception_kind(const struct trap_frame *tf)
  * because the #PF that could not be delivered (a stack overflow) left
  * its address there.
  */
-static vaddr_t fault_address(const struct trap_frame *tf)
+vaddr_t x86_fault_address(const struct trap_frame *tf)
 {
 	if (tf->vector == VEC_PAGE_FAULT || tf->vector == VEC_DOUBLE_FAULT)
 		return tf->cr2;
 	return 0;
 }
 
+/*
+ * In kernel mode interrupts are enabled only by the idle loop, which has
+ * dropped the kernel lock, and by boot-time self-tests, which hold it.
+ */
+static void kernel_timer_tick(void)
+{
+	bool lock = !kernel_lock_held();
+
+	if (lock)
+		kernel_lock();
+	timer_tick();
+	lapic_eoi();
+	if (lock)
+		kernel_unlock();
+}
+
 void trap(struct trap_frame *tf)
 {
+	if (tf->cs & 3) {
+		x86_user_trap(tf);
+		return;
+	}
 	if (tf->vector < VEC_EXCEPTIONS)
-		panic_trap(exception_kind(tf), fault_address(tf), tf->rip, tf->rbp, tf);
+		panic_trap(x86_exception_kind(tf), x86_fault_address(tf), tf->rip, tf->rbp, tf);
 	if (tf->vector == VEC_TIMER) {
-		timer_tick();
-		lapic_eoi();
+		kernel_timer_tick();
 		return;
 	}
 	if (tf->vector == VEC_SPURIOUS)

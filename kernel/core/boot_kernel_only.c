@@ -3,6 +3,11 @@
 #include <kernel.h>
 #include <mm/frame.h>
 
+/* No scheduler in this configuration (cpu->current stays NULL). */
+void sched_tick(void)
+{
+}
+
 __noreturn void boot_continue(struct boot_params *bp)
 {
 	(void)bp;

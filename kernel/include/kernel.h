@@ -68,3 +68,5 @@ int cmdline_get(const char *key, char *buf, size_t size);
 #define TIMER_HZ	100
 extern volatile uint64_t timer_ticks;
 void timer_tick(void);
+/* The scheduler's share of a tick (kernel/sched): wake sleepers, charge the time slice. */
+void sched_tick(void);

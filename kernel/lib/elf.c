@@ -105,8 +105,8 @@ int elf_segment(const struct elf_file *elf, unsigned index, struct elf_segment *
 	for (unsigned i = 0; i < elf->phnum; i++) {
 		const uint8_t *ph = phdr(elf, i);
 
-		if (le32(ph) != PT_LOAD)
-			continue;
+		if (le32(ph) != PT_LOAD || le64(ph + 40) == 0)
+			continue;	/* not loadable, or empty (linkers emit those) */
 		if (index-- == 0) {
 			decode(ph, seg);
 			return 0;

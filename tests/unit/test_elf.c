@@ -125,6 +125,25 @@ static void broken_files(void **state)
 	put64(c + phoff + 56 + 16, 0x400000);	/* second segment overlaps the first */
 	assert_int_equal(elf_open(&elf, c, len, ELF_MACHINE_X86_64), -EINVAL);
 
+	/* an empty PT_LOAD (memsz 0, as linkers emit) is skipped, not refused */
+	memcpy(c, orig, len);
+	{
+		struct elf_segment first, seg;
+		unsigned n = 0;
+
+		put64(c + phoff + 2 * 56 + 32, 0);	/* third phdr (rodata): filesz 0 */
+		put64(c + phoff + 2 * 56 + 40, 0);	/*                      memsz 0 */
+		assert_int_equal(elf_open(&elf, c, len, ELF_MACHINE_X86_64), 0);
+		assert_int_equal(elf_segment(&elf, 0, &first), 0);
+		while (elf_segment(&elf, n, &seg) == 0) {
+			assert_true(seg.memsz > 0);
+			n++;
+		}
+		assert_int_equal(elf_open(&elf, orig, len, ELF_MACHINE_X86_64), 0);
+		assert_int_equal(elf_segment(&elf, n, &seg), 0);	/* one more in the original */
+		assert_int_equal(elf_segment(&elf, n + 1, &seg), -ENOENT);
+	}
+
 	/* truncations and random damage: errors are fine, overreads are not */
 	for (size_t n = 0; n < len; n += 7) {
 		uint8_t *t = malloc(n ? n : 1);

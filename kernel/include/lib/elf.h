@@ -39,7 +39,7 @@ struct elf_segment {
 int elf_open(struct elf_file *elf, const void *data, size_t size, uint16_t machine);
 
 /*
- * The index-th PT_LOAD segment: 0, or -ENOENT past the last. Only valid
- * after elf_open succeeded.
+ * The index-th non-empty PT_LOAD segment: 0, or -ENOENT past the last.
+ * Only valid after elf_open succeeded.
  */
 int elf_segment(const struct elf_file *elf, unsigned index, struct elf_segment *seg);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boot.h>
+#include <arch/trap.h>
 
 /* start.c: called by boot.S with %ebx of the PVH entry. */
 __noreturn void x86_start(uint32_t start_info);
@@ -15,14 +16,53 @@ void uart_init(void);
 /* cpu.c */
 void cpu_init(void);
 
-/* gdt.c: the GDT and the TSS whose IST stacks catch #DF, NMI and #MC. */
+struct cpu;
+
+/* cpu.c: per-CPU data behind the GS base (whose first word is the struct cpu *). */
+struct x86_cpu {
+	struct cpu *cpu;	/* first: arch_this_cpu() is one mov %gs:0 */
+	uint64_t kstack_top;	/* the running thread's; syscall_entry switches to it */
+	uint64_t user_rsp;	/* syscall_entry's scratch */
+};
+struct x86_cpu *x86_this_cpu(void);
+extern uint32_t fpu_mxcsr_mask;	/* MXCSR bits FXRSTOR accepts */
+
+/*
+ * gdt.c: the GDT and the TSS whose IST stacks catch #DF, NMI and #MC.
+ * The user segments sit where syscall/sysret want them (MSR_STAR): user
+ * data at STAR base + 8, 64-bit user code at STAR base + 16.
+ */
 #define GDT_KERNEL_CODE	0x08
 #define GDT_KERNEL_DATA	0x10
-#define GDT_TSS		0x18
+#define GDT_TSS		0x18	/* two slots: 0x18 and 0x20 */
+#define GDT_USER_DATA	0x28
+#define GDT_USER_CODE	0x30
+#define GDT_SYSRET_BASE	0x20	/* STAR[63:48]: sysret adds 8 (ss) and 16 (cs) */
+#define USER_DS		(GDT_USER_DATA | 3)
+#define USER_CS		(GDT_USER_CODE | 3)
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
 void gdt_init(void);
+/* The stack the CPU switches to on an interrupt from user mode (TSS.rsp0). */
+void gdt_set_kernel_stack(uintptr_t top);
+
+/* trap.c */
+const char *x86_exception_kind(const struct trap_frame *tf);
+vaddr_t x86_fault_address(const struct trap_frame *tf);
+
+/*
+ * user.c (Kernel I; user_stub.c when it is not built): the C halves of
+ * the entries from user mode. Each takes the kernel lock, does its work,
+ * and ends in x86_user_exit, which calls sched_exit_to_user() and drops
+ * the lock; vectors.S then returns with sysret or iretq (user_return).
+ */
+void x86_syscall(struct trap_frame *tf);
+void x86_user_trap(struct trap_frame *tf);
+void x86_user_exit(struct trap_frame *tf);
+
+/* vectors.S */
+extern char syscall_entry[], thread_first_entry[];
 
 /* mmu.c */
 void mmu_init(void);

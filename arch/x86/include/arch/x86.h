@@ -5,16 +5,43 @@
 
 #define MSR_APIC_BASE	0x0000001bu
 #define MSR_EFER	0xc0000080u
+#define MSR_STAR	0xc0000081u	/* syscall/sysret segment selectors */
+#define MSR_LSTAR	0xc0000082u	/* syscall entry point */
+#define MSR_FMASK	0xc0000084u	/* RFLAGS bits syscall clears */
+#define MSR_FS_BASE	0xc0000100u
 #define MSR_GS_BASE	0xc0000101u
+#define MSR_KERNEL_GS_BASE 0xc0000102u	/* swapgs exchanges it with MSR_GS_BASE */
 
+#define EFER_SCE	(1u << 0)	/* syscall/sysret enabled */
 #define EFER_NXE	(1u << 11)
 
+#define CR0_MP		(1ul << 1)
+#define CR0_EM		(1ul << 2)
+#define CR0_TS		(1ul << 3)
+#define CR0_NE		(1ul << 5)
 #define CR0_WP		(1ul << 16)
+#define CR4_TSD		(1ul << 2)
 #define CR4_PGE		(1ul << 7)
+#define CR4_OSFXSR	(1ul << 9)
+#define CR4_OSXMMEXCPT	(1ul << 10)
 #define CR4_SMEP	(1ul << 20)
 #define CR4_SMAP	(1ul << 21)
 
+#define RFLAGS_CF	(1ul << 0)
+#define RFLAGS_RESERVED	(1ul << 1)	/* always 1 */
+#define RFLAGS_PF	(1ul << 2)
+#define RFLAGS_AF	(1ul << 4)
+#define RFLAGS_ZF	(1ul << 6)
+#define RFLAGS_SF	(1ul << 7)
+#define RFLAGS_TF	(1ul << 8)
 #define RFLAGS_IF	(1ul << 9)
+#define RFLAGS_DF	(1ul << 10)
+#define RFLAGS_OF	(1ul << 11)
+#define RFLAGS_NT	(1ul << 14)
+#define RFLAGS_AC	(1ul << 18)
+
+/* User space is [0, USER_TOP): the canonical lower half, on both arches. */
+#define USER_TOP	0x0000800000000000ul
 
 static inline void outb(uint16_t port, uint8_t v)
 {

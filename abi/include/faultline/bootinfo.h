@@ -1,0 +1,57 @@
+/*
+ * The boot-info block: what the kernel tells the root task. It is mapped
+ * read-only in the root task (its address is the first argument of the
+ * entry point) and may span several pages; variable parts are found by
+ * offsets from its start. A root task checks magic and version.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define FL_BOOTINFO_MAGIC	0x49424c46u	/* "FLBI" */
+#define FL_BOOTINFO_VERSION	1
+
+#define FL_MEM_RAM		1	/* usable RAM, as the firmware reported it */
+#define FL_MEM_RESERVED		2	/* in RAM but taken (kernel, bootfs, firmware) */
+
+struct fl_bootinfo_mem {
+	uint64_t base;
+	uint64_t size;
+	uint32_t kind;		/* FL_MEM_* */
+	uint32_t reserved;
+};
+
+struct fl_bootinfo {
+	uint32_t magic;		/* FL_BOOTINFO_MAGIC */
+	uint32_t version;	/* FL_BOOTINFO_VERSION */
+	uint32_t size;		/* bytes in the block, a whole number of pages */
+	uint32_t reserved0;
+
+	/* handles in the root task */
+	int32_t self_task;	/* its own task, every right */
+	int32_t self_thread;	/* its first thread, every right */
+	int32_t power;		/* the power capability (poweroff) */
+	int32_t reserved1;
+
+	/* the bootfs (a cpio "newc" archive, file data page-aligned), mapped read-only */
+	uint64_t bootfs_addr;
+	uint64_t bootfs_size;
+
+	/* the kernel command line: a NUL-terminated string at cmdline_offset */
+	uint32_t cmdline_offset;
+	uint32_t cmdline_size;	/* including the NUL */
+
+	/* the memory map: mem_count entries at mem_offset */
+	uint32_t mem_offset;
+	uint32_t mem_count;
+
+	/* the platform */
+	char arch[16];		/* "x86_64", "aarch64" */
+	char machine[16];	/* "q35", "virt" */
+	char irqchip[16];	/* "lapic", "gicv2", "gicv3" */
+	uint64_t ram_bytes;	/* RAM the firmware reported */
+	uint32_t ncpus;
+	uint32_t reserved2;
+	uint64_t counter_hz;	/* the cycle counter's nominal rate (1 GHz under icount) */
+	uint64_t timer_hz;	/* the scheduler tick */
+};

@@ -1,0 +1,43 @@
+/*
+ * The scheduler: fixed priorities, round robin within a priority, one run
+ * queue per priority. The kernel is not preemptible: a switch happens when
+ * a thread blocks or yields in a system call, or on the way back to user
+ * mode when a tick or a wake-up asked for one.
+ */
+#pragma once
+
+#include <thread.h>
+
+#define SCHED_SLICE_TICKS	2	/* round-robin time slice */
+
+/* The thread running on this CPU. */
+struct thread *sched_current(void);
+
+/* Make this CPU's boot context its idle thread (call once, before any thread exists). */
+void sched_init(void);
+
+/* Become the idle loop and start scheduling; does not return. */
+__noreturn void sched_start(void);
+
+/* Queue a ready thread; asks for a switch if it outranks the running one. */
+void sched_ready(struct thread *t);
+/* Take a ready thread out of its queue (it is being suspended or destroyed). */
+void sched_unready(struct thread *t);
+
+/* Ask for a switch if a ready thread now outranks the running one. */
+void sched_check_preempt(void);
+
+/* Run the best ready thread (or idle). The caller has set its own state. */
+void schedule(void);
+
+/* Give the CPU to the next thread of the same priority, if any. */
+void sched_yield(void);
+
+/* Sleep at least ticks timer ticks (0: yield). */
+void sched_sleep(uint64_t ticks);
+
+/* The running thread was destroyed: switch away for good. */
+__noreturn void sched_exit_current(void);
+
+/* Called by the arch before every return to user mode. */
+void sched_exit_to_user(void);

@@ -1,0 +1,32 @@
+/* Tasks: an address space and a handle table, shared by its threads. */
+#pragma once
+
+#include <handle.h>
+#include <list.h>
+#include <obj.h>
+
+struct task {
+	struct kobj obj;
+	paddr_t pt;			/* root of its page table */
+	struct handle *handles;		/* HANDLES_MAX entries (one page) */
+	struct list threads;		/* its live threads, by task_link */
+	bool dead;			/* destroyed: no new threads */
+	char name[24];
+};
+
+extern const struct kobj_ops task_ops;
+
+/* A new task with an empty address space: 0 with *out, or -ENOMEM. */
+int task_create(const char *name, struct task **out);
+
+/*
+ * Destroy every thread of t, close its handles and free its page tables.
+ * The object lives on while references remain. May not return if t is the
+ * caller's task.
+ */
+void task_destroy(struct task *t);
+
+static inline struct task *to_task(struct kobj *o)
+{
+	return (struct task *)o;
+}

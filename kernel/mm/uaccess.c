@@ -1,0 +1,52 @@
+/* Copies between kernel buffers and a task's user memory. */
+#include <arch.h>
+#include <errno.h>
+#include <memlayout.h>
+#include <mm/pt.h>
+#include <string.h>
+#include <task.h>
+#include <uaccess.h>
+
+/* The kernel address of user byte va, if mapped for the user with want. */
+static void *user_byte(struct task *t, uintptr_t va, unsigned want)
+{
+	paddr_t pa;
+	unsigned pg;
+
+	if (pt_lookup(t->pt, va, &pa, &pg) || (pg & (want | PG_USER)) != (want | PG_USER))
+		return NULL;
+	return pa_to_kva(pa);
+}
+
+static int copy_user(struct task *t, uintptr_t uva, void *kbuf, size_t len, bool to_user)
+{
+	if (len == 0)
+		return 0;
+	if (!arch_user_addr_ok(uva, len))
+		return -EFAULT;
+	while (len) {
+		size_t chunk = MIN(len, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
+		void *k = user_byte(t, uva, to_user ? PG_READ | PG_WRITE : PG_READ);
+
+		if (!k)
+			return -EFAULT;
+		if (to_user)
+			memcpy(k, kbuf, chunk);
+		else
+			memcpy(kbuf, k, chunk);
+		uva += chunk;
+		kbuf = (uint8_t *)kbuf + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int copy_from_user(struct task *t, void *dst, uintptr_t src, size_t len)
+{
+	return copy_user(t, src, dst, len, false);
+}
+
+int copy_to_user(struct task *t, uintptr_t dst, const void *src, size_t len)
+{
+	return copy_user(t, dst, (void *)src, len, true);
+}

@@ -1,0 +1,88 @@
+/* Tasks. */
+#include <arch.h>
+#include <errno.h>
+#include <kernel.h>
+#include <memlayout.h>
+#include <mm/frame.h>
+#include <mm/kalloc.h>
+#include <mm/pt.h>
+#include <sched.h>
+#include <string.h>
+#include <task.h>
+#include <thread.h>
+
+_Static_assert(HANDLES_MAX * sizeof(struct handle) == PAGE_SIZE, "one page of handles");
+
+/* Close the handles, free the user page tables and the handle table. */
+static void task_teardown(struct task *t)
+{
+	handle_close_all(t);
+	pt_destroy_user(t->pt);
+	frame_free(kva_to_pa(t->handles), 1);
+	t->handles = NULL;
+}
+
+/* The last reference is gone: no thread runs in t (each holds a reference). */
+static void task_release(struct kobj *o)
+{
+	struct task *t = to_task(o);
+
+	if (!t->dead) {
+		t->dead = true;
+		task_teardown(t);
+	}
+	frame_free(t->pt, 1);
+	kfree(t, sizeof(*t));
+}
+
+const struct kobj_ops task_ops = { "task", task_release };
+
+int task_create(const char *name, struct task **out)
+{
+	struct task *t = kalloc(sizeof(*t));
+	paddr_t pt, handles;
+
+	if (!t)
+		return -ENOMEM;
+	if (frame_alloc(1, 1, &pt)) {
+		kfree(t, sizeof(*t));
+		return -ENOMEM;
+	}
+	if (frame_alloc(1, 1, &handles)) {
+		frame_free(pt, 1);
+		kfree(t, sizeof(*t));
+		return -ENOMEM;
+	}
+	kobj_init(&t->obj, &task_ops);
+	t->pt = pt;
+	arch_pt_init_user(pt);
+	t->handles = pa_to_kva(handles);
+	list_init(&t->threads);
+	strlcpy(t->name, name, sizeof(t->name));
+	*out = t;
+	return 0;
+}
+
+void task_destroy(struct task *t)
+{
+	bool self = sched_current()->task == t;
+
+	if (t->dead)
+		return;
+	t->dead = true;
+	kobj_get(&t->obj);	/* keep t alive until we are done here */
+	while (!list_empty(&t->threads)) {
+		struct thread *th = list_first(&t->threads, struct thread, task_link);
+
+		if (th == sched_current()) {
+			list_remove(&th->task_link);	/* destroyed last, below */
+			continue;
+		}
+		thread_destroy(th);
+	}
+	/* the root table goes in task_release: the caller may still run on it */
+	task_teardown(t);
+	kobj_put(&t->obj);
+	if (self)
+		thread_destroy(sched_current());	/* does not return */
+}

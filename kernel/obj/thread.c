@@ -1,0 +1,122 @@
+/* Threads. */
+#include <arch.h>
+#include <errno.h>
+#include <faultline/abi.h>
+#include <kernel.h>
+#include <mm/kalloc.h>
+#include <mm/kmap.h>
+#include <sched.h>
+#include <task.h>
+#include <thread.h>
+
+static void thread_release(struct kobj *o)
+{
+	struct thread *t = to_thread(o);
+
+	assert(t->state == THREAD_DEAD);
+	kfree(t, sizeof(*t));
+}
+
+const struct kobj_ops thread_ops = { "thread", thread_release };
+
+static unsigned next_id;
+
+int thread_create(struct task *task, unsigned priority, struct thread **out)
+{
+	struct thread *t;
+	int err;
+
+	if (priority > FL_PRIORITY_MAX)
+		return -EINVAL;
+	if (task->dead)
+		return -ESRCH;
+	t = kalloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	err = kstack_alloc(&t->kstack_top);
+	if (err) {
+		kfree(t, sizeof(*t));
+		return err;
+	}
+	kobj_init(&t->obj, &thread_ops);
+	t->id = ++next_id;
+	t->task = task;
+	kobj_get(&task->obj);
+	t->state = THREAD_INACTIVE;
+	t->priority = priority;
+	list_init(&t->sched_link);
+	list_push_back(&task->threads, &t->task_link);
+	*out = t;
+	return 0;
+}
+
+int thread_start(struct thread *t, uintptr_t pc, uintptr_t sp, uintptr_t arg)
+{
+	if (t->state != THREAD_INACTIVE)
+		return -EBUSY;
+	arch_thread_init(t, t->kstack_top, pc, sp, arg);
+	t->state = THREAD_READY;
+	sched_ready(t);
+	return 0;
+}
+
+void thread_suspend(struct thread *t)
+{
+	if (t->suspended)
+		return;
+	t->suspended = true;
+	if (t->state == THREAD_READY)
+		sched_unready(t);
+	else if (t->state == THREAD_RUNNING)
+		schedule();
+}
+
+void thread_resume(struct thread *t)
+{
+	if (!t->suspended)
+		return;
+	t->suspended = false;
+	if (t->state == THREAD_READY)
+		sched_ready(t);
+}
+
+int thread_set_priority(struct thread *t, unsigned priority)
+{
+	if (priority > FL_PRIORITY_MAX)
+		return -EINVAL;
+	if (t->state == THREAD_READY && !t->suspended) {
+		sched_unready(t);
+		t->priority = priority;
+		sched_ready(t);
+	} else {
+		t->priority = priority;
+		if (t->state == THREAD_RUNNING)
+			sched_check_preempt();
+	}
+	return 0;
+}
+
+void thread_destroy(struct thread *t)
+{
+	enum thread_state was = t->state;
+
+	if (was == THREAD_DEAD)
+		return;
+	if (was == THREAD_READY && !t->suspended)
+		sched_unready(t);
+	else if (was == THREAD_SLEEPING)
+		list_remove(&t->sched_link);
+	t->state = THREAD_DEAD;
+	list_remove(&t->task_link);
+	if (was == THREAD_RUNNING)
+		sched_exit_current();	/* thread_reap runs once off its stack */
+	thread_reap(t);
+}
+
+void thread_reap(struct thread *t)
+{
+	kstack_free(t->kstack_top);
+	kobj_put(&t->task->obj);
+	t->task = NULL;
+	kobj_put(&t->obj);	/* the reference a live thread holds on itself */
+}

@@ -1,0 +1,30 @@
+/* Tasks: create and destroy. */
+#include <errno.h>
+#include <faultline/abi.h>
+#include <sched.h>
+#include <syscall.h>
+#include <task.h>
+
+long sys_task_create(void)
+{
+	struct task *self = sched_current()->task, *t;
+	int err = task_create("task", &t);
+	int h;
+
+	if (err)
+		return err;
+	h = handle_install(self, &t->obj, FL_RIGHTS_ALL);
+	kobj_put(&t->obj);	/* the handle holds it now, or nothing does */
+	return h;
+}
+
+long sys_task_destroy(int task)
+{
+	struct kobj *o;
+	int err = handle_get(sched_current()->task, task, &task_ops, FL_RIGHT_MANAGE, &o);
+
+	if (err)
+		return err;
+	task_destroy(to_task(o));
+	return 0;
+}

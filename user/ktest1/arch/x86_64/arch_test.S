@@ -1,0 +1,37 @@
+/* x86_64 pieces of the Kernel I test (see ../../main.c). */
+#include <faultline/abi.h>
+
+/* uint64_t arch_read_tls(void): the first word at the TLS base (%fs:0). */
+	.text
+	.globl arch_read_tls
+arch_read_tls:
+	movq %fs:0, %rax
+	ret
+
+/* Thread entry that records xmm0 as the kernel left it, then exits. */
+	.globl arch_fp_probe
+arch_fp_probe:
+	movq %xmm0, fp_probe_low(%rip)
+	movl $FL_SYS_thread_exit, %eax
+	syscall
+	ud2
+
+/* An undefined instruction. */
+	.globl arch_undefined
+arch_undefined:
+	ud2
+
+/* The last instruction of user space: a system call whose return address,
+   0x800000000000, is not canonical: the kernel must not sysret there. */
+	.section .user_top, "ax"
+	.fill 4094, 1, 0xcc
+	.globl arch_top_syscall
+arch_top_syscall:
+	syscall
+
+/* Its address, for C (the small code model cannot reach it directly). */
+	.data
+	.balign 8
+	.globl arch_top_syscall_addr
+arch_top_syscall_addr:
+	.quad arch_top_syscall
