@@ -10,6 +10,9 @@
 #define PMCR_C		(1u << 2)	/* reset the cycle counter */
 #define PMCR_LC		(1u << 6)	/* 64-bit cycle counter */
 #define PMCNTEN_C	(1u << 31)
+#define PMUSERENR_CR	(1u << 2)	/* EL0 may read PMCCNTR_EL0 */
+#define CNTKCTL_EL0VCTEN (1u << 1)	/* EL0 may read CNTVCT_EL0 and CNTFRQ_EL0 */
+#define SCTLR_SPAN	(1u << 23)	/* 0: exceptions to EL1 set PSTATE.PAN */
 
 unsigned long arch_irq_save(void)
 {
@@ -108,4 +111,30 @@ uint64_t cpu_counter_hz(void)
 		t1 = sample(&c1);
 	} while (t1 - t0 < freq / 1000 * MEASURE_MS);
 	return ((c1 - c0) * freq / (t1 - t0) + 500000) / 1000000 * 1000000;
+}
+
+/*
+ * What EL0 may read directly: the cycle counter (PMUSERENR_EL0.CR only:
+ * EN would also let a task write PMCR_EL0 and stop or reset the counter
+ * the kernel and other tasks time with) and the virtual counter. TPIDR_EL0
+ * is per thread and TPIDRRO_EL0 stays 0 (user-readable: no kernel values).
+ */
+void cpu_user_init(void)
+{
+	if ((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xf) {
+		/*
+		 * PAN (ARMv8.1; not on cortex-a72): EL1 accesses to EL0-accessible
+		 * pages fault. The kernel reaches user memory only through the
+		 * direct map (uaccess.c), so PAN is always on: set now, and set
+		 * again by every exception to EL1 (SCTLR_EL1.SPAN = 0).
+		 */
+		write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) & ~(uint64_t)SCTLR_SPAN);
+		__asm__ volatile(".inst 0xd500419f" : : : "memory");	/* msr pan, #1 */
+		isb();
+	}
+	write_sysreg(pmuserenr_el0, PMUSERENR_CR);
+	write_sysreg(cntkctl_el1, CNTKCTL_EL0VCTEN);
+	write_sysreg(tpidr_el0, 0);
+	write_sysreg(tpidrro_el0, 0);
+	isb();
 }

@@ -11,6 +11,7 @@
 #include <arch/mmu.h>
 #include <arch/platform.h>
 #include <arch/sysreg.h>
+#include <cpu.h>
 #include <errno.h>
 #include <kernel.h>
 #include <memlayout.h>
@@ -166,4 +167,64 @@ void arch_map_devices(paddr_t root)
 	map_device(root, platform.gicd, platform.gicd_size);
 	map_device(root, platform.gicc, platform.gicc_size);
 	map_device(root, platform.gicr, platform.gicr_size);
+}
+
+/*
+ * User address spaces (TTBR0_EL1). Every user table is installed with
+ * ASID 0, and this CPU's ASID-0 TLB entries are dropped whenever a
+ * different root is installed (tlbi aside1; the kernel half in TTBR1 is
+ * global and stays). Switching to the idle thread installs an empty table
+ * without a flush, so a user thread that blocks and resumes with nothing
+ * else in between keeps its TLB entries. tlb_user_root[] remembers whose
+ * entries this CPU may hold: a root freed while installed can only be
+ * reused by a thread of another task, whose switch flushes first.
+ * Per-task ASIDs (with a generation counter) would avoid the flushes
+ * between tasks; they need a per-task arch field, so later.
+ */
+static pte_t empty_user_root[PAGE_SIZE / sizeof(pte_t)] __aligned(PAGE_SIZE);
+static paddr_t tlb_user_root[CPUS_MAX];
+
+/* Before the first user thread: TTBR0 walks on (TCR_EL1.EPD0 = 0), empty. */
+void mmu_user_init(void)
+{
+	write_sysreg(ttbr0_el1, kva_to_pa(empty_user_root));
+	isb();
+	write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~(uint64_t)TCR_EPD0);
+	isb();
+	__asm__ volatile("tlbi vmalle1" : : : "memory");	/* the boot identity map */
+	dsb(nsh);
+	isb();
+}
+
+void arch_pt_activate_user(paddr_t root)
+{
+	unsigned cpu = arch_this_cpu()->id;
+
+	write_sysreg(ttbr0_el1, root & TTBR_ADDR_MASK);	/* ASID 0 */
+	isb();
+	if (tlb_user_root[cpu] != root) {
+		__asm__ volatile("tlbi aside1, %0" : : "r"(0ul) : "memory");
+		dsb(nsh);
+		isb();
+		tlb_user_root[cpu] = root;
+	}
+}
+
+/* No user space (the idle thread): nothing to walk, nothing to flush. */
+void arch_pt_deactivate_user(void)
+{
+	write_sysreg(ttbr0_el1, kva_to_pa(empty_user_root));
+	isb();
+}
+
+/* The kernel half lives in TTBR1: a user root starts and stays user-only. */
+void arch_pt_init_user(paddr_t root)
+{
+	(void)root;
+}
+
+/* va and [va, va + len) within [0, 2^47): 2^47 itself is never a user address. */
+bool arch_user_addr_ok(vaddr_t va, size_t len)
+{
+	return va < ARCH_USER_TOP && len <= ARCH_USER_TOP - va;
 }

@@ -1,9 +1,11 @@
 /*
  * Exceptions: the C side of vectors.S. Kernel-mode synchronous exceptions
  * are decoded from ESR_EL1 and reported through panic_trap(); IRQs go to
- * the GIC. There is no user mode yet, so anything from EL0 is unexpected.
+ * the GIC. Exceptions from EL0 go to trap_el0() (user.c), which uses
+ * trap_user_kind() below to name a user exception.
  */
 #include <arch.h>
+#include <arch/mmu.h>
 #include <arch/platform.h>
 #include <arch/sysreg.h>
 #include <arch/trapframe.h>
@@ -33,6 +35,8 @@ void arch_trap_init(void)
 {
 	write_sysreg(vbar_el1, vectors);
 	isb();
+	mmu_user_init();
+	cpu_user_init();
 	irqchip_init();
 	__asm__ volatile("msr daifclr, #4" : : : "memory");	/* SErrors are reported */
 }
@@ -108,7 +112,7 @@ static __noreturn void kernel_sync(struct trap_frame *tf)
 	panic_trap(kind, far_valid ? tf->far : 0, tf->elr, tf->x[29], tf);
 }
 
-static __noreturn void unexpected(struct trap_frame *tf, unsigned long vector)
+__noreturn void trap_unexpected(struct trap_frame *tf, unsigned long vector)
 {
 	static char kind[64];
 
@@ -119,15 +123,102 @@ static __noreturn void unexpected(struct trap_frame *tf, unsigned long vector)
 
 void trap_entry(struct trap_frame *tf, unsigned long vector);
 
+/*
+ * Exceptions taken at EL1. Interrupts are unmasked in the kernel only in
+ * the idle loop, which has dropped the kernel lock, and in boot-time
+ * self-tests, which wait for ticks holding it: take the lock unless this
+ * CPU holds it already.
+ */
 void trap_entry(struct trap_frame *tf, unsigned long vector)
 {
 	if (vector == VEC_EL1H_IRQ) {
+		bool lock = !kernel_lock_held();
+
+		if (lock)
+			kernel_lock();
 		irqchip_handle();
+		if (lock)
+			kernel_unlock();
 		return;
 	}
 	if (vector == VEC_EL1H_SYNC)
 		kernel_sync(tf);
-	unexpected(tf, vector);
+	trap_unexpected(tf, vector);
+}
+
+/* "translation", "permission", ... for the data/instruction fault status code. */
+static const char *user_fault_status(uint64_t iss)
+{
+	switch (iss & 0x3c) {
+	case 0x04: return "translation";
+	case 0x08: return "access flag";
+	case 0x0c: return "permission";
+	}
+	if ((iss & 0x3f) == 0x21)
+		return "alignment";
+	if ((iss & 0x3f) == 0x00)
+		return "address size";
+	if ((iss & 0x3f) == 0x10)
+		return "external abort";
+	return "other";
+}
+
+/*
+ * Name a synchronous exception taken at EL0 (not an svc) and the address
+ * it concerns: the fault address for aborts and alignment faults, the
+ * stack pointer for an sp alignment fault, else the pc.
+ */
+const char *trap_user_kind(const struct trap_frame *tf, uintptr_t *addr)
+{
+	static char kind[80];
+	uint64_t iss = ESR_ISS(tf->esr);
+
+	*addr = tf->elr;
+	switch (ESR_EC(tf->esr)) {
+	case EC_DABT_LOW:
+		if (!(iss & ISS_FNV))
+			*addr = tf->far;
+		if ((iss & 0x3f) == 0x21)	/* exclusive, atomic or device access */
+			ksnprintf(kind, sizeof(kind), "alignment fault (%s)",
+				  iss & ISS_WNR ? "write" : "read");
+		else
+			ksnprintf(kind, sizeof(kind), "page fault (%s, %s)",
+				  iss & ISS_WNR ? "write" : "read", user_fault_status(iss));
+		return kind;
+	case EC_IABT_LOW:
+		if (!(iss & ISS_FNV))
+			*addr = tf->far;
+		ksnprintf(kind, sizeof(kind), "page fault (exec, %s)", user_fault_status(iss));
+		return kind;
+	case EC_PC_ALIGN:
+		*addr = tf->far;
+		return "pc alignment fault";
+	case EC_SP_ALIGN:
+		*addr = tf->sp;
+		return "sp alignment fault";
+	case EC_UNKNOWN:
+		return "undefined instruction";
+	case EC_ILLEGAL:
+		return "illegal execution state";
+	case EC_BRK64:
+		ksnprintf(kind, sizeof(kind), "breakpoint (brk #%#lx)",
+			  (unsigned long)(iss & 0xffff));
+		return kind;
+	case EC_FP_EXC64:
+		ksnprintf(kind, sizeof(kind), "floating-point exception (%s%s%s%s%s%s)",
+			  iss & (1u << 0) ? " invalid" : "", iss & (1u << 1) ? " divide-by-zero" : "",
+			  iss & (1u << 2) ? " overflow" : "", iss & (1u << 3) ? " underflow" : "",
+			  iss & (1u << 4) ? " inexact" : "", iss & (1u << 7) ? " denormal" : "");
+		return kind;
+	case EC_FP_ACCESS:
+		return "FP/SIMD access trap";
+	case EC_SYSREG:
+		return "trapped system register access";
+	case EC_SVC64:
+		return "svc";	/* not reached: trap_el0 handles system calls */
+	}
+	ksnprintf(kind, sizeof(kind), "exception class %#lx", (unsigned long)ESR_EC(tf->esr));
+	return kind;
 }
 
 __noreturn void trap_overflow(struct trap_frame *tf, unsigned long vector);

@@ -11,8 +11,18 @@
  * stack and is reported as a kernel stack overflow.
  *
  * Scratch registers before anything is saved: SP_EL0 holds x0 (the kernel
- * never runs on SP_EL0; an EL0 entry will save it in the frame first). The
- * overflow path, which never returns, also uses TPIDR_EL0 and TPIDRRO_EL0.
+ * never runs on SP_EL0, and the user's SP_EL0 is in its frame while the
+ * kernel runs: el0_return reloads it). The overflow path, which never
+ * returns, also uses TPIDR_EL0 and TPIDRRO_EL0.
+ *
+ * Entries from EL0 (AArch64) need no stack check: SP_EL1 is then always
+ * the top of the running thread's kernel stack (el0_return leaves it
+ * there, and each thread's stack is its own), so the frame lands at
+ * kstack_top - TF_SIZE, where arch_regs_get/set find the user registers.
+ * They save SP_EL0 as the frame's sp and go to trap_el0() in user.c,
+ * which takes the kernel lock, handles the exception, calls
+ * sched_exit_to_user() and releases the lock; el0_return restores the
+ * (possibly changed) frame and erets.
  */
 #include <arch/trapframe.h>
 
@@ -33,6 +43,17 @@
 	stp	x0, x1, [sp, #TF_X0]
 	mov	x1, #\vector
 	b	trap_common
+.endm
+
+/* A vector slot for exceptions from EL0 (AArch64). */
+.macro ventry_el0 vector
+	.balign	128
+	sub	sp, sp, #TF_SIZE
+	stp	x0, x1, [sp, #TF_X0]
+	mrs	x0, sp_el0
+	str	x0, [sp, #TF_SP]
+	mov	x1, #\vector
+	b	el0_common
 .endm
 
 /* Save x2..x30 and the exception registers; x0/x1 are already saved. */
@@ -72,11 +93,11 @@ vectors:
 	ventry	5
 	ventry	6
 	ventry	7
-	ventry	8		/* EL0 AArch64 */
-	ventry	9
-	ventry	10
-	ventry	11
-	ventry	12		/* EL0 AArch32 */
+	ventry_el0 8		/* EL0 AArch64 */
+	ventry_el0 9
+	ventry_el0 10
+	ventry_el0 11
+	ventry	12		/* EL0 AArch32: never entered (SPSR.M[4] is always 0) */
 	ventry	13
 	ventry	14
 	ventry	15
@@ -109,6 +130,38 @@ trap_common:
 	ldp	x28, x29, [sp, #224]
 	ldr	x30, [sp, #TF_X30]
 	add	sp, sp, #TF_SIZE
+	eret
+
+el0_common:
+	save_rest
+	mov	x0, sp
+	bl	trap_el0
+
+/* Return to EL0 from the frame at sp (also a new thread's way out). */
+	.globl	el0_return
+el0_return:
+	ldr	x0, [sp, #TF_SP]
+	msr	sp_el0, x0
+	ldp	x2, x3, [sp, #TF_ELR]
+	msr	elr_el1, x2
+	msr	spsr_el1, x3
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #TF_X30]
+	add	sp, sp, #TF_SIZE	/* = kstack_top: the next EL0 entry's stack */
 	eret
 
 /*

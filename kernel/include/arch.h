@@ -116,7 +116,7 @@ void arch_map_devices(paddr_t root);
  *                        the user FP/SIMD state and the TLS base.
  *   struct trap_frame    the user registers saved at kernel entry, at the
  *                        top of the thread's kernel stack.
- * and in abi/include/faultline/arch-<arch>.h (shared with user space) the
+ * and in abi/arch/<arch>/include/faultline/regs.h (shared with user space) the
  * register-set layouts struct fl_regs_general / fl_regs_fp.
  */
 struct thread;

@@ -21,6 +21,7 @@ long sys_thread_write_regs(int thread, unsigned int set, const void *buf, size_t
 long sys_yield(void);
 long sys_sleep(uint64_t ns);
 long sys_thread_exit(void);
+long sys_null(void);
 
 /* Route a system call to its handler; -ENOSYS for an unknown number. */
 long syscall_dispatch(unsigned long nr, const unsigned long a[6]);

@@ -81,6 +81,8 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_sleep((uint64_t)a[0]);
 	case FL_SYS_thread_exit:
 		return sys_thread_exit();
+	case FL_SYS_null:
+		return sys_null();
 	default:
 		return -ENOSYS;
 	}

@@ -265,4 +265,5 @@
 #define FL_SYS_yield 15
 #define FL_SYS_sleep 16
 #define FL_SYS_thread_exit 17
-#define FL_SYS_COUNT 18
+#define FL_SYS_null 18
+#define FL_SYS_COUNT 19

@@ -95,3 +95,8 @@ static inline long fl_thread_exit(void)
 {
 	return fl_syscall6(FL_SYS_thread_exit, 0, 0, 0, 0, 0, 0);
 }
+
+static inline long fl_null(void)
+{
+	return fl_syscall6(FL_SYS_null, 0, 0, 0, 0, 0, 0);
+}

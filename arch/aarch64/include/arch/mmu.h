@@ -25,14 +25,25 @@
 #define TCR_IPS_SHIFT	32
 #define TCR_VALUE	(TCR_T0SZ | TCR_T1SZ | TCR_WALK0 | TCR_WALK1 | TCR_TG1_4K)
 
-/* SCTLR_EL1: RES1 bits; with MMU, alignment check of sp, caches. */
+/*
+ * SCTLR_EL1: RES1 bits; with MMU, alignment check of sp (EL1 and EL0),
+ * caches. EL0 may use DC ZVA (DZE), read CTR_EL0 (UCT), clean and
+ * invalidate caches by VA for its own code (UCI) and use wfe (nTWE);
+ * wfi traps (EC 0x01) and is skipped.
+ */
 #define SCTLR_RES1	0x30d00800
 #define SCTLR_M		(1 << 0)
 #define SCTLR_C		(1 << 2)
 #define SCTLR_SA	(1 << 3)
 #define SCTLR_SA0	(1 << 4)
 #define SCTLR_I		(1 << 12)
-#define SCTLR_MMU_ON	(SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
+#define SCTLR_DZE	(1 << 14)
+#define SCTLR_UCT	(1 << 15)
+#define SCTLR_NTWE	(1 << 18)
+#define SCTLR_UCI	(1 << 26)
+#define SCTLR_EL0	(SCTLR_DZE | SCTLR_UCT | SCTLR_NTWE | SCTLR_UCI)
+#define SCTLR_MMU_ON	(SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | \
+			 SCTLR_EL0)
 
 /* Descriptor bits (VMSAv8-64, 4 KiB granule). */
 #define PTE_VALID	(1 << 0)
@@ -46,6 +57,15 @@
 #define PTE_NG		(1 << 11)
 #define PTE_PXN		(UL(1) << 53)
 #define PTE_UXN		(UL(1) << 54)
+
+/* User space is [0, ARCH_USER_TOP) in TTBR0 (the same 2^47 as on x86_64). */
+#define ARCH_USER_TOP	(UL(1) << 47)
+
+#ifndef __ASSEMBLER__
+#include <types.h>
+void mmu_user_init(void);
+void arch_pt_deactivate_user(void);
+#endif
 
 #define HCR_RW		(UL(1) << 31)	/* EL1 is AArch64 */
 #define CPACR_FPEN	(3 << 20)	/* FP/SIMD does not trap */

@@ -32,6 +32,7 @@ void uart_init(paddr_t pa);
 /* cpu.c */
 void cpu_counter_init(void);
 uint64_t cpu_counter_hz(void);
+void cpu_user_init(void);
 
 /* irqchip.c: the GIC found in the DTB. */
 void irqchip_init(void);

@@ -28,13 +28,19 @@
 #define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr)	((esr) & 0x1ffffff)
 #define EC_UNKNOWN	0x00
+#define EC_WFX		0x01
 #define EC_FP_ACCESS	0x07
 #define EC_ILLEGAL	0x0e
 #define EC_SVC64	0x15
+#define EC_IABT_LOW	0x20
 #define EC_SYSREG	0x18
 #define EC_IABT_CUR	0x21
 #define EC_PC_ALIGN	0x22
+#define EC_DABT_LOW	0x24
 #define EC_DABT_CUR	0x25
 #define EC_SP_ALIGN	0x26
+#define EC_FP_EXC64	0x2c
 #define EC_SERROR	0x2f
 #define EC_BRK64	0x3c
+#define ISS_FNV		(1u << 10)	/* aborts: FAR_EL1 is not valid */
+#define ISS_WNR		(1u << 6)	/* data aborts: caused by a write */

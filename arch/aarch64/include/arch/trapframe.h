@@ -1,6 +1,7 @@
 /*
  * The register save area built by vectors.S on every exception, and the
- * constants the vector code shares with C.
+ * constants the vector code shares with C. For an exception from EL0 the
+ * frame sits at the top of the thread's kernel stack and sp is SP_EL0.
  */
 #pragma once
 
@@ -29,6 +30,8 @@
 /* Vector numbers: VBAR_EL1 offset / 0x80. */
 #define VEC_EL1H_SYNC	4
 #define VEC_EL1H_IRQ	5
+#define VEC_EL0_SYNC	8
+#define VEC_EL0_IRQ	9
 #define VEC_COUNT	16
 
 #ifndef __ASSEMBLER__
@@ -36,7 +39,7 @@
 
 struct trap_frame {
 	uint64_t x[31];		/* x0..x30; x29 = fp, x30 = lr */
-	uint64_t sp;		/* sp before the exception */
+	uint64_t sp;		/* sp before the exception (SP_EL0 from EL0) */
 	uint64_t elr;		/* pc */
 	uint64_t spsr;		/* pstate */
 	uint64_t esr;
@@ -44,4 +47,10 @@ struct trap_frame {
 };
 
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
+
+/* trap.c */
+__noreturn void trap_unexpected(struct trap_frame *tf, unsigned long vector);
+const char *trap_user_kind(const struct trap_frame *tf, uintptr_t *addr);
+/* user.c: every exception from EL0 (vectors.S) */
+void trap_el0(struct trap_frame *tf, unsigned long vector);
 #endif

@@ -1,4 +1,8 @@
-/* AArch64 system-call trap: svc #0; x8 = number, x0..x5; result in x0. */
+/*
+ * AArch64 system-call trap: svc #0; x8 = number, x0..x5; result in x0.
+ * The kernel preserves every other register, NZCV and the FP/SIMD state;
+ * "memory" because calls read and write user buffers.
+ */
 #pragma once
 
 static inline long fl_syscall6(long nr, long a0, long a1, long a2, long a3, long a4, long a5)

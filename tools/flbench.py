@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Run Faultline's benchmark suite (user/bench, booted as the root task)
+in the benchmark configuration and write build/bench/faultline-ARCH.json
+in the format of docs/benchmarks.md.
+
+    flbench.py --arch x86_64|aarch64 [--quick] [--build-dir D] [--out FILE]
+    flbench.py --arch ARCH --guard    the CI regression guard: a --quick run
+                                      checked against bench/baseline-ARCH.json
+
+The configuration is the Linux side by side's: x86_64 q35 with QEMU's
+default CPU, AArch64 virt with cortex-a72, both -m 512M -smp 1 under
+-icount shift=0,align=off,sleep=off.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import qemu_run  # noqa: E402
+from linuxbench import parse  # noqa: E402  (the same BENCH line format)
+
+MACHINE = {"x86_64": "q35-qemu64", "aarch64": "virt-gicv2"}
+TIMEOUT = 300
+
+
+def qemu_version(binary):
+    r = subprocess.run([binary, "--version"], stdout=subprocess.PIPE, text=True)
+    return r.stdout.splitlines()[0] if r.stdout else "unknown"
+
+
+def git_describe():
+    r = subprocess.run(["git", "-C", TOP, "describe", "--always", "--dirty"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return r.stdout.strip() or "unknown"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--arch", choices=sorted(MACHINE), required=True)
+    ap.add_argument("--quick", action="store_true", help="fewer samples (the CI guard)")
+    ap.add_argument("--build-dir")
+    ap.add_argument("--out")
+    ap.add_argument("--guard", action="store_true",
+                    help="quick run, then fail if any count grew >2%% over the baseline")
+    args = ap.parse_args(argv)
+    if args.guard:
+        args.quick = True
+
+    build_dir = args.build_dir or os.path.join(TOP, "build", args.arch)
+    out = args.out or os.path.join(TOP, "build", "bench", "faultline-%s.json" % args.arch)
+    append = "init=bin/bench" + (" bench=quick" if args.quick else "")
+    cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
+                           icount=True, extra=["-smp", "1"])
+    print("flbench: " + " ".join(cmd), flush=True)
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=TIMEOUT)
+        text = proc.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        print("flbench: timed out after %d s" % TIMEOUT)
+        return 1
+    results, errors, done = parse(text)
+    results.pop("config", None)
+    if errors or not done or not results:
+        print(text)
+        print("flbench: the run did not complete: %s" % ("; ".join(errors) or "no 'BENCH done'"))
+        return 1
+    doc = {
+        "system": "faultline",
+        "arch": args.arch,
+        "config": {
+            "qemu": " ".join(cmd),
+            "qemu_version": qemu_version(cmd[0]),
+            "commit": git_describe(),
+            "append": append,
+            "quick": args.quick,
+            "unit": "guest instructions per operation (icount shift=0)",
+            "stat": "median over samples, less the counter-read overhead",
+        },
+        "complete": True,
+        "results": results,
+    }
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name, r in sorted(results.items()):
+        print("  %-24s %8s" % (name, r.get("insns")))
+    print("flbench: wrote " + out)
+    if args.guard:
+        import benchreport
+        return benchreport.cmd_check_baseline(args.arch, out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+/*
+ * The Faultline side of the benchmarks (docs/benchmarks.md): run as the
+ * root task under QEMU icount, where the cycle counter advances once per
+ * guest instruction. Each operation is timed many times after a warm-up;
+ * the median per operation is reported, minus the cost of reading the
+ * counter, in the same line format as bench/linux/linuxbench.c:
+ *
+ *   BENCH name=<op> insns=<median> min=<min> mean=<mean> iters=<n> stat=median
+ *
+ * then "BENCH done". --quick (bench=quick on the command line) runs fewer
+ * iterations, for the regression guard in CI.
+ */
+#include <faultline/counter.h>
+#include <faultline/sys.h>
+
+#define MAX_SAMPLES	2048
+
+static uint64_t samples[MAX_SAMPLES];
+static unsigned nsamples = 512, warmup = 64;
+static uint64_t overhead;	/* of a back-to-back counter read */
+static const struct fl_bootinfo *boot;
+
+static void sort(uint64_t *a, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		uint64_t x = a[i];
+		unsigned j = i;
+
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
+/* Median, minimum and mean of samples[0..n), each less overhead. */
+static void report(const char *name, unsigned n, unsigned per)
+{
+	uint64_t sum = 0, med, min;
+
+	sort(samples, n);
+	for (unsigned i = 0; i < n; i++)
+		sum += samples[i];
+	med = samples[n / 2];
+	min = samples[0];
+	fl_printf("BENCH name=%s insns=%lu min=%lu mean=%lu iters=%u stat=median\n", name,
+		  (unsigned long)((med - overhead) / per), (unsigned long)((min - overhead) / per),
+		  (unsigned long)((sum / n - overhead) / per), n);
+}
+
+static void measure_overhead(void)
+{
+	for (unsigned i = 0; i < nsamples; i++) {
+		uint64_t t0 = fl_cycles();
+
+		samples[i] = fl_cycles() - t0;
+	}
+	sort(samples, nsamples);
+	overhead = samples[nsamples / 2];
+	fl_printf("BENCH name=counter_overhead insns=%lu iters=%u stat=median\n",
+		  (unsigned long)overhead, nsamples);
+}
+
+static void null_syscall(void)
+{
+	for (unsigned i = 0; i < warmup + nsamples; i++) {
+		uint64_t t0 = fl_cycles();
+
+		fl_null();
+		if (i >= warmup)
+			samples[i - warmup] = fl_cycles() - t0;
+	}
+	report("null_syscall", nsamples, 1);
+}
+
+/* Two threads of one priority yielding to each other: a round trip is two switches. */
+static volatile int partner_stop;
+
+static void yielder(void *arg)
+{
+	(void)arg;
+	while (!partner_stop)
+		fl_yield();
+}
+
+static char partner_stack[16384] __attribute__((aligned(16)));
+static struct fl_thread_start partner = { yielder, 0 };
+
+static void yield_round_trip(void)
+{
+	long t = fl_thread_spawn(boot->self_task, 32, &partner, partner_stack,
+				 sizeof(partner_stack));
+
+	if (t < 0) {
+		fl_printf("BENCH error=spawn errno=%ld\n", -t);
+		return;
+	}
+	for (unsigned i = 0; i < warmup + nsamples; i++) {
+		uint64_t t0 = fl_cycles();
+
+		fl_yield();	/* to the partner, which yields back */
+		if (i >= warmup)
+			samples[i - warmup] = fl_cycles() - t0;
+	}
+	partner_stop = 1;
+	fl_yield();
+	fl_thread_destroy((int)t);
+	fl_handle_close((int)t);
+	report("yield_rtt_same_as", nsamples, 1);
+}
+
+int main(const struct fl_bootinfo *bi)
+{
+	const char *cmdline = (const char *)bi + bi->cmdline_offset;
+
+	boot = bi;
+	for (const char *p = cmdline; *p; p++)
+		if (!memcmp(p, "bench=quick", 11)) {
+			nsamples = 64;
+			warmup = 16;
+		}
+	fl_printf("BENCH config arch=%s machine=%s counter_hz=%lu\n", bi->arch, bi->machine,
+		  (unsigned long)bi->counter_hz);
+	measure_overhead();
+	null_syscall();
+	yield_round_trip();
+	fl_printf("BENCH done\n");
+	return 0;
+}
