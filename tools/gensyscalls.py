@@ -75,11 +75,11 @@ def parse(text):
         elif word == "rights":
             cur.rights = shlex.split(rest)[0]
         elif word == "err":
-            m = re.match(r'(E[A-Z0-9]+)\s+"([^"]*)"(?:\s+test\s+(.*))?$', rest)
+            m = re.match(r'(E[A-Z0-9]+)\s+"([^"]*)"\s+(test\s+(.*)|by\s+"([^"]*)")$', rest)
             if not m:
-                fail(n, "err wants: ENAME \"when\" [test ARG, ...]")
-            test = [a.strip() for a in m.group(3).split(",")] if m.group(3) else None
-            cur.errors.append((m.group(1), m.group(2), test))
+                fail(n, 'err wants: ENAME "when" test ARG, ... | by "how it is covered"')
+            test = [a.strip() for a in m.group(4).split(",")] if m.group(4) else None
+            cur.errors.append((m.group(1), m.group(2), test or m.group(5)))
         else:
             fail(n, "unknown field %r" % word)
     check(consts, calls)
@@ -101,7 +101,7 @@ def check(consts, calls):
         for e, when, test in c.errors:
             if e not in errnos:
                 fail(c.line, "%s is not a const errno" % e)
-            if test is not None and len(test) != len(c.args):
+            if isinstance(test, list) and len(test) != len(c.args):
                 fail(c.line, "test for %s has %d arguments, the call %d"
                      % (e, len(test), len(c.args)))
 
@@ -233,9 +233,14 @@ def gen_doc(consts, calls):
             out += ["| argument | type | meaning |", "|---|---|---|"]
             out += ["| `%s` | `%s` | %s |" % (n, t, m) for n, t, m in c.args]
             out.append("")
-        out += ["Returns: %s." % c.ret, "", "Rights: %s." % c.rights, "",
-                "| error | when |", "|---|---|"]
-        out += ["| `%s` | %s |" % (e, w) for e, w, t in c.errors]
+        out += ["Returns: %s." % c.ret, "", "Rights: %s." % c.rights, ""]
+        if c.errors:
+            out += ["| error | when | tested by |", "|---|---|---|"]
+            out += ["| `%s` | %s | %s |" % (e, w, "the generated negative test"
+                                          if isinstance(t, list) else t)
+                    for e, w, t in c.errors]
+        else:
+            out.append("It cannot fail.")
         out.append("")
     out += ["## Constants", "", "| group | name | value | meaning |", "|---|---|---|---|"]
     out += ["| %s | `%s` | %d | %s |" % c for c in consts]
@@ -253,7 +258,7 @@ def gen_negative(consts, calls):
     rows = []
     for c in calls:
         for e, when, test in c.errors:
-            if test is None:
+            if not isinstance(test, list):
                 continue
             args = test + ["0"] * (MAX_ARGS - len(test))
             rows.append('\tX("%s", "%s", "%s", FL_SYS_%s, -%s, %s)'

@@ -180,13 +180,19 @@ static const char *handle_table_full(void)
 	int n = 0;
 	long h, last;
 
+	long task, thread;
+
 	while ((h = fl_handle_dup(power_ro, FL_RIGHT_READ)) >= 0 && n < FL_HANDLES_MAX)
 		got[n++] = (int)h;
 	last = h;
+	task = fl_task_create();				/* no room for its handle */
+	thread = fl_thread_create(boot->self_task, 1);
 	for (int i = 0; i < n; i++)
 		fl_handle_close(got[i]);
 	if (last != -EMFILE)
 		return FAIL("dup %d times, then %ld", n, last);
+	if (task != -EMFILE || thread != -EMFILE)
+		return FAIL("task_create %ld, thread_create %ld with a full table", task, thread);
 	if (fl_handle_dup(power_ro, FL_RIGHT_READ) < 0)
 		return "no handle after closing";
 	return NULL;
