@@ -2,7 +2,7 @@
  * Exceptions: the C side of vectors.S. Kernel-mode synchronous exceptions
  * are decoded from ESR_EL1 and reported through panic_trap(); IRQs go to
  * the GIC. Exceptions from EL0 go to trap_el0() (user.c), which uses
- * trap_user_kind() below to name a user exception.
+ * trap_user_fault() below to decode a user exception.
  */
 #include <arch.h>
 #include <arch/mmu.h>
@@ -10,6 +10,7 @@
 #include <arch/sysreg.h>
 #include <arch/trapframe.h>
 #include <cpu.h>
+#include <faultline/abi.h>
 #include <kernel.h>
 #include <memlayout.h>
 #include <mm/kmap.h>
@@ -164,61 +165,102 @@ static const char *user_fault_status(uint64_t iss)
 }
 
 /*
- * Name a synchronous exception taken at EL0 (not an svc) and the address
- * it concerns: the fault address for aborts and alignment faults, the
- * stack pointer for an sp alignment fault, else the pc.
+ * Decode a synchronous exception taken at EL0 (not an svc or a trapped
+ * wfi) into *f for user_fault(): kind and access (FL_FAULT_*, FL_ACCESS_*),
+ * addr = FAR_EL1 for aborts (0 when FnV), the misaligned pc or sp for
+ * alignment faults, the watched address for a watchpoint, else 0; pc =
+ * ELR (the faulting instruction itself for everything decoded here); sp =
+ * SP_EL0. f->what points into what[len], a caller's buffer: it must stay
+ * valid while user_fault() waits for the fault handler, so no static one.
  */
-const char *trap_user_kind(const struct trap_frame *tf, uintptr_t *addr)
+void trap_user_fault(const struct trap_frame *tf, struct fault_info *f,
+		     char *what, size_t len)
 {
-	static char kind[80];
 	uint64_t iss = ESR_ISS(tf->esr);
+	unsigned ec = ESR_EC(tf->esr);
+	unsigned fsc = iss & 0x3f;
+	const char *rw = iss & ISS_WNR ? "write" : "read";
 
-	*addr = tf->elr;
-	switch (ESR_EC(tf->esr)) {
+	f->kind = FL_FAULT_OTHER;
+	f->access = 0;
+	f->addr = 0;
+	f->pc = tf->elr;
+	f->sp = tf->sp;
+	f->what = what;
+	switch (ec) {
 	case EC_DABT_LOW:
-		if (!(iss & ISS_FNV))
-			*addr = tf->far;
-		if ((iss & 0x3f) == 0x21)	/* exclusive, atomic or device access */
-			ksnprintf(kind, sizeof(kind), "alignment fault (%s)",
-				  iss & ISS_WNR ? "write" : "read");
-		else
-			ksnprintf(kind, sizeof(kind), "page fault (%s, %s)",
-				  iss & ISS_WNR ? "write" : "read", user_fault_status(iss));
-		return kind;
 	case EC_IABT_LOW:
 		if (!(iss & ISS_FNV))
-			*addr = tf->far;
-		ksnprintf(kind, sizeof(kind), "page fault (exec, %s)", user_fault_status(iss));
-		return kind;
+			f->addr = tf->far;
+		if (ec == EC_DABT_LOW)
+			f->access = iss & ISS_WNR ? FL_ACCESS_WRITE : FL_ACCESS_READ;
+		else
+			f->access = FL_ACCESS_EXEC;
+		if (ec == EC_DABT_LOW && fsc == 0x21) {
+			/* exclusive, atomic or device access (SCTLR_EL1.A = 0) */
+			f->kind = FL_FAULT_ALIGNMENT;
+			ksnprintf(what, len, "alignment fault (%s)", rw);
+			return;
+		}
+		f->kind = FL_FAULT_PAGE;
+		if ((fsc & 0x3c) == 0x08 || (fsc & 0x3c) == 0x0c)	/* access flag, permission */
+			f->access |= FL_ACCESS_PRESENT;
+		ksnprintf(what, len, "page fault (%s, %s)",
+			  ec == EC_IABT_LOW ? "exec" : rw, user_fault_status(iss));
+		return;
 	case EC_PC_ALIGN:
-		*addr = tf->far;
-		return "pc alignment fault";
+		f->kind = FL_FAULT_ALIGNMENT;
+		f->addr = tf->far;
+		ksnprintf(what, len, "pc alignment fault");
+		return;
 	case EC_SP_ALIGN:
-		*addr = tf->sp;
-		return "sp alignment fault";
+		f->kind = FL_FAULT_ALIGNMENT;
+		f->addr = tf->sp;
+		ksnprintf(what, len, "sp alignment fault");
+		return;
 	case EC_UNKNOWN:
-		return "undefined instruction";
+		f->kind = FL_FAULT_UNDEFINED;
+		ksnprintf(what, len, "undefined instruction");
+		return;
 	case EC_ILLEGAL:
-		return "illegal execution state";
+		f->kind = FL_FAULT_UNDEFINED;
+		ksnprintf(what, len, "illegal execution state");
+		return;
 	case EC_BRK64:
-		ksnprintf(kind, sizeof(kind), "breakpoint (brk #%#lx)",
-			  (unsigned long)(iss & 0xffff));
-		return kind;
+		f->kind = FL_FAULT_BREAKPOINT;
+		ksnprintf(what, len, "breakpoint (brk #%#lx)", (unsigned long)(iss & 0xffff));
+		return;
+	case EC_BREAKPT_LOW:
+		f->kind = FL_FAULT_BREAKPOINT;
+		ksnprintf(what, len, "hardware breakpoint");
+		return;
+	case EC_SSTEP_LOW:
+		f->kind = FL_FAULT_BREAKPOINT;
+		ksnprintf(what, len, "single step");
+		return;
+	case EC_WATCHPT_LOW:
+		f->kind = FL_FAULT_BREAKPOINT;
+		f->access = iss & ISS_WNR ? FL_ACCESS_WRITE : FL_ACCESS_READ;
+		f->addr = tf->far;
+		ksnprintf(what, len, "watchpoint (%s)", rw);
+		return;
 	case EC_FP_EXC64:
-		ksnprintf(kind, sizeof(kind), "floating-point exception (%s%s%s%s%s%s)",
+		f->kind = FL_FAULT_ARITHMETIC;
+		ksnprintf(what, len, "floating-point exception (%s%s%s%s%s%s)",
 			  iss & (1u << 0) ? " invalid" : "", iss & (1u << 1) ? " divide-by-zero" : "",
 			  iss & (1u << 2) ? " overflow" : "", iss & (1u << 3) ? " underflow" : "",
 			  iss & (1u << 4) ? " inexact" : "", iss & (1u << 7) ? " denormal" : "");
-		return kind;
-	case EC_FP_ACCESS:
-		return "FP/SIMD access trap";
+		return;
 	case EC_SYSREG:
-		return "trapped system register access";
-	case EC_SVC64:
-		return "svc";	/* not reached: trap_el0 handles system calls */
+		f->kind = FL_FAULT_PROTECTION;
+		ksnprintf(what, len, "trapped system register access");
+		return;
+	case EC_FP_ACCESS:
+		/* CPACR_EL1.FPEN = 0b11: cannot happen */
+		ksnprintf(what, len, "FP/SIMD access trap");
+		return;
 	}
-	ksnprintf(kind, sizeof(kind), "exception class %#lx", (unsigned long)ESR_EC(tf->esr));
-	return kind;
+	ksnprintf(what, len, "exception class %#lx", (unsigned long)ec);
 }
 
 __noreturn void trap_overflow(struct trap_frame *tf, unsigned long vector);

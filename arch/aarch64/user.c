@@ -7,20 +7,38 @@
 #include <arch.h>
 #include <arch/platform.h>
 #include <arch/sysreg.h>
+#include <arch/thread.h>
 #include <arch/trapframe.h>
 #include <cpu.h>
 #include <kernel.h>
 #include <sched.h>
 #include <syscall.h>
+#include <thread.h>
+
+/*
+ * A user exception. ELR is the faulting instruction: a thread the handler
+ * resumes without changing its pc executes it again. user_fault() may
+ * return after the handler rewrote the frame (thread_write_regs); it is
+ * restored as it is then. Out of line: the svc path keeps a small frame.
+ */
+static __attribute__((noinline)) void el0_fault(struct trap_frame *tf)
+{
+	struct fault_info f;
+	char what[80];
+
+	trap_user_fault(tf, &f, what, sizeof(what));
+	user_fault(&f);
+}
 
 static void el0_sync(struct trap_frame *tf)
 {
-	const char *kind;
-	uintptr_t addr;
-
 	switch (ESR_EC(tf->esr)) {
 	case EC_SVC64:
-		/* svc #imm: any immediate; ELR already points past the svc */
+		/*
+		 * svc #imm: any immediate; ELR already points past the svc.
+		 * The handler may have set x1..x6 (arch_syscall_set_extra);
+		 * nothing after this touches the frame but el0_return.
+		 */
 		tf->x[0] = (uint64_t)syscall_dispatch(tf->x[8], tf->x);
 		return;
 	case EC_WFX:
@@ -28,8 +46,20 @@ static void el0_sync(struct trap_frame *tf)
 		tf->elr += 4;
 		return;
 	}
-	kind = trap_user_kind(tf, &addr);
-	user_exception(kind, addr, tf->elr);
+	el0_fault(tf);
+}
+
+/*
+ * The registers a system call returns besides x0: x1..x6 of the frame
+ * el0_return restores. Also right for a thread blocked in a system call
+ * (its frame is at the top of its own kernel stack until it returns).
+ */
+void arch_syscall_set_extra(struct thread *t, const unsigned long w[6])
+{
+	struct trap_frame *tf = arch_user_frame(t->kstack_top);
+
+	for (int i = 0; i < 6; i++)
+		tf->x[1 + i] = w[i];
 }
 
 /*

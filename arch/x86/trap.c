@@ -14,13 +14,6 @@
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate: IF cleared */
 #define GATE_USER	0x60	/* DPL 3: user code may raise it with int3 */
 
-/* Page-fault error code bits. */
-#define PF_PRESENT	(1u << 0)
-#define PF_WRITE	(1u << 1)
-#define PF_USER		(1u << 2)
-#define PF_RESERVED	(1u << 3)
-#define PF_FETCH	(1u << 4)
-
 struct idt_gate {
 	uint16_t offset_lo;
 	uint16_t selector;
@@ -95,23 +88,26 @@ void arch_trap_init(void)
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
 
-/* "page fault (write, not present)" and the like. */
-static const char *page_fault_kind(uint64_t error)
+/* "page fault (write, not present)" and the like, written into buf. */
+static const char *page_fault_kind(uint64_t error, char *buf, size_t size)
 {
-	static char buf[64];
 	const char *access = error & PF_FETCH ? "exec" : error & PF_WRITE ? "write" : "read";
 	const char *why = error & PF_RESERVED ? "reserved bit set" :
 			  error & PF_PRESENT ? "protection" : "not present";
 
-	ksnprintf(buf, sizeof(buf), "page fault (%s, %s%s)", access, why,
+	ksnprintf(buf, size, "page fault (%s, %s%s)", access, why,
 		  error & PF_USER ? ", user" : "");
 	return buf;
 }
 
-const char *x86_exception_kind(const struct trap_frame *tf)
+/*
+ * The name of an exception, for messages. Page faults are formatted into
+ * buf (X86_KIND_MAX bytes suffice), the others are constant strings.
+ */
+const char *x86_exception_kind(const struct trap_frame *tf, char *buf, size_t size)
 {
 	if (tf->vector == VEC_PAGE_FAULT)
-		return page_fault_kind(tf->error);
+		return page_fault_kind(tf->error, buf, size);
 	if (exception_names[tf->vector])
 		return exception_names[tf->vector];
 	return "reserved exception";
@@ -151,8 +147,12 @@ void trap(struct trap_frame *tf)
 		x86_user_trap(tf);
 		return;
 	}
-	if (tf->vector < VEC_EXCEPTIONS)
-		panic_trap(x86_exception_kind(tf), x86_fault_address(tf), tf->rip, tf->rbp, tf);
+	if (tf->vector < VEC_EXCEPTIONS) {
+		char kind[X86_KIND_MAX];
+
+		panic_trap(x86_exception_kind(tf, kind, sizeof(kind)), x86_fault_address(tf),
+			   tf->rip, tf->rbp, tf);
+	}
 	if (tf->vector == VEC_TIMER) {
 		kernel_timer_tick();
 		return;

@@ -30,6 +30,8 @@
 #define ROOT_PRIORITY		32
 #define BOOTINFO_PAGES		2
 
+struct task *root_task;
+
 static unsigned segment_flags(const struct elf_segment *s)
 {
 	return PG_USER | (s->read ? PG_READ : 0) | (s->write ? PG_WRITE : 0) |
@@ -141,6 +143,7 @@ void roottask_start(const struct boot_params *bp)
 
 	if (task_create("root", &task) || thread_create(task, ROOT_PRIORITY, &thread))
 		boot_fail("root task: out of memory");
+	root_task = task;
 	load_segments(task, &elf, name);
 	if (map_new(task, ROOT_STACK_TOP - ROOT_STACK_SIZE, ROOT_STACK_SIZE,
 		    PG_USER | PG_READ | PG_WRITE, NULL) ||

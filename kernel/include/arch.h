@@ -138,6 +138,14 @@ void arch_thread_init(struct thread *t, uintptr_t kstack_top,
  */
 void arch_context_switch(struct thread *prev, struct thread *next);
 
+/*
+ * Inside a system call of the current thread t: the values of the
+ * registers returned besides the result, written into its saved user
+ * frame (x86_64 rdi rsi rdx r10 r8 r9; AArch64 x1..x6). IPC uses them for
+ * badge, tag and message words.
+ */
+void arch_syscall_set_extra(struct thread *t, const unsigned long w[6]);
+
 /* Install a user page table (CR3 / TTBR0_EL1). */
 void arch_pt_activate_user(paddr_t root);
 /* Make a new user root table usable: x86 copies the kernel half into it. */
@@ -159,8 +167,9 @@ int arch_regs_set(struct thread *t, unsigned set, const void *buf, size_t len);
  * The arch's entry code calls the core:
  *   long syscall_dispatch(nr, args[6]) for a system call (then returns its
  *     result in the user's result register);
- *   void user_exception(kind, addr, pc) for an exception taken in user
- *     mode (page fault, undefined instruction, ...);
+ *   void user_fault(const struct fault_info *) for an exception taken in
+ *     user mode (page fault, undefined instruction, ...); it may return,
+ *     when the fault handler resumes the thread;
  *   timer_tick() for the timer.
  * Before every return to user mode the arch calls sched_exit_to_user(),
  * which may switch threads.

@@ -13,6 +13,7 @@ enum {
 	STATUS_TEST_FAILED = 2,
 	STATUS_PANIC = 3,
 	STATUS_BOOT_ERROR = 4,
+	STATUS_ROOT_TASK_DIED = 5,
 };
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
@@ -36,13 +37,23 @@ struct trap_frame;
 __noreturn void panic_trap(const char *kind, vaddr_t addr, uintptr_t pc,
 			   uintptr_t fp, const struct trap_frame *tf);
 
+/* A CPU exception in user mode, as the arch decoded it. */
+struct fault_info {
+	unsigned kind;		/* FL_FAULT_* */
+	unsigned access;	/* FL_ACCESS_* mask (page faults) */
+	uintptr_t addr;		/* the faulting address, 0 if none */
+	uintptr_t pc;
+	uintptr_t sp;
+	const char *what;	/* for messages: "page fault (write, protection)" */
+};
+
 /*
- * A CPU exception in user mode (page fault, undefined instruction, ...):
- * kind names it, addr is the faulting address (0 if none), pc where it
- * happened. Kernel I terminates the thread with a console line; Kernel II
- * sends a fault message to its handler.
+ * Report a user exception of the current thread: a fault message to its
+ * fault handler, which may resume it (this returns; the saved registers
+ * may have been changed) or end it (this does not return). A thread
+ * without a handler ends with a console line.
  */
-void user_exception(const char *kind, uintptr_t addr, uintptr_t pc);
+void user_fault(const struct fault_info *f);
 
 /* Boot failed because of what the boot loader gave us: say why, power off. */
 __noreturn void boot_fail(const char *fmt, ...) __printf(1, 2);

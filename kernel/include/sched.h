@@ -36,6 +36,15 @@ void sched_yield(void);
 /* Sleep at least ticks timer ticks (0: yield). */
 void sched_sleep(uint64_t ticks);
 
+/*
+ * Block the current thread (its state, block reason and queue already set
+ * by the caller) until sched_wake; returns the wake result.
+ */
+long sched_block(void);
+
+/* End t's block with result: it becomes ready (and runs, unless suspended). */
+void sched_wake(struct thread *t, long result);
+
 /* The running thread was destroyed: switch away for good. */
 __noreturn void sched_exit_current(void);
 

@@ -22,6 +22,22 @@ long sys_yield(void);
 long sys_sleep(uint64_t ns);
 long sys_thread_exit(void);
 long sys_null(void);
+long sys_endpoint_create(void);
+long sys_notification_create(void);
+long sys_handle_mint(int handle, unsigned int rights, unsigned int badge);
+long sys_thread_set_ipc_buffer(int thread, uintptr_t addr);
+long sys_send(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_nbsend(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_call(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_recv(int endpoint);
+long sys_nbrecv(int endpoint);
+long sys_reply(int reply, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_reply_recv(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_signal(int notification, uint64_t bits);
+long sys_wait(int notification);
+long sys_poll(int notification);
+long sys_thread_bind_notification(int thread, int notification);
+long sys_thread_set_fault_handler(int thread, int endpoint);
 
 /* Route a system call to its handler; -ENOSYS for an unknown number. */
 long syscall_dispatch(unsigned long nr, const unsigned long a[6]);

@@ -8,13 +8,16 @@
 struct task {
 	struct kobj obj;
 	paddr_t pt;			/* root of its page table */
-	struct handle *handles;		/* HANDLES_MAX entries (one page) */
+	struct handle *handles;		/* HANDLES_MAX entries (two pages) */
 	struct list threads;		/* its live threads, by task_link */
 	bool dead;			/* destroyed: no new threads */
 	char name[24];
 };
 
 extern const struct kobj_ops task_ops;
+
+/* The root task (kernel/core/roottask.c); its death ends the system. */
+extern struct task *root_task;
 
 /* A new task with an empty address space: 0 with *out, or -ENOMEM. */
 int task_create(const char *name, struct task **out);

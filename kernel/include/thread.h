@@ -6,13 +6,33 @@
 #include <obj.h>
 
 struct task;
+struct endpoint;
+struct notification;
+struct reply;
 
 enum thread_state {
 	THREAD_INACTIVE,	/* created, not started */
 	THREAD_READY,		/* may run (in a run queue unless suspended) */
 	THREAD_RUNNING,		/* running on a CPU */
 	THREAD_SLEEPING,	/* waiting for wake_tick */
+	THREAD_BLOCKED,		/* waiting in IPC: see block */
 	THREAD_DEAD,		/* destroyed; the object lives while handles remain */
+};
+
+/* What a THREAD_BLOCKED thread waits for. */
+enum thread_block {
+	BLOCK_SEND,		/* in endpoint->senders, a send */
+	BLOCK_CALL,		/* in endpoint->senders, a call */
+	BLOCK_RECV,		/* in endpoint->receivers */
+	BLOCK_REPLY,		/* its call was received: waits for reply */
+	BLOCK_NOTIFY,		/* in notification->waiters */
+};
+
+/* A message in flight: what the registers carry. */
+struct msg {
+	uint64_t badge;
+	uint64_t tag;
+	uint64_t w[4];
 };
 
 struct thread {
@@ -28,6 +48,22 @@ struct thread {
 	struct list sched_link;		/* run queue or sleep list */
 	struct list task_link;		/* its task's threads */
 	uintptr_t kstack_top;
+
+	/* IPC (kernel/ipc) */
+	enum thread_block block;	/* THREAD_BLOCKED: on what */
+	void *blocked_on;		/* the endpoint or notification it queues on */
+	struct reply *reply;		/* BLOCK_REPLY: the reply object that will answer */
+	long wake_result;		/* the blocking call's result when woken */
+	struct msg msg;			/* staged outgoing, or delivered incoming */
+	uintptr_t ipc_buffer;		/* user address of its struct fl_ipc_buffer, 0: none */
+	struct notification *bound;	/* signals end its recv */
+
+	/* faults (kernel/ipc/fault.c) */
+	struct endpoint *fault_ep;	/* where its faults go (a weak reference) */
+	uint32_t fault_badge;
+	struct list fault_link;		/* in fault_ep->fault_users */
+	uint64_t fault_seq;		/* faults so far */
+	int exit_signal;		/* why it ended: a signal, 0 for none */
 };
 
 extern const struct kobj_ops thread_ops;
@@ -36,6 +72,12 @@ static inline struct thread *to_thread(struct kobj *o)
 {
 	return (struct thread *)o;
 }
+
+/*
+ * The live thread behind handle h of task with rights: 0 with *out,
+ * -EBADF / -EINVAL / -EPERM as handle_get, -ESRCH if it was destroyed.
+ */
+int thread_get(struct task *task, long h, uint32_t rights, struct thread **out);
 
 /* A new inactive thread in task: 0 with *out, -EINVAL (priority), -ESRCH (task dead), -ENOMEM. */
 int thread_create(struct task *task, unsigned priority, struct thread **out);

@@ -21,6 +21,7 @@ static const char *const names[] = {
 	[ENFILE] = "ENFILE",
 	[EMFILE] = "EMFILE",
 	[ENOSPC] = "ENOSPC",
+	[EPIPE] = "EPIPE",
 	[ERANGE] = "ERANGE",
 	[ENOSYS] = "ENOSYS",
 	[EOVERFLOW] = "EOVERFLOW",

@@ -4,17 +4,31 @@
 #include <handle.h>
 #include <task.h>
 
-int handle_install(struct task *t, struct kobj *o, uint32_t rights)
+int handle_install_badged(struct task *t, struct kobj *o, uint32_t rights, uint32_t badge)
 {
 	for (int i = 0; i < HANDLES_MAX; i++) {
 		if (!t->handles[i].obj) {
 			kobj_get(o);
-			t->handles[i].obj = o;
-			t->handles[i].rights = rights;
+			t->handles[i] = (struct handle){ o, rights, badge };
 			return i;
 		}
 	}
 	return -EMFILE;
+}
+
+int handle_install(struct task *t, struct kobj *o, uint32_t rights)
+{
+	return handle_install_badged(t, o, rights, 0);
+}
+
+int handle_free_slots(struct task *t, int want)
+{
+	int n = 0;
+
+	for (int i = 0; i < HANDLES_MAX && n < want; i++)
+		if (!t->handles[i].obj)
+			n++;
+	return n;
 }
 
 static struct handle *slot(struct task *t, long h)
@@ -24,19 +38,30 @@ static struct handle *slot(struct task *t, long h)
 	return &t->handles[h];
 }
 
-int handle_get(struct task *t, long h, const struct kobj_ops *ops, uint32_t rights,
-	       struct kobj **out)
+int handle_lookup(struct task *t, long h, const struct kobj_ops *ops, uint32_t rights,
+		  struct handle **out)
 {
 	struct handle *s = slot(t, h);
 
 	if (!s)
 		return -EBADF;
-	if (s->obj->ops != ops)
+	if (ops && s->obj->ops != ops)
 		return -EINVAL;
 	if ((s->rights & rights) != rights)
 		return -EPERM;
-	*out = s->obj;
+	*out = s;
 	return 0;
+}
+
+int handle_get(struct task *t, long h, const struct kobj_ops *ops, uint32_t rights,
+	       struct kobj **out)
+{
+	struct handle *s;
+	int err = handle_lookup(t, h, ops, rights, &s);
+
+	if (!err)
+		*out = s->obj;
+	return err;
 }
 
 int handle_dup(struct task *t, long h, uint32_t rights)
@@ -49,7 +74,7 @@ int handle_dup(struct task *t, long h, uint32_t rights)
 		return -EINVAL;
 	if (rights & ~s->rights)
 		return -EPERM;
-	return handle_install(t, s->obj, rights);
+	return handle_install_badged(t, s->obj, rights, s->badge);
 }
 
 int handle_close(struct task *t, long h)
@@ -60,8 +85,7 @@ int handle_close(struct task *t, long h)
 	if (!s)
 		return -EBADF;
 	o = s->obj;
-	s->obj = NULL;
-	s->rights = 0;
+	*s = (struct handle){ NULL, 0, 0 };
 	kobj_put(o);
 	return 0;
 }

@@ -11,14 +11,15 @@
 #include <task.h>
 #include <thread.h>
 
-_Static_assert(HANDLES_MAX * sizeof(struct handle) == PAGE_SIZE, "one page of handles");
+_Static_assert(HANDLES_MAX * sizeof(struct handle) <= 2 * PAGE_SIZE, "two pages of handles");
+#define HANDLE_PAGES	2
 
 /* Close the handles, free the user page tables and the handle table. */
 static void task_teardown(struct task *t)
 {
 	handle_close_all(t);
 	pt_destroy_user(t->pt);
-	frame_free(kva_to_pa(t->handles), 1);
+	frame_free(kva_to_pa(t->handles), HANDLE_PAGES);
 	t->handles = NULL;
 }
 
@@ -48,7 +49,7 @@ int task_create(const char *name, struct task **out)
 		kfree(t, sizeof(*t));
 		return -ENOMEM;
 	}
-	if (frame_alloc(1, 1, &handles)) {
+	if (frame_alloc(HANDLE_PAGES, 1, &handles)) {
 		frame_free(pt, 1);
 		kfree(t, sizeof(*t));
 		return -ENOMEM;

@@ -1,5 +1,7 @@
 /* Threads. */
 #include <arch.h>
+#include <handle.h>
+#include <ipc.h>
 #include <errno.h>
 #include <faultline/abi.h>
 #include <kernel.h>
@@ -20,6 +22,17 @@ static void thread_release(struct kobj *o)
 const struct kobj_ops thread_ops = { "thread", thread_release };
 
 static unsigned next_id;
+
+int thread_get(struct task *task, long h, uint32_t rights, struct thread **out)
+{
+	struct kobj *o;
+	int err = handle_get(task, h, &thread_ops, rights, &o);
+
+	if (err)
+		return err;
+	*out = to_thread(o);
+	return (*out)->state == THREAD_DEAD ? -ESRCH : 0;
+}
 
 int thread_create(struct task *task, unsigned priority, struct thread **out)
 {
@@ -45,6 +58,7 @@ int thread_create(struct task *task, unsigned priority, struct thread **out)
 	t->state = THREAD_INACTIVE;
 	t->priority = priority;
 	list_init(&t->sched_link);
+	list_init(&t->fault_link);
 	list_push_back(&task->threads, &t->task_link);
 	*out = t;
 	return 0;
@@ -106,8 +120,15 @@ void thread_destroy(struct thread *t)
 		sched_unready(t);
 	else if (was == THREAD_SLEEPING)
 		list_remove(&t->sched_link);
+	else if (was == THREAD_BLOCKED)
+		ipc_cancel(t);
+	ipc_thread_gone(t);
 	t->state = THREAD_DEAD;
 	list_remove(&t->task_link);
+	if (t->task == root_task && list_empty(&root_task->threads)) {
+		kprintf("faultline: the root task has no threads left\n");
+		poweroff(STATUS_ROOT_TASK_DIED);
+	}
 	if (was == THREAD_RUNNING)
 		sched_exit_current();	/* thread_reap runs once off its stack */
 	thread_reap(t);

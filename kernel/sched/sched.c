@@ -118,6 +118,24 @@ void sched_sleep(uint64_t ticks)
 	schedule();
 }
 
+long sched_block(void)
+{
+	struct thread *cur = sched_current();
+
+	cur->state = THREAD_BLOCKED;
+	schedule();
+	return cur->wake_result;
+}
+
+void sched_wake(struct thread *t, long result)
+{
+	t->wake_result = result;
+	t->blocked_on = NULL;
+	t->state = THREAD_READY;
+	if (!t->suspended)
+		sched_ready(t);
+}
+
 __noreturn void sched_exit_current(void)
 {
 	struct thread *cur = sched_current();

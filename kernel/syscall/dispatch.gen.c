@@ -83,6 +83,74 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_thread_exit();
 	case FL_SYS_null:
 		return sys_null();
+	case FL_SYS_endpoint_create:
+		return sys_endpoint_create();
+	case FL_SYS_notification_create:
+		return sys_notification_create();
+	case FL_SYS_handle_mint:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if (a[1] != (unsigned int)a[1])
+			return -EINVAL;
+		if (a[2] != (unsigned int)a[2])
+			return -EINVAL;
+		return sys_handle_mint((int)a[0], (unsigned int)a[1], (unsigned int)a[2]);
+	case FL_SYS_thread_set_ipc_buffer:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_thread_set_ipc_buffer((int)a[0], (uintptr_t)a[1]);
+	case FL_SYS_send:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_send((int)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3], (uint64_t)a[4], (uint64_t)a[5]);
+	case FL_SYS_nbsend:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_nbsend((int)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3], (uint64_t)a[4], (uint64_t)a[5]);
+	case FL_SYS_call:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_call((int)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3], (uint64_t)a[4], (uint64_t)a[5]);
+	case FL_SYS_recv:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_recv((int)a[0]);
+	case FL_SYS_nbrecv:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_nbrecv((int)a[0]);
+	case FL_SYS_reply:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_reply((int)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3], (uint64_t)a[4], (uint64_t)a[5]);
+	case FL_SYS_reply_recv:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_reply_recv((int)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3], (uint64_t)a[4], (uint64_t)a[5]);
+	case FL_SYS_signal:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_signal((int)a[0], (uint64_t)a[1]);
+	case FL_SYS_wait:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_wait((int)a[0]);
+	case FL_SYS_poll:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_poll((int)a[0]);
+	case FL_SYS_thread_bind_notification:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if ((long)a[1] != (int)a[1])
+			return -EINVAL;
+		return sys_thread_bind_notification((int)a[0], (int)a[1]);
+	case FL_SYS_thread_set_fault_handler:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if ((long)a[1] != (int)a[1])
+			return -EINVAL;
+		return sys_thread_set_fault_handler((int)a[0], (int)a[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -9,16 +9,9 @@
 #include <thread.h>
 #include <uaccess.h>
 
-/* The live thread behind handle h with rights: 0 with *out, or an error. */
 static int get_thread(int h, uint32_t rights, struct thread **out)
 {
-	struct kobj *o;
-	int err = handle_get(sched_current()->task, h, &thread_ops, rights, &o);
-
-	if (err)
-		return err;
-	*out = to_thread(o);
-	return (*out)->state == THREAD_DEAD ? -ESRCH : 0;
+	return thread_get(sched_current()->task, h, rights, out);
 }
 
 long sys_thread_create(int task, unsigned int priority)

@@ -86,4 +86,84 @@
 	X("thread_write_regs", "EINVAL", "a value is not allowed (here: a kernel TLS base)", FL_SYS_thread_write_regs, -EINVAL, T_NEW_THREAD, 2, T_TLS_KERNEL, 8, 0, 0) \
 	X("thread_write_regs", "ESRCH", "the thread has been destroyed", FL_SYS_thread_write_regs, -ESRCH, T_DEAD_THREAD, 2, T_TLS_OK, 8, 0, 0) \
 	X("thread_write_regs", "EINVAL", "thread does not fit in int", FL_SYS_thread_write_regs, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
-	X("thread_write_regs", "EINVAL", "set does not fit in unsigned int", FL_SYS_thread_write_regs, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0)
+	X("thread_write_regs", "EINVAL", "set does not fit in unsigned int", FL_SYS_thread_write_regs, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("handle_mint", "EBADF", "handle is not a handle", FL_SYS_handle_mint, -EBADF, T_BAD_HANDLE, 1, 1, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "handle is neither an endpoint nor a notification", FL_SYS_handle_mint, -EINVAL, T_SELF_TASK, 1, 1, 0, 0, 0) \
+	X("handle_mint", "EPERM", "the handle lacks FL_RIGHT_GRANT", FL_SYS_handle_mint, -EPERM, T_EP_NOGRANT, 1, 1, 0, 0, 0) \
+	X("handle_mint", "EPERM", "rights has a bit the handle lacks", FL_SYS_handle_mint, -EPERM, T_EP_GRANTONLY, 2, 1, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "rights has a bit that is no right", FL_SYS_handle_mint, -EINVAL, T_EP, 16, 1, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "badge is 0", FL_SYS_handle_mint, -EINVAL, T_EP, 1, 0, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "the handle has a badge already", FL_SYS_handle_mint, -EINVAL, T_EP_BADGED, 1, 1, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "handle does not fit in int", FL_SYS_handle_mint, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "rights does not fit in unsigned int", FL_SYS_handle_mint, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "badge does not fit in unsigned int", FL_SYS_handle_mint, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "EBADF", "thread is not a handle", FL_SYS_thread_set_ipc_buffer, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "EINVAL", "thread is not a thread handle", FL_SYS_thread_set_ipc_buffer, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_thread_set_ipc_buffer, -EPERM, T_SELF_THREAD_READONLY, 0, 0, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "EINVAL", "addr is not page-aligned", FL_SYS_thread_set_ipc_buffer, -EINVAL, T_SELF_THREAD, 0x400001, 0, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "EFAULT", "addr is not a user address", FL_SYS_thread_set_ipc_buffer, -EFAULT, T_SELF_THREAD, T_KERNEL, 0, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "ESRCH", "the thread has been destroyed", FL_SYS_thread_set_ipc_buffer, -ESRCH, T_DEAD_THREAD, 0, 0, 0, 0, 0) \
+	X("thread_set_ipc_buffer", "EINVAL", "thread does not fit in int", FL_SYS_thread_set_ipc_buffer, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("send", "EBADF", "endpoint is not a handle", FL_SYS_send, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("send", "EINVAL", "endpoint is not an endpoint", FL_SYS_send, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("send", "EPERM", "the handle lacks FL_RIGHT_WRITE", FL_SYS_send, -EPERM, T_EP_READONLY, 0, 0, 0, 0, 0) \
+	X("send", "EINVAL", "the tag asks for more than FL_MSG_BUF_WORDS words or FL_MSG_HANDLES_MAX handles, or has a reply handle", FL_SYS_send, -EINVAL, T_EP, T_TAG_TOO_LONG, 0, 0, 0, 0) \
+	X("send", "EFAULT", "the tag asks for buffer words but the thread has no IPC buffer", FL_SYS_send, -EFAULT, T_EP, T_TAG_ONE_WORD, 0, 0, 0, 0) \
+	X("send", "EINVAL", "endpoint does not fit in int", FL_SYS_send, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("nbsend", "EAGAIN", "no receiver is waiting", FL_SYS_nbsend, -EAGAIN, T_EP, 0, 0, 0, 0, 0) \
+	X("nbsend", "EBADF", "endpoint is not a handle", FL_SYS_nbsend, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("nbsend", "EINVAL", "endpoint is not an endpoint", FL_SYS_nbsend, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("nbsend", "EPERM", "the handle lacks FL_RIGHT_WRITE", FL_SYS_nbsend, -EPERM, T_EP_READONLY, 0, 0, 0, 0, 0) \
+	X("nbsend", "EINVAL", "the tag is not valid (as for send)", FL_SYS_nbsend, -EINVAL, T_EP, T_TAG_TOO_LONG, 0, 0, 0, 0) \
+	X("nbsend", "EINVAL", "endpoint does not fit in int", FL_SYS_nbsend, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("call", "EBADF", "endpoint is not a handle", FL_SYS_call, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("call", "EINVAL", "endpoint is not an endpoint", FL_SYS_call, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("call", "EPERM", "the handle lacks FL_RIGHT_WRITE", FL_SYS_call, -EPERM, T_EP_READONLY, 0, 0, 0, 0, 0) \
+	X("call", "EINVAL", "the tag is not valid (as for send)", FL_SYS_call, -EINVAL, T_EP, T_TAG_TOO_LONG, 0, 0, 0, 0) \
+	X("call", "EINVAL", "endpoint does not fit in int", FL_SYS_call, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("recv", "EBADF", "endpoint is not a handle", FL_SYS_recv, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("recv", "EINVAL", "endpoint is not an endpoint", FL_SYS_recv, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("recv", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_recv, -EPERM, T_EP_WRITEONLY, 0, 0, 0, 0, 0) \
+	X("recv", "EINVAL", "endpoint does not fit in int", FL_SYS_recv, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("nbrecv", "EAGAIN", "no sender is waiting", FL_SYS_nbrecv, -EAGAIN, T_EP, 0, 0, 0, 0, 0) \
+	X("nbrecv", "EBADF", "endpoint is not a handle", FL_SYS_nbrecv, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("nbrecv", "EINVAL", "endpoint is not an endpoint", FL_SYS_nbrecv, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("nbrecv", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_nbrecv, -EPERM, T_EP_WRITEONLY, 0, 0, 0, 0, 0) \
+	X("nbrecv", "EINVAL", "endpoint does not fit in int", FL_SYS_nbrecv, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("reply", "EBADF", "reply is not a handle (or was used already)", FL_SYS_reply, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("reply", "EINVAL", "reply is not a reply handle", FL_SYS_reply, -EINVAL, T_EP, 0, 0, 0, 0, 0) \
+	X("reply", "EINVAL", "reply does not fit in int", FL_SYS_reply, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("reply_recv", "EBADF", "endpoint is not a handle (nothing was replied)", FL_SYS_reply_recv, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("reply_recv", "EINVAL", "the tag names no reply handle", FL_SYS_reply_recv, -EINVAL, T_EP, 0, 0, 0, 0, 0) \
+	X("reply_recv", "EINVAL", "endpoint does not fit in int", FL_SYS_reply_recv, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("signal", "EBADF", "notification is not a handle", FL_SYS_signal, -EBADF, T_BAD_HANDLE, 1, 0, 0, 0, 0) \
+	X("signal", "EINVAL", "notification is not a notification", FL_SYS_signal, -EINVAL, T_EP, 1, 0, 0, 0, 0) \
+	X("signal", "EPERM", "the handle lacks FL_RIGHT_WRITE", FL_SYS_signal, -EPERM, T_NTFN_READONLY, 1, 0, 0, 0, 0) \
+	X("signal", "EINVAL", "bits and the badge are both 0", FL_SYS_signal, -EINVAL, T_NTFN, 0, 0, 0, 0, 0) \
+	X("signal", "EINVAL", "notification does not fit in int", FL_SYS_signal, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("wait", "EBADF", "notification is not a handle", FL_SYS_wait, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("wait", "EINVAL", "notification is not a notification", FL_SYS_wait, -EINVAL, T_EP, 0, 0, 0, 0, 0) \
+	X("wait", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_wait, -EPERM, T_NTFN_WRITEONLY, 0, 0, 0, 0, 0) \
+	X("wait", "EINVAL", "notification does not fit in int", FL_SYS_wait, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("poll", "EBADF", "notification is not a handle", FL_SYS_poll, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("poll", "EINVAL", "notification is not a notification", FL_SYS_poll, -EINVAL, T_EP, 0, 0, 0, 0, 0) \
+	X("poll", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_poll, -EPERM, T_NTFN_WRITEONLY, 0, 0, 0, 0, 0) \
+	X("poll", "EINVAL", "notification does not fit in int", FL_SYS_poll, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EBADF", "thread is not a handle", FL_SYS_thread_bind_notification, -EBADF, T_BAD_HANDLE, -1, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EINVAL", "thread is not a thread", FL_SYS_thread_bind_notification, -EINVAL, T_EP, -1, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EPERM", "the thread handle lacks FL_RIGHT_MANAGE", FL_SYS_thread_bind_notification, -EPERM, T_SELF_THREAD_READONLY, -1, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EBADF", "notification is not a handle", FL_SYS_thread_bind_notification, -EBADF, T_SELF_THREAD, T_BAD_HANDLE, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EINVAL", "notification is not a notification", FL_SYS_thread_bind_notification, -EINVAL, T_SELF_THREAD, T_EP, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EPERM", "the notification handle lacks FL_RIGHT_READ", FL_SYS_thread_bind_notification, -EPERM, T_SELF_THREAD, T_NTFN_WRITEONLY, 0, 0, 0, 0) \
+	X("thread_bind_notification", "ESRCH", "the thread has been destroyed", FL_SYS_thread_bind_notification, -ESRCH, T_DEAD_THREAD, -1, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EINVAL", "thread does not fit in int", FL_SYS_thread_bind_notification, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("thread_bind_notification", "EINVAL", "notification does not fit in int", FL_SYS_thread_bind_notification, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EBADF", "thread is not a handle", FL_SYS_thread_set_fault_handler, -EBADF, T_BAD_HANDLE, -1, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EINVAL", "thread is not a thread", FL_SYS_thread_set_fault_handler, -EINVAL, T_EP, -1, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EPERM", "the thread handle lacks FL_RIGHT_MANAGE", FL_SYS_thread_set_fault_handler, -EPERM, T_SELF_THREAD_READONLY, -1, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EBADF", "endpoint is not a handle", FL_SYS_thread_set_fault_handler, -EBADF, T_SELF_THREAD, T_BAD_HANDLE, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EINVAL", "endpoint is not an endpoint", FL_SYS_thread_set_fault_handler, -EINVAL, T_SELF_THREAD, T_NTFN, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EPERM", "the endpoint handle lacks FL_RIGHT_WRITE", FL_SYS_thread_set_fault_handler, -EPERM, T_SELF_THREAD, T_EP_READONLY, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "ESRCH", "the thread has been destroyed", FL_SYS_thread_set_fault_handler, -ESRCH, T_DEAD_THREAD, -1, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EINVAL", "thread does not fit in int", FL_SYS_thread_set_fault_handler, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("thread_set_fault_handler", "EINVAL", "endpoint does not fit in int", FL_SYS_thread_set_fault_handler, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0)

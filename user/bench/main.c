@@ -11,6 +11,7 @@
  * iterations, for the regression guard in CI.
  */
 #include <faultline/counter.h>
+#include <faultline/msg.h>
 #include <faultline/sys.h>
 
 #define MAX_SAMPLES	2048
@@ -108,6 +109,51 @@ static void yield_round_trip(void)
 	report("yield_rtt_same_as", nsamples, 1);
 }
 
+/*
+ * IPC round trip in one address space: a client thread calls, a server
+ * thread answers with reply_recv; both register-only messages.
+ */
+static int bench_ep;
+static char server_stack[16384] __attribute__((aligned(16)));
+
+static void server(void *arg)
+{
+	static const uint64_t w[4];
+	struct fl_msg m;
+	long r = fl_recv_msg(bench_ep, &m);
+
+	(void)arg;
+	while (r == FL_RECV_MESSAGE)
+		r = fl_reply_recv_msg(bench_ep, FL_TAG_WITH_REPLY(0, FL_TAG_REPLY(m.tag)), w, &m);
+}
+
+static struct fl_thread_start server_start = { server, 0 };
+
+static void ipc_round_trip(void)
+{
+	static const uint64_t w[4] = { 1, 2, 3, 4 };
+	struct fl_msg reply;
+	long t;
+
+	bench_ep = (int)fl_endpoint_create();
+	t = fl_thread_spawn(boot->self_task, 33, &server_start, server_stack, sizeof(server_stack));
+	if (bench_ep < 0 || t < 0) {
+		fl_printf("BENCH error=ipc_setup errno=%ld\n", t < 0 ? -t : -(long)bench_ep);
+		return;
+	}
+	for (unsigned i = 0; i < warmup + nsamples; i++) {
+		uint64_t t0 = fl_cycles();
+
+		fl_call_msg(bench_ep, 0, w, &reply);
+		if (i >= warmup)
+			samples[i - warmup] = fl_cycles() - t0;
+	}
+	fl_thread_destroy((int)t);
+	fl_handle_close((int)t);
+	fl_handle_close(bench_ep);
+	report("ipc_rtt_same_as", nsamples, 1);
+}
+
 int main(const struct fl_bootinfo *bi)
 {
 	const char *cmdline = (const char *)bi + bi->cmdline_offset;
@@ -123,6 +169,7 @@ int main(const struct fl_bootinfo *bi)
 	measure_overhead();
 	null_syscall();
 	yield_round_trip();
+	ipc_round_trip();
 	fl_printf("BENCH done\n");
 	return 0;
 }

@@ -11,64 +11,11 @@
  */
 #include <faultline/sys.h>
 #include <faultline/counter.h>
+#include <faultline/ipc.h>
 #include <faultline/regs.h>
 #include <negative.gen.h>
 #include "arch_test.h"
-
-#define MAIN_PRIORITY	32
-#define STACK_SIZE	16384
-#define MS		1000000ull
-
-static const struct fl_bootinfo *boot;
-static char stacks[8][STACK_SIZE] __attribute__((aligned(16)));
-static struct fl_thread_start starts[8];
-static unsigned next_stack;
-
-/* ---- TAP ---------------------------------------------------------------- */
-
-static int case_no, failures;
-
-static void report(const char *name, const char *why)
-{
-	case_no++;
-	if (why) {
-		failures++;
-		fl_printf("not ok %d - %s # %s\n", case_no, name, why);
-	} else {
-		fl_printf("ok %d - %s\n", case_no, name);
-	}
-}
-
-static char whybuf[160];
-#define FAIL(...) (fl_snprintf(whybuf, sizeof(whybuf), __VA_ARGS__), whybuf)
-
-/* ---- helpers -------------------------------------------------------------- */
-
-/* Spawn fn(arg) at priority on the next static stack; the handle. */
-static long spawn(unsigned priority, void (*fn)(void *), void *arg)
-{
-	unsigned i = next_stack++ % 8;
-
-	starts[i] = (struct fl_thread_start){ fn, arg };
-	return fl_thread_spawn(boot->self_task, priority, &starts[i], stacks[i], STACK_SIZE);
-}
-
-static void sleep_ms(unsigned ms)
-{
-	fl_sleep(ms * MS);
-}
-
-/* Has the thread been destroyed? Resuming a dead thread is -ESRCH. */
-static bool dead(long t)
-{
-	return fl_thread_resume((int)t) == -ESRCH;
-}
-
-static void finish(long t)
-{
-	fl_thread_destroy((int)t);
-	fl_handle_close((int)t);
-}
+#include "ktest.h"
 
 static volatile char log_buf[64];
 static volatile unsigned log_len;
@@ -94,7 +41,7 @@ static bool log_is(const char *want)
 /* ---- the generated negative tests ----------------------------------------- */
 
 static int power_ro, task_ro, thread_ro, new_thread, new_thread_norights, dead_task,
-	dead_thread;
+	dead_thread, ep, ep_nogrant, ep_grantonly, ep_badged, ep_ro, ep_wo, ntfn, ntfn_ro, ntfn_wo;
 static char buf[4096];
 static const char rodata_buf[64] = "read only";
 static uint64_t tls_ok = 0x400000, tls_kernel = 0xffff800000000000ul;
@@ -123,10 +70,21 @@ static void spin_forever(void *arg)
 #define T_KERNEL		0xffff800000000000ul
 #define T_NONCANONICAL		0x0000800000000000ul
 #define T_ENTRY			(uintptr_t)spin_forever
-#define T_STACK			(uintptr_t)(stacks[7] + STACK_SIZE)
+#define T_STACK			(uintptr_t)(kt_stacks[7] + KT_STACK_SIZE)
 #define T_GENERAL_SIZE		sizeof(struct fl_regs_general)
 #define T_TLS_OK		(uintptr_t)&tls_ok
 #define T_TLS_KERNEL		(uintptr_t)&tls_kernel
+#define T_EP			ep
+#define T_EP_NOGRANT		ep_nogrant
+#define T_EP_GRANTONLY		ep_grantonly
+#define T_EP_BADGED		ep_badged
+#define T_EP_READONLY		ep_ro
+#define T_EP_WRITEONLY		ep_wo
+#define T_NTFN			ntfn
+#define T_NTFN_READONLY		ntfn_ro
+#define T_NTFN_WRITEONLY	ntfn_wo
+#define T_TAG_TOO_LONG		FL_TAG(0, FL_MSG_BUF_WORDS + 1, 0)
+#define T_TAG_ONE_WORD		FL_TAG(0, 1, 0)
 
 static const char *make_fixtures(void)
 {
@@ -139,8 +97,19 @@ static const char *make_fixtures(void)
 	new_thread_norights = (int)fl_handle_dup(new_thread, 0);
 	dead_task = (int)fl_task_create();
 	dead_thread = (int)fl_thread_create(boot->self_task, 1);
+	ep = (int)fl_endpoint_create();
+	ep_nogrant = (int)fl_handle_dup(ep, FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_MANAGE);
+	ep_grantonly = (int)fl_handle_dup(ep, FL_RIGHT_GRANT);
+	ep_badged = (int)fl_handle_mint(ep, FL_RIGHTS_ALL, 7);
+	ep_ro = (int)fl_handle_dup(ep, FL_RIGHT_READ);
+	ep_wo = (int)fl_handle_dup(ep, FL_RIGHT_WRITE);
+	ntfn = (int)fl_notification_create();
+	ntfn_ro = (int)fl_handle_dup(ntfn, FL_RIGHT_READ);
+	ntfn_wo = (int)fl_handle_dup(ntfn, FL_RIGHT_WRITE);
 	if (power_ro < 0 || task_ro < 0 || thread_ro < 0 || new_thread < 0 ||
-	    new_thread_norights < 0 || dead_task < 0 || dead_thread < 0)
+	    new_thread_norights < 0 || dead_task < 0 || dead_thread < 0 || ep < 0 ||
+	    ep_nogrant < 0 || ep_grantonly < 0 || ep_badged < 0 || ep_ro < 0 || ep_wo < 0 ||
+	    ntfn < 0 || ntfn_ro < 0 || ntfn_wo < 0)
 		return "a fixture could not be made";
 	if ((t = fl_task_destroy(dead_task)) || (t = fl_thread_destroy(dead_thread)))
 		return FAIL("destroying a fixture: %ld", t);
@@ -441,7 +410,7 @@ static const char *fp_across_switches(void)
 /* ---- registers and TLS ------------------------------------------------------ */
 
 static volatile uint64_t got_arg;
-uint64_t fp_probe_low;
+extern volatile uint64_t fp_probe_low;
 void arch_fp_probe(void);
 uint64_t arch_read_tls(void);
 void arch_undefined(void);
@@ -456,7 +425,7 @@ static const char *read_registers(void)
 {
 	struct fl_regs_general r;
 	long t = spawn(MAIN_PRIORITY - 1, record_arg, (void *)7);
-	unsigned i = (next_stack - 1) % 8;
+	unsigned i = (kt_next_stack - 1) % KT_STACKS;
 	long err = fl_thread_read_regs((int)t, FL_REGS_GENERAL, &r, sizeof(r));
 	const char *why = NULL;
 
@@ -464,9 +433,9 @@ static const char *read_registers(void)
 		why = FAIL("read: %ld", err);
 	else if (regs_pc(&r) != (uintptr_t)fl_thread_entry)
 		why = FAIL("pc %#lx", (unsigned long)regs_pc(&r));
-	else if (regs_sp(&r) != (((uintptr_t)stacks[i] + STACK_SIZE) & ~15ul))
+	else if (regs_sp(&r) != (((uintptr_t)kt_stacks[i] + KT_STACK_SIZE) & ~15ul))
 		why = FAIL("sp %#lx", (unsigned long)regs_sp(&r));
-	else if (regs_arg(&r) != (uintptr_t)&starts[i])
+	else if (regs_arg(&r) != (uintptr_t)&kt_starts[i])
 		why = FAIL("arg %#lx", (unsigned long)regs_arg(&r));
 	finish(t);
 	return why;
@@ -612,7 +581,7 @@ static const char *syscall_at_top(void)
 		return FAIL("create: %ld", t);
 	if (arch_top_syscall_addr != TOP_SYSCALL_PC)
 		return FAIL("the probe is at %#lx", (unsigned long)arch_top_syscall_addr);
-	err = fl_thread_start((int)t, TOP_SYSCALL_PC, (uintptr_t)(stacks[7] + STACK_SIZE), 0);
+	err = fl_thread_start((int)t, TOP_SYSCALL_PC, (uintptr_t)(kt_stacks[7] + KT_STACK_SIZE), 0);
 	if (err)
 		return FAIL("start: %ld", err);
 	if (!dead(t)) {
@@ -626,10 +595,7 @@ static const char *syscall_at_top(void)
 /* ---- main ----------------------------------------------------------------- */
 
 
-static const struct {
-	const char *name;
-	const char *(*fn)(void);
-} tests[] = {
+static const struct kt_case tests[] = {
 	{ "abi: unknown system-call numbers are ENOSYS", unknown_syscall },
 	{ "handles: the table fills up with EMFILE and recovers", handle_table_full },
 	{ "handles: a closed handle is EBADF", closed_handle },
@@ -662,13 +628,10 @@ int main(const struct fl_bootinfo *bi)
 	const char *why;
 
 	boot = bi;
-	fl_printf("TAP version 13\n1..%d\n",
-		  1 + negative_count + (int)(sizeof(tests) / sizeof(tests[0])));
+	kt_plan(1 + negative_count, (int)(sizeof(tests) / sizeof(tests[0])));
 	report("fixtures for the negative tests", why = make_fixtures());
 	if (!why)
 		negative_tests();
-	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		report(tests[i].name, tests[i].fn());
-	fl_printf("# %d passed, %d failed\n", case_no - failures, failures);
-	return failures ? 2 : 0;
+	kt_run(tests, (int)(sizeof(tests) / sizeof(tests[0])));
+	return kt_finish();
 }

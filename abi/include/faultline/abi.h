@@ -102,6 +102,11 @@
 #elif ENOSPC != 28
 #error "ENOSPC differs from the Faultline ABI"
 #endif
+#ifndef EPIPE
+#define EPIPE 32	/* the other side is gone (endpoint closed, reply dropped) */
+#elif EPIPE != 32
+#error "EPIPE differs from the Faultline ABI"
+#endif
 #ifndef ERANGE
 #define ERANGE 34	/* out of range */
 #elif ERANGE != 34
@@ -246,6 +251,104 @@
 #elif FL_REGS_TLS != 2
 #error "FL_REGS_TLS differs from the Faultline ABI"
 #endif
+/* ipc */
+#ifndef FL_MSG_BUF_WORDS
+#define FL_MSG_BUF_WORDS 480	/* message words a message may carry in the IPC buffer */
+#elif FL_MSG_BUF_WORDS != 480
+#error "FL_MSG_BUF_WORDS differs from the Faultline ABI"
+#endif
+#ifndef FL_MSG_HANDLES_MAX
+#define FL_MSG_HANDLES_MAX 4	/* handles a message may carry */
+#elif FL_MSG_HANDLES_MAX != 4
+#error "FL_MSG_HANDLES_MAX differs from the Faultline ABI"
+#endif
+#ifndef FL_RECV_MESSAGE
+#define FL_RECV_MESSAGE 0	/* recv result: a message (badge, tag, words) */
+#elif FL_RECV_MESSAGE != 0
+#error "FL_RECV_MESSAGE differs from the Faultline ABI"
+#endif
+#ifndef FL_RECV_NOTIFICATION
+#define FL_RECV_NOTIFICATION 1	/* recv result: the bound notification fired (its bits in the badge register) */
+#elif FL_RECV_NOTIFICATION != 1
+#error "FL_RECV_NOTIFICATION differs from the Faultline ABI"
+#endif
+#ifndef FL_LABEL_FAULT
+#define FL_LABEL_FAULT 4293918720	/* label of the kernel's fault messages */
+#elif FL_LABEL_FAULT != 4293918720
+#error "FL_LABEL_FAULT differs from the Faultline ABI"
+#endif
+/* fault */
+#ifndef FL_FAULT_PAGE
+#define FL_FAULT_PAGE 1	/* page fault: no mapping or not allowed */
+#elif FL_FAULT_PAGE != 1
+#error "FL_FAULT_PAGE differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_UNDEFINED
+#define FL_FAULT_UNDEFINED 2	/* undefined instruction */
+#elif FL_FAULT_UNDEFINED != 2
+#error "FL_FAULT_UNDEFINED differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_ALIGNMENT
+#define FL_FAULT_ALIGNMENT 3	/* misaligned access, pc or sp */
+#elif FL_FAULT_ALIGNMENT != 3
+#error "FL_FAULT_ALIGNMENT differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_BREAKPOINT
+#define FL_FAULT_BREAKPOINT 4	/* breakpoint or single step */
+#elif FL_FAULT_BREAKPOINT != 4
+#error "FL_FAULT_BREAKPOINT differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_ARITHMETIC
+#define FL_FAULT_ARITHMETIC 5	/* divide error or FP exception */
+#elif FL_FAULT_ARITHMETIC != 5
+#error "FL_FAULT_ARITHMETIC differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_PROTECTION
+#define FL_FAULT_PROTECTION 6	/* privileged instruction, general protection, non-canonical pc */
+#elif FL_FAULT_PROTECTION != 6
+#error "FL_FAULT_PROTECTION differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_OTHER
+#define FL_FAULT_OTHER 7	/* any other exception */
+#elif FL_FAULT_OTHER != 7
+#error "FL_FAULT_OTHER differs from the Faultline ABI"
+#endif
+#ifndef FL_ACCESS_READ
+#define FL_ACCESS_READ 1	/* the access was a read */
+#elif FL_ACCESS_READ != 1
+#error "FL_ACCESS_READ differs from the Faultline ABI"
+#endif
+#ifndef FL_ACCESS_WRITE
+#define FL_ACCESS_WRITE 2	/* the access was a write */
+#elif FL_ACCESS_WRITE != 2
+#error "FL_ACCESS_WRITE differs from the Faultline ABI"
+#endif
+#ifndef FL_ACCESS_EXEC
+#define FL_ACCESS_EXEC 4	/* the access was an instruction fetch */
+#elif FL_ACCESS_EXEC != 4
+#error "FL_ACCESS_EXEC differs from the Faultline ABI"
+#endif
+#ifndef FL_ACCESS_PRESENT
+#define FL_ACCESS_PRESENT 8	/* a mapping was there (protection, not translation) */
+#elif FL_ACCESS_PRESENT != 8
+#error "FL_ACCESS_PRESENT differs from the Faultline ABI"
+#endif
+/* faultreply */
+#ifndef FL_FAULT_RESUME
+#define FL_FAULT_RESUME 1	/* resume the thread (registers as the handler left them) */
+#elif FL_FAULT_RESUME != 1
+#error "FL_FAULT_RESUME differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_SIGNAL
+#define FL_FAULT_SIGNAL 2	/* end the thread with the signal in word 0 */
+#elif FL_FAULT_SIGNAL != 2
+#error "FL_FAULT_SIGNAL differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_TERMINATE
+#define FL_FAULT_TERMINATE 3	/* end the thread */
+#elif FL_FAULT_TERMINATE != 3
+#error "FL_FAULT_TERMINATE differs from the Faultline ABI"
+#endif
 
 /* system-call numbers */
 #define FL_SYS_console_write 1
@@ -266,4 +369,20 @@
 #define FL_SYS_sleep 16
 #define FL_SYS_thread_exit 17
 #define FL_SYS_null 18
-#define FL_SYS_COUNT 19
+#define FL_SYS_endpoint_create 19
+#define FL_SYS_notification_create 20
+#define FL_SYS_handle_mint 21
+#define FL_SYS_thread_set_ipc_buffer 22
+#define FL_SYS_send 23
+#define FL_SYS_nbsend 24
+#define FL_SYS_call 25
+#define FL_SYS_recv 26
+#define FL_SYS_nbrecv 27
+#define FL_SYS_reply 28
+#define FL_SYS_reply_recv 29
+#define FL_SYS_signal 30
+#define FL_SYS_wait 31
+#define FL_SYS_poll 32
+#define FL_SYS_thread_bind_notification 33
+#define FL_SYS_thread_set_fault_handler 34
+#define FL_SYS_COUNT 35

@@ -100,3 +100,83 @@ static inline long fl_null(void)
 {
 	return fl_syscall6(FL_SYS_null, 0, 0, 0, 0, 0, 0);
 }
+
+static inline long fl_endpoint_create(void)
+{
+	return fl_syscall6(FL_SYS_endpoint_create, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_notification_create(void)
+{
+	return fl_syscall6(FL_SYS_notification_create, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_handle_mint(int handle, unsigned int rights, unsigned int badge)
+{
+	return fl_syscall6(FL_SYS_handle_mint, (long)handle, (long)rights, (long)badge, 0, 0, 0);
+}
+
+static inline long fl_thread_set_ipc_buffer(int thread, uintptr_t addr)
+{
+	return fl_syscall6(FL_SYS_thread_set_ipc_buffer, (long)thread, (long)addr, 0, 0, 0, 0);
+}
+
+static inline long fl_send(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return fl_syscall6(FL_SYS_send, (long)endpoint, (long)tag, (long)w0, (long)w1, (long)w2, (long)w3);
+}
+
+static inline long fl_nbsend(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return fl_syscall6(FL_SYS_nbsend, (long)endpoint, (long)tag, (long)w0, (long)w1, (long)w2, (long)w3);
+}
+
+static inline long fl_call(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return fl_syscall6(FL_SYS_call, (long)endpoint, (long)tag, (long)w0, (long)w1, (long)w2, (long)w3);
+}
+
+static inline long fl_recv(int endpoint)
+{
+	return fl_syscall6(FL_SYS_recv, (long)endpoint, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_nbrecv(int endpoint)
+{
+	return fl_syscall6(FL_SYS_nbrecv, (long)endpoint, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_reply(int reply, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return fl_syscall6(FL_SYS_reply, (long)reply, (long)tag, (long)w0, (long)w1, (long)w2, (long)w3);
+}
+
+static inline long fl_reply_recv(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return fl_syscall6(FL_SYS_reply_recv, (long)endpoint, (long)tag, (long)w0, (long)w1, (long)w2, (long)w3);
+}
+
+static inline long fl_signal(int notification, uint64_t bits)
+{
+	return fl_syscall6(FL_SYS_signal, (long)notification, (long)bits, 0, 0, 0, 0);
+}
+
+static inline long fl_wait(int notification)
+{
+	return fl_syscall6(FL_SYS_wait, (long)notification, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_poll(int notification)
+{
+	return fl_syscall6(FL_SYS_poll, (long)notification, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_thread_bind_notification(int thread, int notification)
+{
+	return fl_syscall6(FL_SYS_thread_bind_notification, (long)thread, (long)notification, 0, 0, 0, 0);
+}
+
+static inline long fl_thread_set_fault_handler(int thread, int endpoint)
+{
+	return fl_syscall6(FL_SYS_thread_set_fault_handler, (long)thread, (long)endpoint, 0, 0, 0, 0);
+}

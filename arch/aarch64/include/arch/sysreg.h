@@ -41,6 +41,9 @@
 #define EC_SP_ALIGN	0x26
 #define EC_FP_EXC64	0x2c
 #define EC_SERROR	0x2f
+#define EC_BREAKPT_LOW	0x30	/* hardware breakpoint, vector catch */
+#define EC_SSTEP_LOW	0x32	/* software step */
+#define EC_WATCHPT_LOW	0x34	/* watchpoint (FAR_EL1 = the address) */
 #define EC_BRK64	0x3c
 #define ISS_FNV		(1u << 10)	/* aborts: FAR_EL1 is not valid */
 #define ISS_WNR		(1u << 6)	/* data aborts: caused by a write */

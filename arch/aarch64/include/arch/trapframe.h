@@ -50,7 +50,9 @@ _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 
 /* trap.c */
 __noreturn void trap_unexpected(struct trap_frame *tf, unsigned long vector);
-const char *trap_user_kind(const struct trap_frame *tf, uintptr_t *addr);
+struct fault_info;
+void trap_user_fault(const struct trap_frame *tf, struct fault_info *f,
+		     char *what, size_t len);
 /* user.c: every exception from EL0 (vectors.S) */
 void trap_el0(struct trap_frame *tf, unsigned long vector);
 #endif

@@ -48,14 +48,15 @@ void gdt_init(void);
 void gdt_set_kernel_stack(uintptr_t top);
 
 /* trap.c */
-const char *x86_exception_kind(const struct trap_frame *tf);
+#define X86_KIND_MAX	64	/* buffer for x86_exception_kind */
+const char *x86_exception_kind(const struct trap_frame *tf, char *buf, size_t size);
 vaddr_t x86_fault_address(const struct trap_frame *tf);
 
 /*
- * user.c (Kernel I; user_stub.c when it is not built): the C halves of
- * the entries from user mode. Each takes the kernel lock, does its work,
- * and ends in x86_user_exit, which calls sched_exit_to_user() and drops
- * the lock; vectors.S then returns with sysret or iretq (user_return).
+ * user.c: the C halves of the entries from user mode. Each takes the
+ * kernel lock, does its work, and ends in x86_user_exit, which calls
+ * sched_exit_to_user() and drops the lock; vectors.S then returns with
+ * sysret or iretq (user_return).
  */
 void x86_syscall(struct trap_frame *tf);
 void x86_user_trap(struct trap_frame *tf);

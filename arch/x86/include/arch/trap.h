@@ -7,18 +7,32 @@
  */
 #pragma once
 
+#define VEC_DIVIDE_ERROR	0
 #define VEC_DEBUG		1
 #define VEC_NMI			2
 #define VEC_BREAKPOINT		3
+#define VEC_INVALID_OPCODE	6
 #define VEC_DOUBLE_FAULT	8
+#define VEC_SEGMENT_NOT_PRESENT	11
+#define VEC_STACK_SEGMENT	12
 #define VEC_GENERAL_PROTECTION	13
 #define VEC_PAGE_FAULT		14
+#define VEC_X87_FP		16
+#define VEC_ALIGNMENT_CHECK	17
 #define VEC_MACHINE_CHECK	18
+#define VEC_SIMD_FP		19
 #define VEC_EXCEPTIONS		32	/* 0..31 are CPU exceptions */
 #define VEC_PIC_BASE		0x20	/* the masked 8259s, remapped out of the way */
 #define VEC_TIMER		0x30
 #define VEC_SPURIOUS		0xff
 #define VEC_SYSCALL		0x100	/* not a vector: marks a frame built by syscall_entry */
+
+/* Page-fault error code bits. */
+#define PF_PRESENT	(1u << 0)	/* a present entry denied it (else: not present) */
+#define PF_WRITE	(1u << 1)
+#define PF_USER		(1u << 2)
+#define PF_RESERVED	(1u << 3)
+#define PF_FETCH	(1u << 4)	/* an instruction fetch */
 
 /* Offsets into struct trap_frame, for the assembly. */
 #define TF_R11		48

@@ -23,6 +23,22 @@ arch_fp_probe:
 arch_undefined:
 	udf #0
 
+/* Faults a handler resumes from: udf and brk both leave pc on the
+   instruction (4 bytes). AArch64 has no divide trap. */
+	.globl arch_undefined_then_return
+arch_undefined_then_return:
+	udf #0
+	ret
+
+	.globl arch_breakpoint_then_return
+arch_breakpoint_then_return:
+	brk #0
+	ret
+
+	.globl arch_divide_by_zero
+arch_divide_by_zero:
+	ret
+
 /* The last instruction of user space: a system call whose return address
    is 0x800000000000, outside user space. */
 	.section .user_top, "ax"
@@ -37,3 +53,10 @@ arch_top_syscall:
 	.globl arch_top_syscall_addr
 arch_top_syscall_addr:
 	.quad arch_top_syscall
+
+/* Where arch_fp_probe leaves what it saw. */
+	.bss
+	.balign 8
+	.globl fp_probe_low
+fp_probe_low:
+	.quad 0

@@ -2,9 +2,16 @@
 #pragma once
 
 #include <faultline/regs.h>
+#include <faultline/sys.h>
 
 #define KERNEL_TEXT_ADDR	0xffffffffc0200000ul
 #define TOP_SYSCALL_PC		0x7ffffffffffcul
+
+/* How far a handler moves pc to resume after each fault (see arch_test.S). */
+#define UNDEFINED_SKIP		4
+#define BREAKPOINT_SKIP		4
+#define DIVIDE_SKIP		0
+#define HAS_DIVIDE_TRAP		0	/* integer division by zero gives 0 */
 
 static inline uint64_t regs_pc(const struct fl_regs_general *r) { return r->pc; }
 static inline uint64_t regs_sp(const struct fl_regs_general *r) { return r->sp; }

@@ -21,6 +21,26 @@ arch_fp_probe:
 arch_undefined:
 	ud2
 
+/* Faults a handler resumes from: ud2 (2 bytes, pc stays on it), int3 (a
+   trap: pc already past it), div by zero (2 bytes, pc stays on it). */
+	.globl arch_undefined_then_return
+arch_undefined_then_return:
+	ud2
+	ret
+
+	.globl arch_breakpoint_then_return
+arch_breakpoint_then_return:
+	int3
+	ret
+
+	.globl arch_divide_by_zero
+arch_divide_by_zero:
+	xorl %ecx, %ecx
+	movl $1, %eax
+	xorl %edx, %edx
+	divl %ecx
+	ret
+
 /* The last instruction of user space: a system call whose return address,
    0x800000000000, is not canonical: the kernel must not sysret there. */
 	.section .user_top, "ax"
@@ -35,3 +55,10 @@ arch_top_syscall:
 	.globl arch_top_syscall_addr
 arch_top_syscall_addr:
 	.quad arch_top_syscall
+
+/* Where arch_fp_probe leaves what it saw. */
+	.bss
+	.balign 8
+	.globl fp_probe_low
+fp_probe_low:
+	.quad 0

@@ -1,0 +1,62 @@
+/*
+ * Synchronous IPC (endpoints, one-shot replies), notifications and fault
+ * messages. Design: docs/kernel.md; the message layout: faultline/ipc.h.
+ */
+#pragma once
+
+#include <faultline/ipc.h>
+#include <list.h>
+#include <obj.h>
+#include <thread.h>
+
+/* An endpoint: threads waiting to send (or call), or to receive. */
+struct endpoint {
+	struct kobj obj;
+	struct list senders;		/* by sched_link, BLOCK_SEND / BLOCK_CALL */
+	struct list receivers;		/* by sched_link, BLOCK_RECV */
+	struct list fault_users;	/* threads whose faults come here, by fault_link */
+};
+
+/* A notification: bits, and the threads waiting for some. */
+struct notification {
+	struct kobj obj;
+	uint64_t bits;
+	struct list waiters;		/* by sched_link, BLOCK_NOTIFY */
+	struct thread *bound;		/* its signals end this thread's recv */
+};
+
+/* A one-shot reply: the caller it answers (NULL once answered or gone). */
+struct reply {
+	struct kobj obj;
+	struct thread *caller;
+};
+
+extern const struct kobj_ops endpoint_ops, notification_ops, reply_ops;
+
+int endpoint_create(struct endpoint **out);
+int notification_create(struct notification **out);
+
+/*
+ * The operations (kernel/ipc/ipc.c). They act for the current thread; m
+ * is the outgoing message (registers), badge that of the sender's handle.
+ * Results are as the system calls document them; receiving operations
+ * leave the incoming message in sched_current()->msg.
+ */
+long ipc_send(struct endpoint *ep, uint32_t badge, const struct msg *m, bool call, bool block);
+long ipc_recv(struct endpoint *ep, bool block);
+long ipc_reply(int reply_handle, const struct msg *m);
+long ipc_signal(struct notification *n, uint64_t bits);
+long ipc_wait(struct notification *n, bool block);
+
+/* Is a tag acceptable in an outgoing message? */
+bool ipc_tag_ok(uint64_t tag);
+
+/* A blocked thread is being destroyed: take it out of whatever it waits on. */
+void ipc_cancel(struct thread *t);
+
+/* t ends: unbind its notification and fault endpoint. */
+void ipc_thread_gone(struct thread *t);
+
+/* Bind or unbind (n NULL) t's notification; point its faults at ep (NULL: none). */
+void ipc_bind_notification(struct thread *t, struct notification *n);
+void ipc_set_fault_handler(struct thread *t, struct endpoint *ep, uint32_t badge);

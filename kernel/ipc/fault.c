@@ -1,0 +1,65 @@
+/*
+ * Faults as messages. A user exception becomes a call on the thread's
+ * fault endpoint: badge = the handler's badge for the thread, tag label
+ * FL_LABEL_FAULT, words: kind | access << 8 | sequence << 16, address,
+ * pc, sp. The reply's label decides: resume, end with a signal, or end.
+ * Without a handler, or when the handler goes away, the thread ends with
+ * a console line and the signal the fault implies.
+ */
+#include <faultline/abi.h>
+#include <ipc.h>
+#include <kernel.h>
+#include <sched.h>
+#include <task.h>
+#include <thread.h>
+
+/* The signal a fault implies when nobody handles it. */
+static int default_signal(unsigned kind)
+{
+	switch (kind) {
+	case FL_FAULT_UNDEFINED: return SIGILL;
+	case FL_FAULT_ALIGNMENT: return SIGBUS;
+	case FL_FAULT_BREAKPOINT: return SIGTRAP;
+	case FL_FAULT_ARITHMETIC: return SIGFPE;
+	default: return SIGSEGV;
+	}
+}
+
+static __noreturn void terminate(struct thread *t, const struct fault_info *f, int sig,
+				 const char *why)
+{
+	kprintf("faultline: thread %u of task %s: %s at %#lx (pc %#lx): %s; "
+		"terminated by signal %d\n", t->id, t->task ? t->task->name : "?", f->what,
+		(unsigned long)f->addr, (unsigned long)f->pc, why, sig);
+	t->exit_signal = sig;
+	thread_destroy(t);
+	panic("user_fault: a destroyed thread went on");
+}
+
+void user_fault(const struct fault_info *f)
+{
+	struct thread *t = sched_current();
+	struct msg m;
+	long r;
+
+	t->fault_seq++;
+	if (!t->fault_ep)
+		terminate(t, f, default_signal(f->kind), "no fault handler");
+	m = (struct msg){
+		.tag = FL_TAG(FL_LABEL_FAULT, 0, 0),
+		.w = { f->kind | f->access << 8 | t->fault_seq << 16, f->addr, f->pc, f->sp },
+	};
+	r = ipc_send(t->fault_ep, t->fault_badge, &m, true, true);
+	if (r < 0)
+		terminate(t, f, default_signal(f->kind), "its fault handler is gone");
+	switch (FL_TAG_LABEL(t->msg.tag)) {
+	case FL_FAULT_RESUME:
+		return;
+	case FL_FAULT_SIGNAL:
+		terminate(t, f, (int)t->msg.w[0], "the fault handler sent a signal");
+	case FL_FAULT_TERMINATE:
+		terminate(t, f, 0, "the fault handler ended it");
+	default:
+		terminate(t, f, default_signal(f->kind), "the fault handler's reply made no sense");
+	}
+}

@@ -1,0 +1,330 @@
+/*
+ * Synchronous IPC and notifications (docs/kernel.md). Everything runs
+ * under the kernel lock, so the staging buffers below serve one transfer
+ * at a time.
+ *
+ * A message is delivered whole or not at all: every check (buffers,
+ * handles to carry, room in the receiver's handle table) happens before
+ * anything changes.
+ */
+#include <errno.h>
+#include <faultline/abi.h>
+#include <handle.h>
+#include <ipc.h>
+#include <kernel.h>
+#include <mm/kalloc.h>
+#include <sched.h>
+#include <stddef.h>
+#include <task.h>
+#include <uaccess.h>
+
+static uint64_t words[FL_MSG_BUF_WORDS];
+static int32_t ids[FL_MSG_HANDLES_MAX];
+static struct handle *carried[FL_MSG_HANDLES_MAX];
+
+#define BUF_WORDS	offsetof(struct fl_ipc_buffer, words)
+#define BUF_HANDLES	offsetof(struct fl_ipc_buffer, handles)
+
+bool ipc_tag_ok(uint64_t tag)
+{
+	return !(tag & FL_TAG_RESERVED) && FL_TAG_REPLY(tag) < 0 &&
+	       FL_TAG_WORDS(tag) <= FL_MSG_BUF_WORDS &&
+	       FL_TAG_HANDLES(tag) <= FL_MSG_HANDLES_MAX;
+}
+
+/* Read and check the handles src wants to carry: 0, -EFAULT, -EBADF or -EPERM. */
+static int gather_handles(struct thread *src, unsigned nh)
+{
+	int err = copy_from_user(src->task, ids, src->ipc_buffer + BUF_HANDLES, nh * sizeof(ids[0]));
+
+	if (err)
+		return err;
+	for (unsigned i = 0; i < nh; i++) {
+		int h = ids[i] & ~FL_HANDLE_MOVE;
+
+		err = handle_lookup(src->task, h, NULL, FL_RIGHT_GRANT, &carried[i]);
+		if (err)
+			return err;
+		/* the same handle twice, once moved: the second would be gone */
+		for (unsigned j = 0; j < i; j++)
+			if (carried[j] == carried[i] && ((ids[i] | ids[j]) & FL_HANDLE_MOVE))
+				return -EBADF;
+	}
+	return 0;
+}
+
+/* Can src's message be read: its buffer words and the handles it carries? */
+static int check_source(struct thread *src, const struct msg *m)
+{
+	unsigned nw = FL_TAG_WORDS(m->tag), nh = FL_TAG_HANDLES(m->tag);
+	int err;
+
+	if (!nw && !nh)
+		return 0;
+	if (!src->ipc_buffer)
+		return -EFAULT;
+	err = copy_from_user(src->task, words, src->ipc_buffer + BUF_WORDS, nw * 8);
+	return err ? err : gather_handles(src, nh);
+}
+
+/*
+ * Deliver m from src to dst: registers into dst->msg (with badge), buffer
+ * words and handles from src's IPC buffer into dst's. reply_slots more
+ * handle slots must stay free in dst. Returns 0, or an error with nothing
+ * delivered; *dst_side says whether dst (no IPC buffer, a buffer not
+ * mapped, a full handle table) or src is the cause.
+ */
+static int transfer(struct thread *src, struct thread *dst, const struct msg *m,
+		    uint32_t badge, int reply_slots, bool *dst_side)
+{
+	unsigned nw = FL_TAG_WORDS(m->tag), nh = FL_TAG_HANDLES(m->tag);
+	int err;
+
+	*dst_side = false;
+	if (nw || nh) {
+		err = check_source(src, m);
+		if (err)
+			return err;
+		*dst_side = true;
+		if (!dst->ipc_buffer)
+			return -EFAULT;
+		/* writing the words and blank handles first proves dst's buffer is there */
+		err = copy_to_user(dst->task, dst->ipc_buffer + BUF_WORDS, words, nw * 8);
+		if (!err && nh)
+			err = copy_to_user(dst->task, dst->ipc_buffer + BUF_HANDLES, ids,
+					   nh * sizeof(ids[0]));
+		if (err)
+			return err;
+	}
+	*dst_side = true;
+	if (handle_free_slots(dst->task, (int)nh + reply_slots) < (int)nh + reply_slots)
+		return -EMFILE;
+	*dst_side = false;
+
+	for (unsigned i = 0; i < nh; i++) {
+		struct handle *c = carried[i];
+		int moved = ids[i] & FL_HANDLE_MOVE;
+
+		ids[i] = handle_install_badged(dst->task, c->obj, c->rights, c->badge);
+		if (moved)
+			handle_close(src->task, (long)(c - src->task->handles));
+	}
+	if (nh)
+		copy_to_user(dst->task, dst->ipc_buffer + BUF_HANDLES, ids, nh * sizeof(ids[0]));
+	dst->msg = *m;
+	dst->msg.badge = badge;
+	return 0;
+}
+
+/*
+ * The receiver dst got a call from caller: give dst the reply handle r
+ * (a slot is free: transfer checked) and leave caller waiting for it.
+ */
+static void hand_over_reply(struct thread *dst, struct thread *caller, struct reply *r)
+{
+	int h = handle_install(dst->task, &r->obj, FL_RIGHT_WRITE);
+
+	kobj_put(&r->obj);		/* the handle holds it now */
+	r->caller = caller;
+	caller->reply = r;
+	caller->block = BLOCK_REPLY;
+	caller->blocked_on = NULL;
+	dst->msg.tag = FL_TAG_WITH_REPLY(dst->msg.tag, h);
+}
+
+static struct reply *reply_alloc(void)
+{
+	struct reply *r = kalloc(sizeof(*r));
+
+	if (r)
+		kobj_init(&r->obj, &reply_ops);
+	return r;
+}
+
+long ipc_send(struct endpoint *ep, uint32_t badge, const struct msg *m, bool call, bool block)
+{
+	struct thread *cur = sched_current(), *dst;
+	struct reply *r = NULL;
+	bool dst_side;
+	int err;
+
+	/* a bad message fails now, not when a receiver comes (checked again then) */
+	err = check_source(cur, m);
+	if (err)
+		return err;
+	if (list_empty(&ep->receivers)) {
+		if (!block)
+			return -EAGAIN;
+		cur->msg = *m;
+		cur->msg.badge = badge;
+		cur->block = call ? BLOCK_CALL : BLOCK_SEND;
+		cur->blocked_on = ep;
+		list_push_back(&ep->senders, &cur->sched_link);
+		return sched_block();
+	}
+	dst = list_first(&ep->receivers, struct thread, sched_link);
+	if (call && !(r = reply_alloc()))
+		return -ENOMEM;
+	err = transfer(cur, dst, m, badge, call, &dst_side);
+	if (err) {
+		if (r)
+			kfree(r, sizeof(*r));
+		return err;
+	}
+	list_remove(&dst->sched_link);
+	sched_wake(dst, FL_RECV_MESSAGE);
+	if (!call)
+		return 0;
+	hand_over_reply(dst, cur, r);
+	return sched_block();
+}
+
+/* The thread's bound notification has fired: hand over its bits. */
+static long take_notification(struct thread *t, struct notification *n)
+{
+	t->msg = (struct msg){ .badge = n->bits };
+	n->bits = 0;
+	return FL_RECV_NOTIFICATION;
+}
+
+long ipc_recv(struct endpoint *ep, bool block)
+{
+	struct thread *cur = sched_current();
+
+	if (cur->bound && cur->bound->bits)
+		return take_notification(cur, cur->bound);
+	while (!list_empty(&ep->senders)) {
+		struct thread *src = list_first(&ep->senders, struct thread, sched_link);
+		bool call = src->block == BLOCK_CALL, dst_side;
+		struct reply *r = NULL;
+		int err;
+
+		if (call && !(r = reply_alloc()))
+			return -ENOMEM;
+		err = transfer(src, cur, &src->msg, (uint32_t)src->msg.badge, call, &dst_side);
+		if (err && dst_side) {
+			if (r)
+				kfree(r, sizeof(*r));
+			return err;		/* ours to fix; the sender stays queued */
+		}
+		list_remove(&src->sched_link);
+		if (err) {
+			if (r)
+				kfree(r, sizeof(*r));
+			sched_wake(src, err);	/* the sender's message was bad */
+			continue;
+		}
+		if (call)
+			hand_over_reply(cur, src, r);
+		else
+			sched_wake(src, 0);
+		return FL_RECV_MESSAGE;
+	}
+	if (!block)
+		return -EAGAIN;
+	cur->block = BLOCK_RECV;
+	cur->blocked_on = ep;
+	list_push_back(&ep->receivers, &cur->sched_link);
+	return sched_block();
+}
+
+long ipc_reply(int reply_handle, const struct msg *m)
+{
+	struct thread *cur = sched_current(), *caller;
+	struct reply *r;
+	struct kobj *o;
+	bool dst_side;
+	int err = handle_get(cur->task, reply_handle, &reply_ops, FL_RIGHT_WRITE, &o);
+
+	if (err)
+		return err;
+	if (!ipc_tag_ok(m->tag))
+		return -EINVAL;		/* the reply handle stays */
+	r = (struct reply *)o;
+	caller = r->caller;
+	if (!caller) {
+		handle_close(cur->task, reply_handle);
+		return -ESRCH;
+	}
+	err = transfer(cur, caller, m, 0, 0, &dst_side);
+	if (err)
+		return err;		/* the reply handle stays: answer again */
+	r->caller = NULL;
+	caller->reply = NULL;
+	handle_close(cur->task, reply_handle);
+	sched_wake(caller, 0);
+	return 0;
+}
+
+long ipc_signal(struct notification *n, uint64_t bits)
+{
+	struct thread *t = n->bound;
+
+	n->bits |= bits;
+	if (!list_empty(&n->waiters)) {
+		t = list_first(&n->waiters, struct thread, sched_link);
+		list_remove(&t->sched_link);
+		sched_wake(t, (long)n->bits);
+		n->bits = 0;
+	} else if (t && t->state == THREAD_BLOCKED && t->block == BLOCK_RECV) {
+		list_remove(&t->sched_link);
+		sched_wake(t, take_notification(t, n));
+	}
+	return 0;
+}
+
+long ipc_wait(struct notification *n, bool block)
+{
+	struct thread *cur = sched_current();
+	uint64_t bits = n->bits;
+
+	if (bits || !block) {
+		n->bits = 0;
+		return (long)bits;
+	}
+	cur->block = BLOCK_NOTIFY;
+	cur->blocked_on = n;
+	list_push_back(&n->waiters, &cur->sched_link);
+	return sched_block();
+}
+
+void ipc_cancel(struct thread *t)
+{
+	if (t->block == BLOCK_REPLY) {
+		if (t->reply)
+			t->reply->caller = NULL;	/* the server's reply gets -ESRCH */
+		t->reply = NULL;
+	} else {
+		list_remove(&t->sched_link);
+	}
+	t->blocked_on = NULL;
+}
+
+void ipc_bind_notification(struct thread *t, struct notification *n)
+{
+	if (t->bound)
+		t->bound->bound = NULL;
+	t->bound = NULL;
+	if (n) {
+		if (n->bound)
+			n->bound->bound = NULL;
+		n->bound = t;
+		t->bound = n;
+	}
+}
+
+void ipc_set_fault_handler(struct thread *t, struct endpoint *ep, uint32_t badge)
+{
+	if (t->fault_ep)
+		list_remove(&t->fault_link);
+	t->fault_ep = ep;
+	t->fault_badge = badge;
+	if (ep)
+		list_push_back(&ep->fault_users, &t->fault_link);
+}
+
+void ipc_thread_gone(struct thread *t)
+{
+	ipc_bind_notification(t, NULL);
+	ipc_set_fault_handler(t, NULL, 0);
+}

@@ -1,0 +1,34 @@
+/* Notifications. When the last handle closes, waiters wake with -EPIPE. */
+#include <errno.h>
+#include <ipc.h>
+#include <mm/kalloc.h>
+#include <sched.h>
+
+static void notification_release(struct kobj *o)
+{
+	struct notification *n = (struct notification *)o;
+
+	while (!list_empty(&n->waiters)) {
+		struct thread *t = list_first(&n->waiters, struct thread, sched_link);
+
+		list_remove(&t->sched_link);
+		sched_wake(t, -EPIPE);
+	}
+	if (n->bound)
+		n->bound->bound = NULL;
+	kfree(n, sizeof(*n));
+}
+
+const struct kobj_ops notification_ops = { "notification", notification_release };
+
+int notification_create(struct notification **out)
+{
+	struct notification *n = kalloc(sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	kobj_init(&n->obj, &notification_ops);
+	list_init(&n->waiters);
+	*out = n;
+	return 0;
+}
