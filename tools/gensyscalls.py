@@ -247,6 +247,8 @@ def gen_doc(consts, calls):
         out.append("")
     out += ["## Constants", "", "| group | name | value | meaning |", "|---|---|---|---|"]
     out += ["| %s | `%s` | %d | %s |" % c for c in consts]
+    with open(os.path.join(TOP, "abi", "messages.md")) as f:
+        out += ["", f.read().rstrip()]
     return "\n".join(out) + "\n"
 
 
