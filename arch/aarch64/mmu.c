@@ -6,6 +6,13 @@
  * Leaves: pages at level 0 (bits[1:0] = 0b11), blocks at levels 1 and 2
  * (0b01). Tables above level 0 are 0b11. The kernel half (TTBR1) holds the
  * direct map, the stacks and the image; TTBR0 is left for user space.
+ *
+ * Accessed and dirty are emulated (ARMv8.0 has neither hardware AF nor
+ * DBM): AF = 0 makes the next access an access flag fault; a writable
+ * entry carries PTE_SW_WRITE and is AP read-only until PTE_SW_DIRTY is
+ * set, so its first write is a permission fault. mmu_user_ad_fault()
+ * fixes both in the EL0 fault path. Invariant: AP[2] (PTE_RDONLY) is
+ * clear exactly when SW_WRITE and SW_DIRTY are both set.
  */
 #include <arch.h>
 #include <arch/mmu.h>
@@ -16,6 +23,10 @@
 #include <kernel.h>
 #include <memlayout.h>
 #include <mm/pt.h>
+#include <arch/trapframe.h>
+#include <sched.h>
+#include <task.h>
+#include <thread.h>
 
 #define PTE_ADDR_MASK	0x0000fffffffff000ul
 #define PTE_ATTR_MASK	(7ul << 2)
@@ -37,7 +48,10 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 		pte |= PTE_ATTR(MAIR_DEVICE_IDX) | PTE_PXN | PTE_UXN;
 	else
 		pte |= PTE_ATTR(MAIR_NORMAL_IDX) | PTE_SH_INNER;
-	if (!(pg & PG_WRITE))
+	/* accessed (AF above), and dirty if writable */
+	if (pg & PG_WRITE)
+		pte |= PTE_SW_WRITE | PTE_SW_DIRTY;
+	else
 		pte |= PTE_RDONLY;
 	if (pg & PG_USER)
 		pte |= PTE_USER;
@@ -70,12 +84,13 @@ paddr_t arch_pte_addr(pte_t pte)
 	return pte & PTE_ADDR_MASK;
 }
 
+/* A clean writable entry is AP read-only, but PG_WRITE: SW_WRITE says so. */
 unsigned arch_pte_flags(pte_t pte)
 {
 	unsigned pg = PG_READ;
 	bool user = pte & PTE_USER;
 
-	if (!(pte & PTE_RDONLY))
+	if ((pte & PTE_SW_WRITE) || !(pte & PTE_RDONLY))
 		pg |= PG_WRITE;
 	if (user)
 		pg |= PG_USER;
@@ -85,7 +100,121 @@ unsigned arch_pte_flags(pte_t pte)
 		pg |= PG_DEVICE;
 	if (!(pte & PTE_NG))
 		pg |= PG_GLOBAL;
+	if (pte & PTE_AF)
+		pg |= PG_ACCESSED;
+	if ((pte & PTE_SW_DIRTY) || !(pte & PTE_RDONLY))
+		pg |= PG_DIRTY;
 	return pg;
+}
+
+/*
+ * Only AF, AP[2] and software bits change: no break-before-make is needed
+ * for that (the caller still flushes the TLB, as arch.h says).
+ */
+pte_t arch_pte_clear_ad(pte_t pte)
+{
+	return (pte & ~(PTE_AF | PTE_SW_DIRTY)) | PTE_RDONLY;
+}
+
+pte_t arch_pte_set_ad(pte_t pte, bool write)
+{
+	pte |= PTE_AF;
+	if (write) {
+		pte |= PTE_SW_DIRTY;
+		if (pte & PTE_SW_WRITE)
+			pte &= ~PTE_RDONLY;
+	}
+	return pte;
+}
+
+/*
+ * The emulation, from the EL0 abort path before user_fault(); true if the
+ * fault was the emulation's and the thread just retries the access. On a
+ * present user leaf of the current task:
+ *   - an access flag fault sets AF (and dirty too for a write the entry
+ *     allows). If the access is not allowed even so (a write to a
+ *     read-only page, an exec of an execute-never one), the retry is a
+ *     permission fault that the core reports as it would without the
+ *     emulation;
+ *   - a permission fault of a write to a clean writable entry (SW_WRITE,
+ *     AP read-only) makes it dirty and AP read-write;
+ *   - a permission fault the entry no longer causes (another CPU set the
+ *     bits first; this TLB held the old entry) is retried after the flush.
+ * Everything else is false: the core reports it. The kernel lock is held,
+ * so no one else changes entries meanwhile.
+ */
+bool mmu_user_ad_fault(const struct trap_frame *tf)
+{
+	uint64_t iss = ESR_ISS(tf->esr);
+	unsigned ec = ESR_EC(tf->esr);
+	struct thread *t = sched_current();
+	bool exec = ec == EC_IABT_LOW, write;
+	pte_t *slot, pte, fixed;
+
+	if ((ec != EC_DABT_LOW && !exec) || (iss & ISS_FNV))
+		return false;
+	if (FSC_TYPE(iss) != FSC_ACCESS && FSC_TYPE(iss) != FSC_PERM)
+		return false;
+	if (!t->task || !arch_user_addr_ok(tf->far, 1))
+		return false;
+	slot = pt_leaf(t->task->pt, tf->far);
+	if (!slot)
+		return false;
+	pte = *slot;
+	if (!arch_pte_valid(pte) || !(pte & PTE_USER))
+		return false;
+	/*
+	 * A write: WnR, except for cache maintenance (WnR = 1 but it needs only
+	 * read permission). A data permission fault on a user entry can only
+	 * be a write (EL0 may always read it), whatever WnR says of an atomic.
+	 */
+	write = !exec && !(iss & ISS_CM) &&
+		((iss & ISS_WNR) || FSC_TYPE(iss) == FSC_PERM);
+	if (FSC_TYPE(iss) == FSC_PERM &&
+	    ((exec && (pte & PTE_UXN)) || (write && !(pte & PTE_SW_WRITE)) || (!exec && !write)))
+		return false;	/* a real permission fault */
+	fixed = arch_pte_set_ad(pte, write && (pte & PTE_SW_WRITE));
+	if (fixed != pte)
+		arch_pte_store(slot, fixed);	/* AF, AP[2], software bits: no BBM */
+	arch_tlb_flush_page(tf->far);
+	return true;
+}
+
+/*
+ * Make instruction fetches coherent with data written through the direct
+ * map: clean each D-cache line of the range to the point of unification
+ * (dc cvau), then invalidate the I-cache lines (ic ivau; the whole I-cache,
+ * ic ialluis, unless it is PIPT, as a VIPT one may hold the user alias).
+ * CTR_EL0.IDC / DIC say either step is not needed. Broadcast (inner
+ * shareable) for the CPUs that will run the code; the eret to EL0 (or the
+ * isb here) synchronises the context.
+ */
+void arch_sync_icache(paddr_t pa, size_t len)
+{
+	uint64_t ctr = read_sysreg(ctr_el0);
+	uintptr_t start = (uintptr_t)pa_to_kva(pa), end = start + len;
+
+	if (len == 0)
+		return;
+	if (!(ctr & CTR_IDC)) {
+		size_t line = 4ul << CTR_DMINLINE(ctr);
+
+		for (uintptr_t a = ALIGN_DOWN(start, line); a < end; a += line)
+			__asm__ volatile("dc cvau, %0" : : "r"(a) : "memory");
+	}
+	dsb(ish);
+	if (!(ctr & CTR_DIC)) {
+		if (CTR_L1IP(ctr) != 3) {
+			__asm__ volatile("ic ialluis" : : : "memory");
+		} else {
+			size_t line = 4ul << CTR_IMINLINE(ctr);
+
+			for (uintptr_t a = ALIGN_DOWN(start, line); a < end; a += line)
+				__asm__ volatile("ic ivau, %0" : : "r"(a) : "memory");
+		}
+		dsb(ish);
+	}
+	isb();
 }
 
 /*
@@ -155,7 +284,7 @@ static void map_device(paddr_t root, paddr_t pa, uint64_t size)
 		return;
 	size = ALIGN_UP(pa + size, PAGE_SIZE) - base;
 	err = pt_map(root, (vaddr_t)pa_to_kva(base), base, size,
-		     PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL);
+		     PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL, NULL);
 	if (err)
 		boot_fail("mapping device %#lx+%#lx: %s", (unsigned long)base,
 			  (unsigned long)size, errno_name(err));

@@ -5,6 +5,7 @@
  * trap_el0(); el0_return restores them and erets.
  */
 #include <arch.h>
+#include <arch/mmu.h>
 #include <arch/platform.h>
 #include <arch/sysreg.h>
 #include <arch/thread.h>
@@ -16,7 +17,9 @@
 #include <thread.h>
 
 /*
- * A user exception. ELR is the faulting instruction: a thread the handler
+ * A user exception. Accessed/dirty emulation first (mmu.c): an access flag
+ * fault or the first write to a clean page is fixed and simply retried.
+ * Otherwise ELR is the faulting instruction: a thread the handler
  * resumes without changing its pc executes it again. user_fault() may
  * return after the handler rewrote the frame (thread_write_regs); it is
  * restored as it is then. Out of line: the svc path keeps a small frame.
@@ -26,6 +29,8 @@ static __attribute__((noinline)) void el0_fault(struct trap_frame *tf)
 	struct fault_info f;
 	char what[80];
 
+	if (mmu_user_ad_fault(tf))
+		return;	/* accessed/dirty emulation: retry the access */
 	trap_user_fault(tf, &f, what, sizeof(what));
 	user_fault(&f);
 }

@@ -6,6 +6,15 @@
  *   NX  ignored address    avail  G  PS  D  A  PCD PWT US RW P
  *
  * Leaves (level 0 pages, PS=1 at level 1 or 2) carry the permissions.
+ * A and D are the CPU's: it sets A on the first access through an entry
+ * and D on the first write (locked updates of the entry in memory), so
+ * there is nothing to emulate. The core clears them (arch_pte_clear_ad,
+ * store, invlpg: the flush matters, a TLB entry that still has D would
+ * let writes go on without setting D again) and reads them back with
+ * arch_pte_flags. Leaves start with A, and D if writable, so the CPU
+ * has no entry to update before the core first clears the bits.
+ * PG_DEVICE is PCD|PWT, PAT index 3, which the power-on PAT (never
+ * changed here) makes UC: strong uncached, whatever the MTRRs say.
  * Table entries are permissive, P|RW|US: a table entry restricts every
  * mapping below it, so the leaves decide alone. US on a table entry of
  * the kernel half grants nothing: the CPU allows a user access only if
@@ -29,6 +38,8 @@
 #define PTE_US		(1ul << 2)
 #define PTE_PWT		(1ul << 3)
 #define PTE_PCD		(1ul << 4)
+#define PTE_A		(1ul << 5)
+#define PTE_D		(1ul << 6)	/* leaves only; PAT is bit 7 (4 KiB) or 12 (PS) */
 #define PTE_PS		(1ul << 7)
 #define PTE_G		(1ul << 8)
 #define PTE_NX		(1ul << 63)
@@ -54,22 +65,25 @@ pte_t arch_pte_table(paddr_t table)
 	return (table & PTE_ADDR) | PTE_P | PTE_RW | PTE_US;
 }
 
-/* No PG_READ bit: every present x86 page is readable. */
+/*
+ * No PG_READ bit: every present x86 page is readable. Device memory is
+ * never executable, whatever pg asks (with NX; without, no page is).
+ */
 pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 {
-	pte_t pte = (pa & PTE_ADDR) | PTE_P;
+	pte_t pte = (pa & PTE_ADDR) | PTE_P | PTE_A;
 
 	if (level > 0)
 		pte |= PTE_PS;
 	if (pg & PG_WRITE)
-		pte |= PTE_RW;
+		pte |= PTE_RW | PTE_D;
 	if (pg & PG_USER)
 		pte |= PTE_US;
 	if (pg & PG_GLOBAL)
 		pte |= PTE_G;
 	if (pg & PG_DEVICE)
 		pte |= PTE_PCD | PTE_PWT;	/* uncached */
-	if (!(pg & PG_EXEC) && have_nx)
+	if ((!(pg & PG_EXEC) || (pg & PG_DEVICE)) && have_nx)
 		pte |= PTE_NX;
 	return pte;
 }
@@ -107,7 +121,27 @@ unsigned arch_pte_flags(pte_t pte)
 		pg |= PG_DEVICE;
 	if (pte & PTE_G)
 		pg |= PG_GLOBAL;
+	if (pte & PTE_A)
+		pg |= PG_ACCESSED;
+	if (pte & PTE_D)
+		pg |= PG_DIRTY;
 	return pg;
+}
+
+/*
+ * Single CPU, and the kernel runs with interrupts masked, so no walker
+ * can set A or D between the caller's read and store of the entry. With
+ * SMP this needs an atomic exchange of the entry (another CPU's walker
+ * may set D in between, and that write would be lost).
+ */
+pte_t arch_pte_clear_ad(pte_t pte)
+{
+	return pte & ~(PTE_A | PTE_D);
+}
+
+pte_t arch_pte_set_ad(pte_t pte, bool write)
+{
+	return pte | PTE_A | (write ? PTE_D : 0);
 }
 
 /* The page walker sees ordinary stores in program order: no barrier needed. */
@@ -132,6 +166,22 @@ void arch_tlb_flush_all(void)
 	} else {
 		write_cr3(read_cr3());
 	}
+}
+
+/*
+ * Nothing to do: x86 caches are coherent with DMA, and the CPU snoops
+ * stores against its instruction cache and prefetch by physical address,
+ * so a copy through the direct map is seen by fetches through the user
+ * mapping (self-modifying-code rules, SDM vol. 3 11.6). Cross-modifying
+ * code would need a serializing instruction on the fetching CPU; with
+ * one CPU there is none, and iretq serializes anyway. Only the compiler
+ * must not sink the copy's stores past the store of the mapping.
+ */
+void arch_sync_icache(paddr_t pa, size_t len)
+{
+	(void)pa;
+	(void)len;
+	__asm__ volatile("" : : : "memory");
 }
 
 paddr_t arch_pt_root(void)
@@ -188,7 +238,7 @@ void arch_map_devices(paddr_t root)
 {
 	paddr_t lapic = lapic_base();
 	int err = pt_map(root, (vaddr_t)pa_to_kva(lapic), lapic, PAGE_SIZE,
-			 PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL);
+			 PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL, NULL);
 
 	if (err)
 		panic("arch_map_devices: local APIC at %#lx: error %d", (unsigned long)lapic, err);

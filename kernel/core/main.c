@@ -14,6 +14,8 @@
 #include <mm/frame.h>
 #include <mm/kmap.h>
 #include <mm/memmap.h>
+#include <frameobj.h>
+#include <pool.h>
 #include <string.h>
 
 #define MIN_FREE_MEMORY	(8ul << 20)	/* what booting needs, with room to spare */
@@ -95,8 +97,12 @@ __noreturn void kmain(struct boot_params *bp)
 	err = kmap_init(bp->ram, bp->nram);
 	if (err)
 		boot_fail("kernel page tables: %s", errno_name(err));
+	err = page_owner_init(bp->ram, bp->nram);
+	if (err)
+		boot_fail("page owner table: %s", errno_name(err));
 	err = kstack_alloc(&cpu->kstack_top);
 	if (err)
 		boot_fail("boot stack: %s", errno_name(err));
+	pool_init();
 	arch_stack_switch(cpu->kstack_top, kmain_stacked, bp);
 }

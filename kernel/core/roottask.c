@@ -5,22 +5,24 @@
  * block, and its first thread is started with the block's address as its
  * argument. Any problem is a boot failure.
  */
+#include <arch.h>
 #include <boot.h>
 #include <bootfs.h>
 #include <errno.h>
 #include <faultline/abi.h>
 #include <faultline/bootinfo.h>
+#include <frameobj.h>
 #include <kernel.h>
 #include <lib/cpio.h>
 #include <lib/elf.h>
 #include <memlayout.h>
-#include <mm/frame.h>
 #include <mm/memmap.h>
-#include <mm/pt.h>
+#include <pool.h>
 #include <power.h>
 #include <string.h>
 #include <task.h>
 #include <thread.h>
+#include <umap.h>
 
 /* Where things go in the root task (docs/boot.md). */
 #define ROOT_BOOTFS_ADDR	0x0000500000000000ul
@@ -32,28 +34,27 @@
 
 struct task *root_task;
 
-static unsigned segment_flags(const struct elf_segment *s)
+static unsigned segment_prot(const struct elf_segment *s)
 {
-	return PG_USER | (s->read ? PG_READ : 0) | (s->write ? PG_WRITE : 0) |
-	       (s->exec ? PG_EXEC : 0);
+	return FL_MAP_READ | (s->write ? FL_MAP_WRITE : 0) | (s->exec ? FL_MAP_EXEC : 0);
 }
 
-/* Fresh zeroed frames mapped for the user at [va, va + size): 0 or -ENOMEM. */
-static int map_new(struct task *t, vaddr_t va, size_t size, unsigned pg, void **kva)
+/*
+ * A fresh zeroed frame from the system pool mapped at [va, va + size) in
+ * t (the mapping holds it): 0 with its kernel address in *kva, or -errno.
+ */
+static int map_new(struct task *t, vaddr_t va, size_t size, unsigned prot, void **kva)
 {
-	paddr_t pa;
-	int err = frame_alloc(size / PAGE_SIZE, 1, &pa);
+	struct frame *f;
+	int err = frame_create(&system_pool, size / PAGE_SIZE, 1, &f);
 
 	if (err)
 		return err;
-	err = pt_map(t->pt, va, pa, size, pg);
-	if (err) {
-		frame_free(pa, size / PAGE_SIZE);
-		return err;
-	}
-	if (kva)
-		*kva = pa_to_kva(pa);
-	return 0;
+	err = umap_map(t, va, f, 0, size / PAGE_SIZE, prot, false);
+	if (!err && kva)
+		*kva = pa_to_kva(f->pa);
+	kobj_put(&f->obj);
+	return err;
 }
 
 static void load_segments(struct task *t, const struct elf_file *elf, const char *name)
@@ -71,16 +72,18 @@ static void load_segments(struct task *t, const struct elf_file *elf, const char
 		if (!arch_user_addr_ok(start, end - start))
 			boot_fail("%s: segment %u at %#lx is outside user space", name, i,
 				  (unsigned long)s.vaddr);
-		err = map_new(t, start, end - start, segment_flags(&s), (void **)&mem);
+		err = map_new(t, start, end - start, segment_prot(&s), (void **)&mem);
 		if (err)
 			boot_fail("%s: segment %u: %s", name, i, errno_name(err));
 		memcpy(mem + (s.vaddr - start), elf->data + s.offset, s.filesz);
+		if (s.exec)
+			arch_sync_icache(kva_to_pa(mem), end - start);
 	}
 }
 
 /* Fill the boot-info block at bi (BOOTINFO_PAGES pages, zeroed). */
 static void fill_bootinfo(struct fl_bootinfo *bi, const struct boot_params *bp,
-			  int task_h, int thread_h, int power_h)
+			  const int handles[])
 {
 	struct fl_bootinfo_mem *mem;
 	size_t cmdline_len = strlen(bp->cmdline) + 1;
@@ -89,9 +92,11 @@ static void fill_bootinfo(struct fl_bootinfo *bi, const struct boot_params *bp,
 	bi->magic = FL_BOOTINFO_MAGIC;
 	bi->version = FL_BOOTINFO_VERSION;
 	bi->size = BOOTINFO_PAGES * PAGE_SIZE;
-	bi->self_task = task_h;
-	bi->self_thread = thread_h;
-	bi->power = power_h;
+	bi->self_task = handles[0];
+	bi->self_thread = handles[1];
+	bi->power = handles[2];
+	bi->pool = handles[3];
+	bi->bootfs_frame = handles[4];
 	bi->bootfs_addr = ROOT_BOOTFS_ADDR;
 	bi->bootfs_size = bp->bootfs.size;
 	strlcpy(bi->arch, bp->arch, sizeof(bi->arch));
@@ -127,7 +132,8 @@ void roottask_start(const struct boot_params *bp)
 	struct task *task;
 	struct thread *thread;
 	struct fl_bootinfo *bi;
-	int err, task_h, thread_h, power_h;
+	struct frame *bootfs;
+	int err, handles[5];
 
 	err = cmdline_get("init", name, sizeof(name));
 	if (err == -ERANGE)
@@ -141,24 +147,31 @@ void roottask_start(const struct boot_params *bp)
 	if (!arch_user_addr_ok(elf.entry, 1))
 		boot_fail("root task: %s: entry point outside user space", name);
 
-	if (task_create("root", &task) || thread_create(task, ROOT_PRIORITY, &thread))
+	if (task_create("root", &system_pool, &task) || thread_create(task, ROOT_PRIORITY, &thread) ||
+	    frame_create_fixed(bp->bootfs.base, ALIGN_UP(bp->bootfs.size, PAGE_SIZE) / PAGE_SIZE,
+			       false, &bootfs))
 		boot_fail("root task: out of memory");
 	root_task = task;
 	load_segments(task, &elf, name);
 	if (map_new(task, ROOT_STACK_TOP - ROOT_STACK_SIZE, ROOT_STACK_SIZE,
-		    PG_USER | PG_READ | PG_WRITE, NULL) ||
-	    map_new(task, ROOT_BOOTINFO_ADDR, BOOTINFO_PAGES * PAGE_SIZE, PG_USER | PG_READ,
-		    (void **)&bi) ||
-	    pt_map(task->pt, ROOT_BOOTFS_ADDR, bp->bootfs.base,
-		   ALIGN_UP(bp->bootfs.size, PAGE_SIZE), PG_USER | PG_READ))
-		boot_fail("root task: out of memory for its stack, boot info or bootfs");
+		    FL_MAP_READ | FL_MAP_WRITE, NULL) ||
+	    map_new(task, ROOT_BOOTINFO_ADDR, BOOTINFO_PAGES * PAGE_SIZE, FL_MAP_READ,
+		    (void **)&bi))
+		boot_fail("root task: out of memory for its stack or boot info");
+	err = umap_map(task, ROOT_BOOTFS_ADDR, bootfs, 0, bootfs->pages, FL_MAP_READ, false);
+	if (err)
+		boot_fail("root task: cannot map the bootfs (%s)", errno_name(err));
 
-	task_h = handle_install(task, &task->obj, FL_RIGHTS_ALL);
-	thread_h = handle_install(task, &thread->obj, FL_RIGHTS_ALL);
-	power_h = handle_install(task, &power_object, FL_RIGHTS_ALL);
-	if (task_h < 0 || thread_h < 0 || power_h < 0)
-		boot_fail("root task: no room for its handles");
-	fill_bootinfo(bi, bp, task_h, thread_h, power_h);
+	handles[0] = handle_install(task, &task->obj, FL_RIGHTS_ALL);
+	handles[1] = handle_install(task, &thread->obj, FL_RIGHTS_ALL);
+	handles[2] = handle_install(task, &power_object, FL_RIGHTS_ALL);
+	handles[3] = handle_install(task, &system_pool.obj, FL_RIGHTS_ALL);
+	handles[4] = handle_install(task, &bootfs->obj, FL_RIGHT_READ | FL_RIGHT_GRANT);
+	kobj_put(&bootfs->obj);		/* the handle and the mapping hold it */
+	for (int i = 0; i < 5; i++)
+		if (handles[i] < 0)
+			boot_fail("root task: no room for its handles");
+	fill_bootinfo(bi, bp, handles);
 	kprintf("root task: %s, entry %#lx\n", name, (unsigned long)elf.entry);
 	thread_start(thread, elf.entry, ROOT_STACK_TOP, ROOT_BOOTINFO_ADDR);
 }

@@ -72,13 +72,31 @@ typedef uint64_t pte_t;
 #define PG_USER		0x08u
 #define PG_DEVICE	0x10u	/* device memory: uncached, no speculation */
 #define PG_GLOBAL	0x20u	/* not flushed on address-space switch */
+#define PG_ACCESSED	0x40u	/* arch_pte_flags: used since last cleared */
+#define PG_DIRTY	0x80u	/* arch_pte_flags: written since last cleared */
 
 pte_t arch_pte_table(paddr_t table);		/* entry pointing at a next-level table */
+/*
+ * A leaf mapping pa with pg (PG_READ/WRITE/EXEC/USER/DEVICE/GLOBAL). It
+ * starts accessed, and dirty if writable: the bits matter only after a
+ * query cleared them.
+ */
 pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level);
 bool arch_pte_valid(pte_t pte);
 bool arch_pte_leaf_at(pte_t pte, unsigned level);	/* a page or block, not a table */
 paddr_t arch_pte_addr(pte_t pte);
-unsigned arch_pte_flags(pte_t pte);		/* PG_* of a leaf */
+unsigned arch_pte_flags(pte_t pte);		/* PG_* of a leaf, with ACCESSED/DIRTY */
+
+/*
+ * Accessed and dirty. clear_ad returns pte with both cleared; set_ad with
+ * accessed set, and dirty too if write. The caller stores the entry and
+ * flushes the TLB. Where the CPU does not manage the bits (ARMv8.0), the
+ * arch emulates them: a cleared entry traps the next access (or write)
+ * and the arch's user fault path sets the bits itself, never bothering
+ * the core (it finds the entry with pt_leaf()).
+ */
+pte_t arch_pte_clear_ad(pte_t pte);
+pte_t arch_pte_set_ad(pte_t pte, bool write);
 
 /*
  * Store an entry. AArch64 requires break-before-make when a valid entry is
@@ -89,6 +107,15 @@ void arch_pte_store(pte_t *slot, pte_t pte);
 
 void arch_tlb_flush_page(vaddr_t va);
 void arch_tlb_flush_all(void);
+
+/*
+ * Make instruction fetches see what was written to [pa, pa + len) through
+ * the direct map (by a copy or by DMA) before it is mapped executable.
+ * AArch64: clean the data cache to the point of unification and
+ * invalidate the instruction cache; x86: nothing (coherent). QEMU models
+ * no caches, so this is reviewed, not tested.
+ */
+void arch_sync_icache(paddr_t pa, size_t len);
 
 /* Root table of the kernel's address space and switching to a new one. */
 paddr_t arch_pt_root(void);

@@ -22,3 +22,6 @@ struct kobj {
 void kobj_init(struct kobj *o, const struct kobj_ops *ops);
 void kobj_get(struct kobj *o);
 void kobj_put(struct kobj *o);
+/* Take or drop n references at once (mappings of n pages). */
+void kobj_get_n(struct kobj *o, uint32_t n);
+void kobj_put_n(struct kobj *o, uint32_t n);

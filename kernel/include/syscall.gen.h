@@ -8,7 +8,7 @@ long sys_console_write(const void *buf, size_t len);
 long sys_poweroff(int power, int status);
 long sys_handle_close(int handle);
 long sys_handle_dup(int handle, unsigned int rights);
-long sys_task_create(void);
+long sys_task_create(int pool);
 long sys_task_destroy(int task);
 long sys_thread_create(int task, unsigned int priority);
 long sys_thread_start(int thread, uintptr_t pc, uintptr_t sp, uintptr_t arg);
@@ -38,6 +38,16 @@ long sys_wait(int notification);
 long sys_poll(int notification);
 long sys_thread_bind_notification(int thread, int notification);
 long sys_thread_set_fault_handler(int thread, int endpoint);
+long sys_pool_create(int parent, uint64_t pages);
+long sys_pool_info(int pool, void *buf);
+long sys_frame_alloc(int pool, uint64_t pages);
+long sys_frame_phys(int frame);
+long sys_map(int task, uintptr_t va, int frame, uint64_t offset, uint64_t pages, unsigned int prot);
+long sys_unmap(int task, uintptr_t va, uint64_t len);
+long sys_protect(int task, uintptr_t va, uint64_t len, unsigned int prot);
+long sys_map_copy(int dst, int src, uintptr_t va, uint64_t len, unsigned int mode);
+long sys_query(int task, uintptr_t va, unsigned int flags);
+long sys_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t src_offset, uint64_t pages);
 
 /* Route a system call to its handler; -ENOSYS for an unknown number. */
 long syscall_dispatch(unsigned long nr, const unsigned long a[6]);

@@ -8,6 +8,7 @@
 struct task {
 	struct kobj obj;
 	paddr_t pt;			/* root of its page table */
+	struct pool *pool;		/* pays for its tables, handles, stacks */
 	struct handle *handles;		/* HANDLES_MAX entries (two pages) */
 	struct list threads;		/* its live threads, by task_link */
 	bool dead;			/* destroyed: no new threads */
@@ -19,8 +20,8 @@ extern const struct kobj_ops task_ops;
 /* The root task (kernel/core/roottask.c); its death ends the system. */
 extern struct task *root_task;
 
-/* A new task with an empty address space: 0 with *out, or -ENOMEM. */
-int task_create(const char *name, struct task **out);
+/* A new task with an empty address space, paid for by pool: 0 with *out, or -ENOMEM. */
+int task_create(const char *name, struct pool *pool, struct task **out);
 
 /*
  * Destroy every thread of t, close its handles and free its page tables.

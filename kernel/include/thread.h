@@ -63,6 +63,8 @@ struct thread {
 	uint32_t fault_badge;
 	struct list fault_link;		/* in fault_ep->fault_users */
 	uint64_t fault_seq;		/* faults so far */
+	uintptr_t fault_addr;		/* while in_fault: where, for map-and-resume */
+	bool in_fault;			/* waiting for its fault handler's reply */
 	int exit_signal;		/* why it ended: a signal, 0 for none */
 };
 

@@ -49,11 +49,15 @@ void user_fault(const struct fault_info *f)
 		.tag = FL_TAG(FL_LABEL_FAULT, 0, 0),
 		.w = { f->kind | f->access << 8 | t->fault_seq << 16, f->addr, f->pc, f->sp },
 	};
+	t->fault_addr = f->addr;
+	t->in_fault = true;
 	r = ipc_send(t->fault_ep, t->fault_badge, &m, true, true);
+	t->in_fault = false;
 	if (r < 0)
 		terminate(t, f, default_signal(f->kind), "its fault handler is gone");
 	switch (FL_TAG_LABEL(t->msg.tag)) {
 	case FL_FAULT_RESUME:
+	case FL_FAULT_MAP:	/* the replier mapped the page already */
 		return;
 	case FL_FAULT_SIGNAL:
 		terminate(t, f, (int)t->msg.w[0], "the fault handler sent a signal");

@@ -12,11 +12,13 @@
 #include <handle.h>
 #include <ipc.h>
 #include <kernel.h>
+#include <memlayout.h>
 #include <mm/kalloc.h>
 #include <sched.h>
 #include <stddef.h>
 #include <task.h>
 #include <uaccess.h>
+#include <umap.h>
 
 static uint64_t words[FL_MSG_BUF_WORDS];
 static int32_t ids[FL_MSG_HANDLES_MAX];
@@ -228,6 +230,26 @@ long ipc_recv(struct endpoint *ep, bool block)
 	return sched_block();
 }
 
+/*
+ * Map-and-resume: the fault handler's reply maps page w1 of its frame
+ * handle w0 with protection w2 at the faulter's fault address (replacing
+ * what was there), so the faulter resumes in the same kernel entry.
+ */
+static int map_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
+{
+	struct kobj *o;
+	int err;
+
+	if (m->w[2] > UINT32_MAX)
+		return -EINVAL;
+	err = handle_get(handler->task, (long)m->w[0], &frame_ops, frame_rights((unsigned)m->w[2]),
+			 &o);
+	if (err)
+		return err;
+	return umap_map(faulter->task, ALIGN_DOWN(faulter->fault_addr, PAGE_SIZE),
+			(struct frame *)o, m->w[1], 1, (unsigned)m->w[2], true);
+}
+
 long ipc_reply(int reply_handle, const struct msg *m)
 {
 	struct thread *cur = sched_current(), *caller;
@@ -246,6 +268,9 @@ long ipc_reply(int reply_handle, const struct msg *m)
 		handle_close(cur->task, reply_handle);
 		return -ESRCH;
 	}
+	if (caller->in_fault && FL_TAG_LABEL(m->tag) == FL_FAULT_MAP &&
+	    (err = map_for_fault(cur, caller, m)))
+		return err;		/* the reply handle stays: answer again */
 	err = transfer(cur, caller, m, 0, 0, &dst_side);
 	if (err)
 		return err;		/* the reply handle stays: answer again */

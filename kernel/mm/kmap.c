@@ -11,7 +11,7 @@ static int map_image_part(paddr_t root, vaddr_t start, vaddr_t end, unsigned pg)
 {
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
-	return pt_map(root, start, kva_to_pa((void *)start), end - start, pg | PG_GLOBAL);
+	return pt_map(root, start, kva_to_pa((void *)start), end - start, pg | PG_GLOBAL, NULL);
 }
 
 /* Direct-map [base, end) minus the image's read-only part [ro_start, ro_end). */
@@ -23,14 +23,14 @@ static int map_direct(paddr_t root, paddr_t base, paddr_t end,
 	int err;
 
 	if (cut_lo >= cut_hi)
-		return pt_map(root, (vaddr_t)pa_to_kva(base), base, end - base, rw);
-	if (base < cut_lo && (err = pt_map(root, (vaddr_t)pa_to_kva(base), base, cut_lo - base, rw)))
+		return pt_map(root, (vaddr_t)pa_to_kva(base), base, end - base, rw, NULL);
+	if (base < cut_lo && (err = pt_map(root, (vaddr_t)pa_to_kva(base), base, cut_lo - base, rw, NULL)))
 		return err;
-	err = pt_map(root, (vaddr_t)pa_to_kva(cut_lo), cut_lo, cut_hi - cut_lo, PG_READ | PG_GLOBAL);
+	err = pt_map(root, (vaddr_t)pa_to_kva(cut_lo), cut_lo, cut_hi - cut_lo, PG_READ | PG_GLOBAL, NULL);
 	if (err)
 		return err;
 	if (cut_hi < end)
-		return pt_map(root, (vaddr_t)pa_to_kva(cut_hi), cut_hi, end - cut_hi, rw);
+		return pt_map(root, (vaddr_t)pa_to_kva(cut_hi), cut_hi, end - cut_hi, rw, NULL);
 	return 0;
 }
 

@@ -39,7 +39,7 @@ int kstack_alloc(uintptr_t *top)
 	if (err)
 		return err;
 	stack = KSTACK_AREA_BASE + (vaddr_t)slot * SLOT_SIZE + KSTACK_SIZE;
-	err = pt_map(kernel_pt, stack, pa, KSTACK_SIZE, PG_READ | PG_WRITE | PG_GLOBAL);
+	err = pt_map(kernel_pt, stack, pa, KSTACK_SIZE, PG_READ | PG_WRITE | PG_GLOBAL, NULL);
 	if (err) {
 		frame_free(pa, KSTACK_SIZE / PAGE_SIZE);
 		return err;

@@ -20,3 +20,17 @@ void kobj_put(struct kobj *o)
 	if (--o->refs == 0)
 		o->ops->release(o);
 }
+
+void kobj_get_n(struct kobj *o, uint32_t n)
+{
+	assert(o->refs > 0 && o->refs + n > o->refs);
+	o->refs += n;
+}
+
+void kobj_put_n(struct kobj *o, uint32_t n)
+{
+	assert(o->refs >= n);
+	o->refs -= n;
+	if (o->refs == 0)
+		o->ops->release(o);
+}

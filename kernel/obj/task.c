@@ -6,10 +6,12 @@
 #include <mm/frame.h>
 #include <mm/kalloc.h>
 #include <mm/pt.h>
+#include <pool.h>
 #include <sched.h>
 #include <string.h>
 #include <task.h>
 #include <thread.h>
+#include <umap.h>
 
 _Static_assert(HANDLES_MAX * sizeof(struct handle) <= 2 * PAGE_SIZE, "two pages of handles");
 #define HANDLE_PAGES	2
@@ -18,8 +20,9 @@ _Static_assert(HANDLES_MAX * sizeof(struct handle) <= 2 * PAGE_SIZE, "two pages 
 static void task_teardown(struct task *t)
 {
 	handle_close_all(t);
-	pt_destroy_user(t->pt);
-	frame_free(kva_to_pa(t->handles), HANDLE_PAGES);
+	umap_destroy(t);
+	pt_destroy_user(t->pt, t->pool);
+	pool_frame_free(t->pool, kva_to_pa(t->handles), HANDLE_PAGES);
 	t->handles = NULL;
 }
 
@@ -32,30 +35,33 @@ static void task_release(struct kobj *o)
 		t->dead = true;
 		task_teardown(t);
 	}
-	frame_free(t->pt, 1);
+	pool_frame_free(t->pool, t->pt, 1);
+	kobj_put(&t->pool->obj);
 	kfree(t, sizeof(*t));
 }
 
 const struct kobj_ops task_ops = { "task", task_release };
 
-int task_create(const char *name, struct task **out)
+int task_create(const char *name, struct pool *pool, struct task **out)
 {
 	struct task *t = kalloc(sizeof(*t));
 	paddr_t pt, handles;
 
 	if (!t)
 		return -ENOMEM;
-	if (frame_alloc(1, 1, &pt)) {
+	if (pool_frame_alloc(pool, 1, 1, &pt)) {
 		kfree(t, sizeof(*t));
 		return -ENOMEM;
 	}
-	if (frame_alloc(HANDLE_PAGES, 1, &handles)) {
-		frame_free(pt, 1);
+	if (pool_frame_alloc(pool, HANDLE_PAGES, 1, &handles)) {
+		pool_frame_free(pool, pt, 1);
 		kfree(t, sizeof(*t));
 		return -ENOMEM;
 	}
 	kobj_init(&t->obj, &task_ops);
 	t->pt = pt;
+	t->pool = pool;
+	kobj_get(&pool->obj);
 	arch_pt_init_user(pt);
 	t->handles = pa_to_kva(handles);
 	list_init(&t->threads);

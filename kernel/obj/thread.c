@@ -6,7 +6,9 @@
 #include <faultline/abi.h>
 #include <kernel.h>
 #include <mm/kalloc.h>
+#include <memlayout.h>
 #include <mm/kmap.h>
+#include <pool.h>
 #include <sched.h>
 #include <task.h>
 #include <thread.h>
@@ -43,11 +45,16 @@ int thread_create(struct task *task, unsigned priority, struct thread **out)
 		return -EINVAL;
 	if (task->dead)
 		return -ESRCH;
-	t = kalloc(sizeof(*t));
-	if (!t)
+	if (pool_charge(task->pool, KSTACK_SIZE / PAGE_SIZE))
 		return -ENOMEM;
+	t = kalloc(sizeof(*t));
+	if (!t) {
+		pool_uncharge(task->pool, KSTACK_SIZE / PAGE_SIZE);
+		return -ENOMEM;
+	}
 	err = kstack_alloc(&t->kstack_top);
 	if (err) {
+		pool_uncharge(task->pool, KSTACK_SIZE / PAGE_SIZE);
 		kfree(t, sizeof(*t));
 		return err;
 	}
@@ -137,6 +144,7 @@ void thread_destroy(struct thread *t)
 void thread_reap(struct thread *t)
 {
 	kstack_free(t->kstack_top);
+	pool_uncharge(t->task->pool, KSTACK_SIZE / PAGE_SIZE);
 	kobj_put(&t->task->obj);
 	t->task = NULL;
 	kobj_put(&t->obj);	/* the reference a live thread holds on itself */

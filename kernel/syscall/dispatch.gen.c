@@ -30,7 +30,9 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 			return -EINVAL;
 		return sys_handle_dup((int)a[0], (unsigned int)a[1]);
 	case FL_SYS_task_create:
-		return sys_task_create();
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_task_create((int)a[0]);
 	case FL_SYS_task_destroy:
 		if ((long)a[0] != (int)a[0])
 			return -EINVAL;
@@ -151,6 +153,60 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 		if ((long)a[1] != (int)a[1])
 			return -EINVAL;
 		return sys_thread_set_fault_handler((int)a[0], (int)a[1]);
+	case FL_SYS_pool_create:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_pool_create((int)a[0], (uint64_t)a[1]);
+	case FL_SYS_pool_info:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_pool_info((int)a[0], (void *)a[1]);
+	case FL_SYS_frame_alloc:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_frame_alloc((int)a[0], (uint64_t)a[1]);
+	case FL_SYS_frame_phys:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_frame_phys((int)a[0]);
+	case FL_SYS_map:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if ((long)a[2] != (int)a[2])
+			return -EINVAL;
+		if (a[5] != (unsigned int)a[5])
+			return -EINVAL;
+		return sys_map((int)a[0], (uintptr_t)a[1], (int)a[2], (uint64_t)a[3], (uint64_t)a[4], (unsigned int)a[5]);
+	case FL_SYS_unmap:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_unmap((int)a[0], (uintptr_t)a[1], (uint64_t)a[2]);
+	case FL_SYS_protect:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if (a[3] != (unsigned int)a[3])
+			return -EINVAL;
+		return sys_protect((int)a[0], (uintptr_t)a[1], (uint64_t)a[2], (unsigned int)a[3]);
+	case FL_SYS_map_copy:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if ((long)a[1] != (int)a[1])
+			return -EINVAL;
+		if (a[4] != (unsigned int)a[4])
+			return -EINVAL;
+		return sys_map_copy((int)a[0], (int)a[1], (uintptr_t)a[2], (uint64_t)a[3], (unsigned int)a[4]);
+	case FL_SYS_query:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if (a[2] != (unsigned int)a[2])
+			return -EINVAL;
+		return sys_query((int)a[0], (uintptr_t)a[1], (unsigned int)a[2]);
+	case FL_SYS_frame_copy:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if ((long)a[2] != (int)a[2])
+			return -EINVAL;
+		return sys_frame_copy((int)a[0], (uint64_t)a[1], (int)a[2], (uint64_t)a[3], (uint64_t)a[4]);
 	default:
 		return -ENOSYS;
 	}

@@ -1,16 +1,21 @@
 /* Tasks: create and destroy. */
 #include <errno.h>
 #include <faultline/abi.h>
+#include <pool.h>
 #include <sched.h>
 #include <syscall.h>
 #include <task.h>
 
-long sys_task_create(void)
+long sys_task_create(int pool)
 {
 	struct task *self = sched_current()->task, *t;
-	int err = task_create("task", &t);
+	struct kobj *p;
+	int err = handle_get(self, pool, &pool_ops, FL_RIGHT_MANAGE, &p);
 	int h;
 
+	if (err)
+		return err;
+	err = task_create("task", (struct pool *)p, &t);
 	if (err)
 		return err;
 	h = handle_install(self, &t->obj, FL_RIGHTS_ALL);

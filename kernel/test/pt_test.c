@@ -18,7 +18,7 @@ static const char *map_lookup_unmap(void)
 
 	if (frame_alloc(1, 1, &pa))
 		return "frame_alloc failed";
-	err = pt_map(kernel_pt, TEST_VA, pa, PAGE_SIZE, PG_READ | PG_WRITE);
+	err = pt_map(kernel_pt, TEST_VA, pa, PAGE_SIZE, PG_READ | PG_WRITE, NULL);
 	if (err) {
 		frame_free(pa, 1);
 		return ktest_fail("pt_map: %d", err);
@@ -30,7 +30,7 @@ static const char *map_lookup_unmap(void)
 		why = "lookup gave the wrong address";
 	else if ((pg & (PG_READ | PG_WRITE | PG_EXEC)) != (PG_READ | PG_WRITE))
 		why = ktest_fail("lookup flags %#x", pg);
-	else if (pt_map(kernel_pt, TEST_VA, pa, PAGE_SIZE, PG_READ) != -EEXIST)
+	else if (pt_map(kernel_pt, TEST_VA, pa, PAGE_SIZE, PG_READ, NULL) != -EEXIST)
 		why = "mapping twice not -EEXIST";
 	if ((err = pt_unmap(kernel_pt, TEST_VA, PAGE_SIZE)) && !why)
 		why = ktest_fail("pt_unmap: %d", err);
@@ -49,7 +49,7 @@ static const char *large_block(void)
 
 	if (frame_alloc(n, n, &pa))
 		return "frame_alloc of 2 MiB failed";
-	if (pt_map(kernel_pt, va, pa, LARGE_PAGE_SIZE, PG_READ)) {
+	if (pt_map(kernel_pt, va, pa, LARGE_PAGE_SIZE, PG_READ, NULL)) {
 		frame_free(pa, n);
 		return "pt_map of a 2 MiB block failed";
 	}
@@ -65,11 +65,11 @@ static const char *large_block(void)
 
 static const char *bad_args(void)
 {
-	if (pt_map(kernel_pt, TEST_VA + 1, 0, PAGE_SIZE, PG_READ) != -EINVAL)
+	if (pt_map(kernel_pt, TEST_VA + 1, 0, PAGE_SIZE, PG_READ, NULL) != -EINVAL)
 		return "unaligned va not -EINVAL";
-	if (pt_map(kernel_pt, TEST_VA, 0x800, PAGE_SIZE, PG_READ) != -EINVAL)
+	if (pt_map(kernel_pt, TEST_VA, 0x800, PAGE_SIZE, PG_READ, NULL) != -EINVAL)
 		return "unaligned pa not -EINVAL";
-	if (pt_map(kernel_pt, TEST_VA, 0, 100, PG_READ) != -EINVAL)
+	if (pt_map(kernel_pt, TEST_VA, 0, 100, PG_READ, NULL) != -EINVAL)
 		return "unaligned size not -EINVAL";
 	if (pt_lookup(kernel_pt, TEST_VA, NULL, NULL) != -ENOENT)
 		return "unmapped address found";

@@ -21,9 +21,14 @@
 	X("handle_close", "EINVAL", "handle does not fit in int", FL_SYS_handle_close, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
 	X("handle_dup", "EBADF", "handle is not a handle", FL_SYS_handle_dup, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
 	X("handle_dup", "EPERM", "rights has a bit the handle lacks", FL_SYS_handle_dup, -EPERM, T_POWER_READONLY, 4, 0, 0, 0, 0) \
-	X("handle_dup", "EINVAL", "rights has a bit that is no right", FL_SYS_handle_dup, -EINVAL, T_SELF_TASK, 16, 0, 0, 0, 0) \
+	X("handle_dup", "EINVAL", "rights has a bit that is no right", FL_SYS_handle_dup, -EINVAL, T_SELF_TASK, 64, 0, 0, 0, 0) \
 	X("handle_dup", "EINVAL", "handle does not fit in int", FL_SYS_handle_dup, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
 	X("handle_dup", "EINVAL", "rights does not fit in unsigned int", FL_SYS_handle_dup, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("task_create", "EBADF", "pool is not a handle", FL_SYS_task_create, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("task_create", "EINVAL", "pool is not a pool", FL_SYS_task_create, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("task_create", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_task_create, -EPERM, T_POOL_READONLY, 0, 0, 0, 0, 0) \
+	X("task_create", "ENOMEM", "the pool cannot pay for the task", FL_SYS_task_create, -ENOMEM, T_POOL_EMPTY, 0, 0, 0, 0, 0) \
+	X("task_create", "EINVAL", "pool does not fit in int", FL_SYS_task_create, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
 	X("task_destroy", "EBADF", "task is not a handle", FL_SYS_task_destroy, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
 	X("task_destroy", "EINVAL", "task is not a task handle", FL_SYS_task_destroy, -EINVAL, T_SELF_THREAD, 0, 0, 0, 0, 0) \
 	X("task_destroy", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_task_destroy, -EPERM, T_SELF_TASK_READONLY, 0, 0, 0, 0, 0) \
@@ -91,7 +96,7 @@
 	X("handle_mint", "EINVAL", "handle is neither an endpoint nor a notification", FL_SYS_handle_mint, -EINVAL, T_SELF_TASK, 1, 1, 0, 0, 0) \
 	X("handle_mint", "EPERM", "the handle lacks FL_RIGHT_GRANT", FL_SYS_handle_mint, -EPERM, T_EP_NOGRANT, 1, 1, 0, 0, 0) \
 	X("handle_mint", "EPERM", "rights has a bit the handle lacks", FL_SYS_handle_mint, -EPERM, T_EP_GRANTONLY, 2, 1, 0, 0, 0) \
-	X("handle_mint", "EINVAL", "rights has a bit that is no right", FL_SYS_handle_mint, -EINVAL, T_EP, 16, 1, 0, 0, 0) \
+	X("handle_mint", "EINVAL", "rights has a bit that is no right", FL_SYS_handle_mint, -EINVAL, T_EP, 64, 1, 0, 0, 0) \
 	X("handle_mint", "EINVAL", "badge is 0", FL_SYS_handle_mint, -EINVAL, T_EP, 1, 0, 0, 0, 0) \
 	X("handle_mint", "EINVAL", "the handle has a badge already", FL_SYS_handle_mint, -EINVAL, T_EP_BADGED, 1, 1, 0, 0, 0) \
 	X("handle_mint", "EINVAL", "handle does not fit in int", FL_SYS_handle_mint, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
@@ -166,4 +171,75 @@
 	X("thread_set_fault_handler", "EPERM", "the endpoint handle lacks FL_RIGHT_WRITE", FL_SYS_thread_set_fault_handler, -EPERM, T_SELF_THREAD, T_EP_READONLY, 0, 0, 0, 0) \
 	X("thread_set_fault_handler", "ESRCH", "the thread has been destroyed", FL_SYS_thread_set_fault_handler, -ESRCH, T_DEAD_THREAD, -1, 0, 0, 0, 0) \
 	X("thread_set_fault_handler", "EINVAL", "thread does not fit in int", FL_SYS_thread_set_fault_handler, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
-	X("thread_set_fault_handler", "EINVAL", "endpoint does not fit in int", FL_SYS_thread_set_fault_handler, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0)
+	X("thread_set_fault_handler", "EINVAL", "endpoint does not fit in int", FL_SYS_thread_set_fault_handler, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("pool_create", "EBADF", "parent is not a handle", FL_SYS_pool_create, -EBADF, T_BAD_HANDLE, 1, 0, 0, 0, 0) \
+	X("pool_create", "EINVAL", "parent is not a pool", FL_SYS_pool_create, -EINVAL, T_SELF_TASK, 1, 0, 0, 0, 0) \
+	X("pool_create", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_pool_create, -EPERM, T_POOL_READONLY, 1, 0, 0, 0, 0) \
+	X("pool_create", "ENOMEM", "the parent has fewer pages left than pages", FL_SYS_pool_create, -ENOMEM, T_POOL, 0x7fffffffffff, 0, 0, 0, 0) \
+	X("pool_create", "EINVAL", "parent does not fit in int", FL_SYS_pool_create, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("pool_info", "EBADF", "pool is not a handle", FL_SYS_pool_info, -EBADF, T_BAD_HANDLE, T_BUF, 0, 0, 0, 0) \
+	X("pool_info", "EINVAL", "pool is not a pool", FL_SYS_pool_info, -EINVAL, T_SELF_TASK, T_BUF, 0, 0, 0, 0) \
+	X("pool_info", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_pool_info, -EPERM, T_POOL_NORIGHTS, T_BUF, 0, 0, 0, 0) \
+	X("pool_info", "EFAULT", "buf is not writable user memory", FL_SYS_pool_info, -EFAULT, T_POOL, T_READONLY, 0, 0, 0, 0) \
+	X("pool_info", "EINVAL", "pool does not fit in int", FL_SYS_pool_info, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("frame_alloc", "EBADF", "pool is not a handle", FL_SYS_frame_alloc, -EBADF, T_BAD_HANDLE, 1, 0, 0, 0, 0) \
+	X("frame_alloc", "EINVAL", "pool is not a pool", FL_SYS_frame_alloc, -EINVAL, T_SELF_TASK, 1, 0, 0, 0, 0) \
+	X("frame_alloc", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_frame_alloc, -EPERM, T_POOL_READONLY, 1, 0, 0, 0, 0) \
+	X("frame_alloc", "EINVAL", "pages is 0 or above FL_FRAME_PAGES_MAX", FL_SYS_frame_alloc, -EINVAL, T_POOL, 0, 0, 0, 0, 0) \
+	X("frame_alloc", "ENOMEM", "the pool or the machine cannot give that many pages", FL_SYS_frame_alloc, -ENOMEM, T_POOL_EMPTY, 1, 0, 0, 0, 0) \
+	X("frame_alloc", "EINVAL", "pool does not fit in int", FL_SYS_frame_alloc, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("frame_phys", "EBADF", "frame is not a handle", FL_SYS_frame_phys, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("frame_phys", "EINVAL", "frame is not a frame", FL_SYS_frame_phys, -EINVAL, T_SELF_TASK, 0, 0, 0, 0, 0) \
+	X("frame_phys", "EPERM", "the handle lacks FL_RIGHT_PHYS", FL_SYS_frame_phys, -EPERM, T_FRAME, 0, 0, 0, 0, 0) \
+	X("frame_phys", "EINVAL", "frame does not fit in int", FL_SYS_frame_phys, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("map", "EBADF", "task is not a handle", FL_SYS_map, -EBADF, T_BAD_HANDLE, T_FREE_VA, T_FRAME, 0, 1, 1) \
+	X("map", "EINVAL", "task is not a task", FL_SYS_map, -EINVAL, T_FRAME, T_FREE_VA, T_FRAME, 0, 1, 1) \
+	X("map", "EPERM", "the task handle lacks FL_RIGHT_MANAGE", FL_SYS_map, -EPERM, T_SELF_TASK_READONLY, T_FREE_VA, T_FRAME, 0, 1, 1) \
+	X("map", "EBADF", "frame is not a handle", FL_SYS_map, -EBADF, T_SELF_TASK, T_FREE_VA, T_BAD_HANDLE, 0, 1, 1) \
+	X("map", "EINVAL", "frame is not a frame", FL_SYS_map, -EINVAL, T_SELF_TASK, T_FREE_VA, T_SELF_TASK, 0, 1, 1) \
+	X("map", "EPERM", "the frame handle lacks a right the protection needs", FL_SYS_map, -EPERM, T_SELF_TASK, T_FREE_VA, T_FRAME_READONLY, 0, 1, 3) \
+	X("map", "EINVAL", "va is not page-aligned", FL_SYS_map, -EINVAL, T_SELF_TASK, 0x40000001, T_FRAME, 0, 1, 1) \
+	X("map", "EFAULT", "the range is not user space (kernel or non-canonical)", FL_SYS_map, -EFAULT, T_SELF_TASK, T_KERNEL, T_FRAME, 0, 1, 1) \
+	X("map", "EINVAL", "offset and pages leave the frame", FL_SYS_map, -EINVAL, T_SELF_TASK, T_FREE_VA, T_FRAME, 1, 1, 1) \
+	X("map", "EINVAL", "prot lacks FL_MAP_READ, has unknown bits, or is writable and executable without FL_MAP_WX", FL_SYS_map, -EINVAL, T_SELF_TASK, T_FREE_VA, T_FRAME, 0, 1, 7) \
+	X("map", "EEXIST", "something is mapped in the range already", FL_SYS_map, -EEXIST, T_SELF_TASK, T_MAPPED_VA, T_FRAME, 0, 1, 1) \
+	X("map", "EINVAL", "task does not fit in int", FL_SYS_map, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("map", "EINVAL", "frame does not fit in int", FL_SYS_map, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("map", "EINVAL", "prot does not fit in unsigned int", FL_SYS_map, -EINVAL, 0, 0, 0, 0, 0, 0x100000000L) \
+	X("unmap", "EBADF", "task is not a handle", FL_SYS_unmap, -EBADF, T_BAD_HANDLE, T_FREE_VA, 4096, 0, 0, 0) \
+	X("unmap", "EINVAL", "task is not a task", FL_SYS_unmap, -EINVAL, T_FRAME, T_FREE_VA, 4096, 0, 0, 0) \
+	X("unmap", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_unmap, -EPERM, T_SELF_TASK_READONLY, T_FREE_VA, 4096, 0, 0, 0) \
+	X("unmap", "EINVAL", "va or len is not page-aligned, or len is 0", FL_SYS_unmap, -EINVAL, T_SELF_TASK, T_FREE_VA, 100, 0, 0, 0) \
+	X("unmap", "EFAULT", "the range is not user space", FL_SYS_unmap, -EFAULT, T_SELF_TASK, T_KERNEL, 4096, 0, 0, 0) \
+	X("unmap", "EINVAL", "task does not fit in int", FL_SYS_unmap, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("protect", "EBADF", "task is not a handle", FL_SYS_protect, -EBADF, T_BAD_HANDLE, T_FREE_VA, 4096, 1, 0, 0) \
+	X("protect", "EINVAL", "task is not a task", FL_SYS_protect, -EINVAL, T_FRAME, T_FREE_VA, 4096, 1, 0, 0) \
+	X("protect", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_protect, -EPERM, T_SELF_TASK_READONLY, T_FREE_VA, 4096, 1, 0, 0) \
+	X("protect", "EINVAL", "va or len is not page-aligned, or len is 0", FL_SYS_protect, -EINVAL, T_SELF_TASK, T_FREE_VA, 0, 1, 0, 0) \
+	X("protect", "EINVAL", "prot is 0 or has unknown bits", FL_SYS_protect, -EINVAL, T_SELF_TASK, T_FREE_VA, 4096, 0, 0, 0) \
+	X("protect", "EFAULT", "the range is not user space", FL_SYS_protect, -EFAULT, T_SELF_TASK, T_KERNEL, 4096, 1, 0, 0) \
+	X("protect", "EINVAL", "task does not fit in int", FL_SYS_protect, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("protect", "EINVAL", "prot does not fit in unsigned int", FL_SYS_protect, -EINVAL, 0, 0, 0, 0x100000000L, 0, 0) \
+	X("map_copy", "EBADF", "dst or src is not a handle", FL_SYS_map_copy, -EBADF, T_BAD_HANDLE, T_SELF_TASK, T_FREE_VA, 4096, 1, 0) \
+	X("map_copy", "EINVAL", "dst or src is not a task", FL_SYS_map_copy, -EINVAL, T_FRAME, T_SELF_TASK, T_FREE_VA, 4096, 1, 0) \
+	X("map_copy", "EPERM", "a task handle lacks FL_RIGHT_MANAGE", FL_SYS_map_copy, -EPERM, T_SELF_TASK_READONLY, T_SELF_TASK, T_FREE_VA, 4096, 1, 0) \
+	X("map_copy", "EINVAL", "dst and src are the same task", FL_SYS_map_copy, -EINVAL, T_SELF_TASK, T_SELF_TASK, T_FREE_VA, 4096, 1, 0) \
+	X("map_copy", "EINVAL", "mode is neither FL_COPY_COW nor FL_COPY_SHARE", FL_SYS_map_copy, -EINVAL, T_CHILD_TASK, T_SELF_TASK, T_FREE_VA, 4096, 3, 0) \
+	X("map_copy", "EINVAL", "va or len is not page-aligned, or len is 0", FL_SYS_map_copy, -EINVAL, T_CHILD_TASK, T_SELF_TASK, T_FREE_VA, 0, 1, 0) \
+	X("map_copy", "EFAULT", "the range is not user space", FL_SYS_map_copy, -EFAULT, T_CHILD_TASK, T_SELF_TASK, T_KERNEL, 4096, 1, 0) \
+	X("map_copy", "EINVAL", "dst does not fit in int", FL_SYS_map_copy, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("map_copy", "EINVAL", "src does not fit in int", FL_SYS_map_copy, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("map_copy", "EINVAL", "mode does not fit in unsigned int", FL_SYS_map_copy, -EINVAL, 0, 0, 0, 0, 0x100000000L, 0) \
+	X("query", "EBADF", "task is not a handle", FL_SYS_query, -EBADF, T_BAD_HANDLE, T_FREE_VA, 0, 0, 0, 0) \
+	X("query", "EINVAL", "task is not a task", FL_SYS_query, -EINVAL, T_FRAME, T_FREE_VA, 0, 0, 0, 0) \
+	X("query", "EPERM", "the handle lacks the right", FL_SYS_query, -EPERM, T_CHILD_TASK_NORIGHTS, T_FREE_VA, 0, 0, 0, 0) \
+	X("query", "EINVAL", "flags has unknown bits", FL_SYS_query, -EINVAL, T_SELF_TASK, T_FREE_VA, 2, 0, 0, 0) \
+	X("query", "EFAULT", "va is not user space", FL_SYS_query, -EFAULT, T_SELF_TASK, T_KERNEL, 0, 0, 0, 0) \
+	X("query", "EINVAL", "task does not fit in int", FL_SYS_query, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("query", "EINVAL", "flags does not fit in unsigned int", FL_SYS_query, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("frame_copy", "EBADF", "dst or src is not a handle", FL_SYS_frame_copy, -EBADF, T_BAD_HANDLE, 0, T_FRAME, 0, 1, 0) \
+	X("frame_copy", "EINVAL", "dst or src is not a frame", FL_SYS_frame_copy, -EINVAL, T_SELF_TASK, 0, T_FRAME, 0, 1, 0) \
+	X("frame_copy", "EPERM", "dst lacks FL_RIGHT_WRITE or src FL_RIGHT_READ", FL_SYS_frame_copy, -EPERM, T_FRAME_READONLY, 0, T_FRAME, 0, 1, 0) \
+	X("frame_copy", "EINVAL", "a range leaves its frame, or pages is 0", FL_SYS_frame_copy, -EINVAL, T_FRAME, 0, T_FRAME, 1, 1, 0) \
+	X("frame_copy", "EINVAL", "dst does not fit in int", FL_SYS_frame_copy, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("frame_copy", "EINVAL", "src does not fit in int", FL_SYS_frame_copy, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0)

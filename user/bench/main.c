@@ -154,6 +154,61 @@ static void ipc_round_trip(void)
 	report("ipc_rtt_same_as", nsamples, 1);
 }
 
+/*
+ * The bare fault round trip: a write to an unmapped page faults, the
+ * handler thread (same address space) answers with map-and-resume of a
+ * frame it holds ready, the write completes. The page is unmapped again
+ * outside the timed window. No zeroing, no pager logic: the kernel's part.
+ */
+#define FAULT_VA	0x40000000ul
+
+static int fault_ep, fault_frame;
+static char handler_stack[16384] __attribute__((aligned(16)));
+
+static void fault_handler(void *arg)
+{
+	uint64_t w[4] = { (uint64_t)fault_frame, 0, FL_MAP_READ | FL_MAP_WRITE, 0 };
+	struct fl_msg m;
+	long r = fl_recv_msg(fault_ep, &m);
+
+	(void)arg;
+	while (r == FL_RECV_MESSAGE)
+		r = fl_reply_recv_msg(fault_ep, FL_TAG_WITH_REPLY(FL_TAG(FL_FAULT_MAP, 0, 0),
+								  FL_TAG_REPLY(m.tag)), w, &m);
+}
+
+static struct fl_thread_start handler_start = { fault_handler, 0 };
+
+static void fault_round_trip(void)
+{
+	volatile uint64_t *page = (uint64_t *)FAULT_VA;
+	long t;
+
+	fault_ep = (int)fl_endpoint_create();
+	fault_frame = (int)fl_frame_alloc(boot->pool, 1);
+	t = fl_thread_spawn(boot->self_task, 33, &handler_start, handler_stack,
+			    sizeof(handler_stack));
+	if (fault_ep < 0 || fault_frame < 0 || t < 0) {
+		fl_printf("BENCH error=fault_setup\n");
+		return;
+	}
+	fl_thread_set_fault_handler(boot->self_thread, fault_ep);
+	for (unsigned i = 0; i < warmup + nsamples; i++) {
+		uint64_t t0 = fl_cycles();
+
+		*page = i;	/* faults: mapped by the handler, then done */
+		if (i >= warmup)
+			samples[i - warmup] = fl_cycles() - t0;
+		fl_unmap(boot->self_task, FAULT_VA, 4096);
+	}
+	fl_thread_set_fault_handler(boot->self_thread, -1);
+	fl_thread_destroy((int)t);
+	fl_handle_close((int)t);
+	fl_handle_close(fault_frame);
+	fl_handle_close(fault_ep);
+	report("fault_rtt_bare", nsamples, 1);
+}
+
 int main(const struct fl_bootinfo *bi)
 {
 	const char *cmdline = (const char *)bi + bi->cmdline_offset;
@@ -170,6 +225,7 @@ int main(const struct fl_bootinfo *bi)
 	null_syscall();
 	yield_round_trip();
 	ipc_round_trip();
+	fault_round_trip();
 	fl_printf("BENCH done\n");
 	return 0;
 }

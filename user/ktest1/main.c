@@ -41,7 +41,8 @@ static bool log_is(const char *want)
 /* ---- the generated negative tests ----------------------------------------- */
 
 static int power_ro, task_ro, thread_ro, new_thread, new_thread_norights, dead_task,
-	dead_thread, ep, ep_nogrant, ep_grantonly, ep_badged, ep_ro, ep_wo, ntfn, ntfn_ro, ntfn_wo;
+	dead_thread, ep, ep_nogrant, ep_grantonly, ep_badged, ep_ro, ep_wo, ntfn, ntfn_ro, ntfn_wo,
+	pool_ro, pool_norights, pool_empty, frame, frame_ro, child_task, child_task_norights;
 static char buf[4096];
 static const char rodata_buf[64] = "read only";
 static uint64_t tls_ok = 0x400000, tls_kernel = 0xffff800000000000ul;
@@ -83,6 +84,16 @@ static void spin_forever(void *arg)
 #define T_NTFN			ntfn
 #define T_NTFN_READONLY		ntfn_ro
 #define T_NTFN_WRITEONLY	ntfn_wo
+#define T_POOL			boot->pool
+#define T_POOL_READONLY		pool_ro
+#define T_POOL_NORIGHTS		pool_norights
+#define T_POOL_EMPTY		pool_empty
+#define T_FRAME			frame
+#define T_FRAME_READONLY	frame_ro
+#define T_CHILD_TASK		child_task
+#define T_CHILD_TASK_NORIGHTS	child_task_norights
+#define T_FREE_VA		0x40000000ul	/* nothing is mapped there */
+#define T_MAPPED_VA		((uintptr_t)buf & ~4095ul)
 #define T_TAG_TOO_LONG		FL_TAG(0, FL_MSG_BUF_WORDS + 1, 0)
 #define T_TAG_ONE_WORD		FL_TAG(0, 1, 0)
 
@@ -95,7 +106,7 @@ static const char *make_fixtures(void)
 	thread_ro = (int)fl_handle_dup(boot->self_thread, FL_RIGHT_READ);
 	new_thread = (int)fl_thread_create(boot->self_task, 1);
 	new_thread_norights = (int)fl_handle_dup(new_thread, 0);
-	dead_task = (int)fl_task_create();
+	dead_task = (int)fl_task_create(boot->pool);
 	dead_thread = (int)fl_thread_create(boot->self_task, 1);
 	ep = (int)fl_endpoint_create();
 	ep_nogrant = (int)fl_handle_dup(ep, FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_MANAGE);
@@ -106,6 +117,16 @@ static const char *make_fixtures(void)
 	ntfn = (int)fl_notification_create();
 	ntfn_ro = (int)fl_handle_dup(ntfn, FL_RIGHT_READ);
 	ntfn_wo = (int)fl_handle_dup(ntfn, FL_RIGHT_WRITE);
+	pool_ro = (int)fl_handle_dup(boot->pool, FL_RIGHT_READ);
+	pool_norights = (int)fl_handle_dup(boot->pool, 0);
+	pool_empty = (int)fl_pool_create(boot->pool, 0);
+	frame = (int)fl_frame_alloc(boot->pool, 1);
+	frame_ro = (int)fl_handle_dup(frame, FL_RIGHT_READ);
+	child_task = (int)fl_task_create(boot->pool);
+	child_task_norights = (int)fl_handle_dup(child_task, 0);
+	if (pool_ro < 0 || pool_norights < 0 || pool_empty < 0 || frame < 0 || frame_ro < 0 ||
+	    child_task < 0 || child_task_norights < 0)
+		return "a memory fixture could not be made";
 	if (power_ro < 0 || task_ro < 0 || thread_ro < 0 || new_thread < 0 ||
 	    new_thread_norights < 0 || dead_task < 0 || dead_thread < 0 || ep < 0 ||
 	    ep_nogrant < 0 || ep_grantonly < 0 || ep_badged < 0 || ep_ro < 0 || ep_wo < 0 ||
@@ -154,7 +175,7 @@ static const char *handle_table_full(void)
 	while ((h = fl_handle_dup(power_ro, FL_RIGHT_READ)) >= 0 && n < FL_HANDLES_MAX)
 		got[n++] = (int)h;
 	last = h;
-	task = fl_task_create();				/* no room for its handle */
+	task = fl_task_create(boot->pool);				/* no room for its handle */
 	thread = fl_thread_create(boot->self_task, 1);
 	for (int i = 0; i < n; i++)
 		fl_handle_close(got[i]);

@@ -226,13 +226,18 @@
 #error "FL_RIGHT_MANAGE differs from the Faultline ABI"
 #endif
 #ifndef FL_RIGHT_GRANT
-#define FL_RIGHT_GRANT 8	/* pass the handle on (Kernel II) */
+#define FL_RIGHT_GRANT 8	/* pass the handle on in a message, mint badged copies */
 #elif FL_RIGHT_GRANT != 8
 #error "FL_RIGHT_GRANT differs from the Faultline ABI"
 #endif
+#ifndef FL_RIGHT_PHYS
+#define FL_RIGHT_PHYS 16	/* learn a frame's physical address (trusted drivers, for DMA) */
+#elif FL_RIGHT_PHYS != 16
+#error "FL_RIGHT_PHYS differs from the Faultline ABI"
+#endif
 #ifndef FL_RIGHTS_ALL
-#define FL_RIGHTS_ALL 15	/* every right */
-#elif FL_RIGHTS_ALL != 15
+#define FL_RIGHTS_ALL 31	/* every right */
+#elif FL_RIGHTS_ALL != 31
 #error "FL_RIGHTS_ALL differs from the Faultline ABI"
 #endif
 /* regs */
@@ -276,6 +281,67 @@
 #define FL_LABEL_FAULT 4293918720	/* label of the kernel's fault messages */
 #elif FL_LABEL_FAULT != 4293918720
 #error "FL_LABEL_FAULT differs from the Faultline ABI"
+#endif
+/* mem */
+#ifndef FL_MAP_READ
+#define FL_MAP_READ 1	/* map readable (every mapping is) */
+#elif FL_MAP_READ != 1
+#error "FL_MAP_READ differs from the Faultline ABI"
+#endif
+#ifndef FL_MAP_WRITE
+#define FL_MAP_WRITE 2	/* map writable */
+#elif FL_MAP_WRITE != 2
+#error "FL_MAP_WRITE differs from the Faultline ABI"
+#endif
+#ifndef FL_MAP_EXEC
+#define FL_MAP_EXEC 4	/* map executable */
+#elif FL_MAP_EXEC != 4
+#error "FL_MAP_EXEC differs from the Faultline ABI"
+#endif
+#ifndef FL_MAP_WX
+#define FL_MAP_WX 8	/* allow writable and executable at once (W^X otherwise) */
+#elif FL_MAP_WX != 8
+#error "FL_MAP_WX differs from the Faultline ABI"
+#endif
+#ifndef FL_QUERY_PRESENT
+#define FL_QUERY_PRESENT 16	/* query: a page is mapped (with FL_MAP_* bits) */
+#elif FL_QUERY_PRESENT != 16
+#error "FL_QUERY_PRESENT differs from the Faultline ABI"
+#endif
+#ifndef FL_QUERY_ACCESSED
+#define FL_QUERY_ACCESSED 32	/* query: used since the bits were last cleared */
+#elif FL_QUERY_ACCESSED != 32
+#error "FL_QUERY_ACCESSED differs from the Faultline ABI"
+#endif
+#ifndef FL_QUERY_DIRTY
+#define FL_QUERY_DIRTY 64	/* query: written since the bits were last cleared */
+#elif FL_QUERY_DIRTY != 64
+#error "FL_QUERY_DIRTY differs from the Faultline ABI"
+#endif
+#ifndef FL_QUERY_CLEAR
+#define FL_QUERY_CLEAR 1	/* query flag: clear accessed and dirty */
+#elif FL_QUERY_CLEAR != 1
+#error "FL_QUERY_CLEAR differs from the Faultline ABI"
+#endif
+#ifndef FL_COPY_COW
+#define FL_COPY_COW 1	/* map_copy: share the frames read-only on both sides (copy-on-write) */
+#elif FL_COPY_COW != 1
+#error "FL_COPY_COW differs from the Faultline ABI"
+#endif
+#ifndef FL_COPY_SHARE
+#define FL_COPY_SHARE 2	/* map_copy: share the frames with the same rights */
+#elif FL_COPY_SHARE != 2
+#error "FL_COPY_SHARE differs from the Faultline ABI"
+#endif
+#ifndef FL_RANGE_MAX
+#define FL_RANGE_MAX 33554432	/* bytes one range operation does per call (32 MiB) */
+#elif FL_RANGE_MAX != 33554432
+#error "FL_RANGE_MAX differs from the Faultline ABI"
+#endif
+#ifndef FL_FRAME_PAGES_MAX
+#define FL_FRAME_PAGES_MAX 262144	/* pages one frame may have (1 GiB) */
+#elif FL_FRAME_PAGES_MAX != 262144
+#error "FL_FRAME_PAGES_MAX differs from the Faultline ABI"
 #endif
 /* fault */
 #ifndef FL_FAULT_PAGE
@@ -349,6 +415,11 @@
 #elif FL_FAULT_TERMINATE != 3
 #error "FL_FAULT_TERMINATE differs from the Faultline ABI"
 #endif
+#ifndef FL_FAULT_MAP
+#define FL_FAULT_MAP 4	/* map w1's page of frame handle w0 at the fault address with FL_MAP_* w2, then resume: one kernel entry */
+#elif FL_FAULT_MAP != 4
+#error "FL_FAULT_MAP differs from the Faultline ABI"
+#endif
 
 /* system-call numbers */
 #define FL_SYS_console_write 1
@@ -385,4 +456,14 @@
 #define FL_SYS_poll 32
 #define FL_SYS_thread_bind_notification 33
 #define FL_SYS_thread_set_fault_handler 34
-#define FL_SYS_COUNT 35
+#define FL_SYS_pool_create 35
+#define FL_SYS_pool_info 36
+#define FL_SYS_frame_alloc 37
+#define FL_SYS_frame_phys 38
+#define FL_SYS_map 39
+#define FL_SYS_unmap 40
+#define FL_SYS_protect 41
+#define FL_SYS_map_copy 42
+#define FL_SYS_query 43
+#define FL_SYS_frame_copy 44
+#define FL_SYS_COUNT 45

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define FL_BOOTINFO_MAGIC	0x49424c46u	/* "FLBI" */
-#define FL_BOOTINFO_VERSION	1
+#define FL_BOOTINFO_VERSION	2
 
 #define FL_MEM_RAM		1	/* usable RAM, as the firmware reported it */
 #define FL_MEM_RESERVED		2	/* in RAM but taken (kernel, bootfs, firmware) */
@@ -31,6 +31,8 @@ struct fl_bootinfo {
 	int32_t self_task;	/* its own task, every right */
 	int32_t self_thread;	/* its first thread, every right */
 	int32_t power;		/* the power capability (poweroff) */
+	int32_t pool;		/* the system pool: all free memory, every right */
+	int32_t bootfs_frame;	/* the bootfs as one frame (read, grant) */
 	int32_t reserved1;
 
 	/* the bootfs (a cpio "newc" archive, file data page-aligned), mapped read-only */

@@ -7,29 +7,52 @@
 
 #include <arch.h>
 
+struct pool;
+
 /*
  * Map [va, va + size) to [pa, pa + size) with PG_* flags, using 2 MiB
  * blocks where both addresses and the size allow. Tables are allocated
- * as needed. -EINVAL for unaligned arguments, -EEXIST if something is
- * already mapped there, -ENOMEM if a table cannot be allocated (what was
- * mapped before the failure stays mapped).
+ * first, charged to pool (NULL: the kernel's own). -EINVAL for unaligned
+ * arguments, -EEXIST if something is mapped there already, -ENOMEM if a
+ * table cannot be had: then nothing changed.
  */
-int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned pg);
+int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned pg, struct pool *pool);
 
 /*
  * Unmap every page in [va, va + size) and flush it from the TLB. Holes are
- * skipped. -EINVAL if the range is unaligned or cuts a 2 MiB block.
+ * skipped; the tables stay (pt_prune frees them). -EINVAL if the range is
+ * unaligned or cuts a 2 MiB block (pt_split it first).
  */
 int pt_unmap(paddr_t root, vaddr_t va, size_t size);
+
+/* Turn a 2 MiB block containing va (if any) into 512 pages: 0 or -ENOMEM. */
+int pt_split(paddr_t root, vaddr_t va, struct pool *pool);
+
+/* Call fn for every present leaf in [va, va + size) (blocks whole). */
+typedef void (*pt_leaf_fn)(pte_t *slot, vaddr_t va, unsigned level, void *arg);
+void pt_for_each_leaf(paddr_t root, vaddr_t va, size_t size, pt_leaf_fn fn, void *arg);
+
+/*
+ * Free the tables whose whole span lies in [va, va + size), back to pool;
+ * the range must map nothing (after an unmap, or a failed map).
+ */
+void pt_prune(paddr_t root, vaddr_t va, size_t size, struct pool *pool);
+
+/* Free every table within [va, va + size) that maps nothing (scans whole tables: rollback only). */
+void pt_prune_empty(paddr_t root, vaddr_t va, size_t size, struct pool *pool);
+
+/* The leaf entry mapping va (a page or block), or NULL. */
+pte_t *pt_leaf(paddr_t root, vaddr_t va);
 
 /* Translate va: 0 with *pa and *pg (either may be NULL), or -ENOENT. */
 int pt_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *pg);
 
 /*
- * Free every page table of the user half of root (not the root itself, and
- * not the frames the leaves map) and flush the TLB.
+ * Free every page table of the user half of root to pool (not the root
+ * itself, and not the frames the leaves map: drop those first) and flush
+ * the TLB.
  */
-void pt_destroy_user(paddr_t root);
+void pt_destroy_user(paddr_t root, struct pool *pool);
 
 /* The kernel's page table, set by kmap_init(). */
 extern paddr_t kernel_pt;

@@ -31,9 +31,9 @@ static inline long fl_handle_dup(int handle, unsigned int rights)
 	return fl_syscall6(FL_SYS_handle_dup, (long)handle, (long)rights, 0, 0, 0, 0);
 }
 
-static inline long fl_task_create(void)
+static inline long fl_task_create(int pool)
 {
-	return fl_syscall6(FL_SYS_task_create, 0, 0, 0, 0, 0, 0);
+	return fl_syscall6(FL_SYS_task_create, (long)pool, 0, 0, 0, 0, 0);
 }
 
 static inline long fl_task_destroy(int task)
@@ -179,4 +179,54 @@ static inline long fl_thread_bind_notification(int thread, int notification)
 static inline long fl_thread_set_fault_handler(int thread, int endpoint)
 {
 	return fl_syscall6(FL_SYS_thread_set_fault_handler, (long)thread, (long)endpoint, 0, 0, 0, 0);
+}
+
+static inline long fl_pool_create(int parent, uint64_t pages)
+{
+	return fl_syscall6(FL_SYS_pool_create, (long)parent, (long)pages, 0, 0, 0, 0);
+}
+
+static inline long fl_pool_info(int pool, void *buf)
+{
+	return fl_syscall6(FL_SYS_pool_info, (long)pool, (long)buf, 0, 0, 0, 0);
+}
+
+static inline long fl_frame_alloc(int pool, uint64_t pages)
+{
+	return fl_syscall6(FL_SYS_frame_alloc, (long)pool, (long)pages, 0, 0, 0, 0);
+}
+
+static inline long fl_frame_phys(int frame)
+{
+	return fl_syscall6(FL_SYS_frame_phys, (long)frame, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_map(int task, uintptr_t va, int frame, uint64_t offset, uint64_t pages, unsigned int prot)
+{
+	return fl_syscall6(FL_SYS_map, (long)task, (long)va, (long)frame, (long)offset, (long)pages, (long)prot);
+}
+
+static inline long fl_unmap(int task, uintptr_t va, uint64_t len)
+{
+	return fl_syscall6(FL_SYS_unmap, (long)task, (long)va, (long)len, 0, 0, 0);
+}
+
+static inline long fl_protect(int task, uintptr_t va, uint64_t len, unsigned int prot)
+{
+	return fl_syscall6(FL_SYS_protect, (long)task, (long)va, (long)len, (long)prot, 0, 0);
+}
+
+static inline long fl_map_copy(int dst, int src, uintptr_t va, uint64_t len, unsigned int mode)
+{
+	return fl_syscall6(FL_SYS_map_copy, (long)dst, (long)src, (long)va, (long)len, (long)mode, 0);
+}
+
+static inline long fl_query(int task, uintptr_t va, unsigned int flags)
+{
+	return fl_syscall6(FL_SYS_query, (long)task, (long)va, (long)flags, 0, 0, 0);
+}
+
+static inline long fl_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t src_offset, uint64_t pages)
+{
+	return fl_syscall6(FL_SYS_frame_copy, (long)dst, (long)dst_offset, (long)src, (long)src_offset, (long)pages, 0);
 }

@@ -57,14 +57,25 @@
 #define PTE_NG		(1 << 11)
 #define PTE_PXN		(UL(1) << 53)
 #define PTE_UXN		(UL(1) << 54)
+/*
+ * Software-use bits [58:55] (ignored by the walker): accessed/dirty
+ * emulation for ARMv8.0, which has no hardware AF or DBM (docs/arch-aarch64.md).
+ * SW_WRITE: the mapping allows writing (PG_WRITE); AP[2] is read-only
+ * while it is clean, so the first write traps. SW_DIRTY: written since
+ * the bits were last cleared.
+ */
+#define PTE_SW_WRITE	(UL(1) << 55)
+#define PTE_SW_DIRTY	(UL(1) << 56)
 
 /* User space is [0, ARCH_USER_TOP) in TTBR0 (the same 2^47 as on x86_64). */
 #define ARCH_USER_TOP	(UL(1) << 47)
 
 #ifndef __ASSEMBLER__
 #include <types.h>
+struct trap_frame;
 void mmu_user_init(void);
 void arch_pt_deactivate_user(void);
+bool mmu_user_ad_fault(const struct trap_frame *tf);
 #endif
 
 #define HCR_RW		(UL(1) << 31)	/* EL1 is AArch64 */

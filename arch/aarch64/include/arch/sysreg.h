@@ -47,3 +47,14 @@
 #define EC_BRK64	0x3c
 #define ISS_FNV		(1u << 10)	/* aborts: FAR_EL1 is not valid */
 #define ISS_WNR		(1u << 6)	/* data aborts: caused by a write */
+#define ISS_CM		(1u << 8)	/* data aborts: a cache maintenance instruction */
+#define FSC_TYPE(iss)	((iss) & 0x3c)	/* DFSC/IFSC without the level */
+#define FSC_ACCESS	0x08		/* access flag fault, levels 0..3 */
+#define FSC_PERM	0x0c		/* permission fault, levels 0..3 */
+
+/* CTR_EL0 */
+#define CTR_IMINLINE(ctr)	((ctr) & 0xf)		/* log2 words */
+#define CTR_L1IP(ctr)		(((ctr) >> 14) & 3)	/* 3: PIPT */
+#define CTR_DMINLINE(ctr)	(((ctr) >> 16) & 0xf)
+#define CTR_IDC			(1ul << 28)	/* no D-cache clean needed for I/D coherence */
+#define CTR_DIC			(1ul << 29)	/* no I-cache invalidation needed */

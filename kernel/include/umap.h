@@ -1,0 +1,42 @@
+/*
+ * User mappings: frames shown in a task's address space. Every mapped
+ * page holds a reference on its frame; page tables are charged to the
+ * task's pool. Range operations do at most FL_RANGE_MAX bytes per call and
+ * return how many they did, so a long one is restartable and the caller
+ * can be preempted between calls.
+ */
+#pragma once
+
+#include <faultline/abi.h>
+#include <frameobj.h>
+
+struct task;
+
+/* The rights a frame handle needs to be mapped with prot. */
+static inline uint32_t frame_rights(unsigned prot)
+{
+	return FL_RIGHT_READ | (prot & FL_MAP_WRITE ? FL_RIGHT_WRITE : 0);
+}
+
+/* FL_MAP_* protections into PG_* bits for f (-EINVAL if not allowed). */
+int umap_pg(unsigned prot, const struct frame *f);
+
+/*
+ * Map pages [off, off + pages) of f at va in t. -EINVAL (alignment,
+ * range, protections), -EFAULT (not user space), -EEXIST (something is
+ * mapped there), -ENOMEM (page tables): nothing changes on failure.
+ * replace: take out whatever is mapped there first (map-and-resume).
+ */
+int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pages,
+	     unsigned prot, bool replace);
+
+/* Unmap, protect (remove rights only), copy: bytes done, or -errno. */
+long umap_unmap(struct task *t, vaddr_t va, size_t len);
+long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot);
+long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsigned mode);
+
+/* FL_QUERY_* bits of the page at va (0: nothing mapped), clearing A/D if clear. */
+long umap_query(struct task *t, vaddr_t va, bool clear);
+
+/* Drop every mapping of t (task teardown). */
+void umap_destroy(struct task *t);

@@ -1,0 +1,74 @@
+/*
+ * Which frame object each physical page belongs to, so that unmapping a
+ * page can drop the reference its mapping held. One pointer per page of
+ * RAM (reserved ranges included: the bootfs is a frame too); device
+ * memory outside RAM goes in a short list.
+ */
+#include <errno.h>
+#include <frameobj.h>
+#include <kernel.h>
+#include <memlayout.h>
+#include <mm/frame.h>
+
+#define DEVICE_FRAMES_MAX	32
+
+static struct frame **owner;
+static paddr_t base;
+static size_t npages;
+static struct frame *devices[DEVICE_FRAMES_MAX];
+
+int page_owner_init(const struct mem_range *ram, unsigned nram)
+{
+	paddr_t lo = ~0ul, hi = 0, pa;
+	size_t bytes;
+	int err;
+
+	for (unsigned i = 0; i < nram; i++) {
+		lo = MIN(lo, ALIGN_DOWN(ram[i].base, PAGE_SIZE));
+		hi = MAX(hi, ALIGN_UP(ram[i].base + ram[i].size, PAGE_SIZE));
+	}
+	base = lo;
+	npages = (hi - lo) >> PAGE_SHIFT;
+	bytes = ALIGN_UP(npages * sizeof(*owner), PAGE_SIZE);
+	err = frame_alloc(bytes >> PAGE_SHIFT, 1, &pa);	/* zeroed */
+	if (err)
+		return err;
+	owner = pa_to_kva(pa);
+	return 0;
+}
+
+static bool in_ram(paddr_t pa)
+{
+	return pa >= base && ((pa - base) >> PAGE_SHIFT) < npages;
+}
+
+struct frame *page_owner(paddr_t pa)
+{
+	if (in_ram(pa))
+		return owner[(pa - base) >> PAGE_SHIFT];
+	for (int i = 0; i < DEVICE_FRAMES_MAX; i++)
+		if (devices[i] && pa >= devices[i]->pa &&
+		    pa < devices[i]->pa + devices[i]->pages * PAGE_SIZE)
+			return devices[i];
+	return NULL;
+}
+
+void page_owner_set(paddr_t pa, size_t pages, struct frame *f)
+{
+	if (in_ram(pa)) {
+		for (size_t i = 0; i < pages; i++)
+			owner[((pa - base) >> PAGE_SHIFT) + i] = f;
+		return;
+	}
+	for (int i = 0; i < DEVICE_FRAMES_MAX; i++) {
+		if (f && !devices[i]) {
+			devices[i] = f;
+			return;
+		}
+		if (!f && devices[i] && devices[i]->pa == pa) {
+			devices[i] = NULL;
+			return;
+		}
+	}
+	assert(!f);	/* more device frames than the list holds */
+}

@@ -1,0 +1,264 @@
+/* User mappings (umap.h). */
+#include <arch.h>
+#include <errno.h>
+#include <faultline/abi.h>
+#include <frameobj.h>
+#include <kernel.h>
+#include <memlayout.h>
+#include <mm/pt.h>
+#include <task.h>
+#include <umap.h>
+
+#define LEVEL_PAGES(level)	((level) ? LARGE_PAGE_SIZE / PAGE_SIZE : 1)
+
+int umap_pg(unsigned prot, const struct frame *f)
+{
+	unsigned pg = PG_USER | PG_READ;
+
+	if (prot & ~(unsigned)(FL_MAP_READ | FL_MAP_WRITE | FL_MAP_EXEC | FL_MAP_WX) ||
+	    !(prot & FL_MAP_READ))
+		return -EINVAL;
+	if ((prot & FL_MAP_WRITE) && (prot & FL_MAP_EXEC) && !(prot & FL_MAP_WX))
+		return -EINVAL;		/* W^X unless asked for explicitly */
+	if (f && f->device && (prot & FL_MAP_EXEC))
+		return -EINVAL;
+	if (prot & FL_MAP_WRITE)
+		pg |= PG_WRITE;
+	if (prot & FL_MAP_EXEC)
+		pg |= PG_EXEC;
+	if (f && f->device)
+		pg |= PG_DEVICE;
+	return (int)pg;
+}
+
+/* The frame a leaf maps, and how many of its pages. */
+static void drop_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+{
+	struct frame *f = page_owner(arch_pte_addr(*slot));
+
+	(void)arg;
+	arch_pte_store(slot, 0);
+	arch_tlb_flush_page(va);
+	if (level)
+		arch_tlb_flush_all();
+	assert(f);	/* every user leaf maps a frame object */
+	kobj_put_n(&f->obj, LEVEL_PAGES(level));
+}
+
+/* Split the blocks cut by the ends of [va, va + len): 0 or -ENOMEM. */
+static int split_ends(struct task *t, vaddr_t va, size_t len)
+{
+	int err = pt_split(t->pt, va, t->pool);
+
+	if (!err && !IS_ALIGNED(va + len, LARGE_PAGE_SIZE))
+		err = pt_split(t->pt, va + len, t->pool);
+	return err;
+}
+
+static int check_range(vaddr_t va, size_t len)
+{
+	if (!IS_ALIGNED(va | len, PAGE_SIZE) || len == 0)
+		return -EINVAL;
+	if (!arch_user_addr_ok(va, len))
+		return -EFAULT;
+	return 0;
+}
+
+int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pages,
+	     unsigned prot, bool replace)
+{
+	int pg = umap_pg(prot, f), err;
+	size_t len = pages * PAGE_SIZE;
+
+	if (pg < 0)
+		return pg;
+	if (pages == 0 || off >= f->pages || pages > f->pages - off)
+		return -EINVAL;
+	if ((err = check_range(va, len)))
+		return err;
+	if (len > FL_RANGE_MAX)
+		return -E2BIG;
+	if (replace && pt_leaf(t->pt, va) && (err = umap_unmap(t, va, len)) < 0)
+		return err;
+	err = pt_map(t->pt, va, f->pa + off * PAGE_SIZE, len, (unsigned)pg, t->pool);
+	if (err)
+		return err;
+	kobj_get_n(&f->obj, (uint32_t)pages);
+	if (pg & PG_EXEC)
+		arch_sync_icache(f->pa + off * PAGE_SIZE, len);
+	return 0;
+}
+
+long umap_unmap(struct task *t, vaddr_t va, size_t len)
+{
+	int err = check_range(va, len);
+
+	if (err)
+		return err;
+	len = MIN(len, FL_RANGE_MAX);
+	err = split_ends(t, va, len);
+	if (err)
+		return err;
+	pt_for_each_leaf(t->pt, va, len, drop_leaf, NULL);
+	pt_prune(t->pt, va, len, t->pool);
+	return (long)len;
+}
+
+/* A leaf like old with flags pg, keeping what it knows of accessed and dirty. */
+static pte_t relabel(pte_t old, unsigned pg, unsigned level)
+{
+	unsigned was = arch_pte_flags(old);
+	pte_t e = arch_pte_leaf(arch_pte_addr(old), pg, level);
+
+	if (!(was & PG_ACCESSED))
+		e = arch_pte_clear_ad(e);
+	else if (!(was & PG_DIRTY) && (pg & PG_WRITE))
+		e = arch_pte_set_ad(arch_pte_clear_ad(e), false);
+	return e;
+}
+
+static void protect_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+{
+	unsigned keep = *(unsigned *)arg, pg = arch_pte_flags(*slot);
+	unsigned now = pg & (keep | ~(unsigned)(PG_WRITE | PG_EXEC | PG_READ));
+
+	if (now == pg)
+		return;
+	arch_pte_store(slot, relabel(*slot, now & ~(unsigned)(PG_ACCESSED | PG_DIRTY), level));
+	arch_tlb_flush_page(va);
+	if (level)
+		arch_tlb_flush_all();
+}
+
+long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot)
+{
+	unsigned keep = PG_READ;
+	int err = check_range(va, len);
+
+	if (err)
+		return err;
+	if (prot & ~(unsigned)(FL_MAP_READ | FL_MAP_WRITE | FL_MAP_EXEC))
+		return -EINVAL;
+	if (prot == 0)
+		return -EINVAL;		/* no access at all: unmap instead */
+	len = MIN(len, FL_RANGE_MAX);
+	err = split_ends(t, va, len);
+	if (err)
+		return err;
+	if (prot & FL_MAP_WRITE)
+		keep |= PG_WRITE;
+	if (prot & FL_MAP_EXEC)
+		keep |= PG_EXEC;
+	pt_for_each_leaf(t->pt, va, len, protect_leaf, &keep);
+	return (long)len;
+}
+
+struct copy {
+	struct task *dst;
+	bool cow;
+	int err;
+};
+
+/* Pass 1: dst is empty where src has leaves, and has the tables for them. */
+static void copy_prepare(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+{
+	struct copy *c = arg;
+	size_t size = LEVEL_PAGES(level) * PAGE_SIZE;
+
+	if (c->err)
+		return;
+	/* a throwaway mapping makes the tables; it is taken out at once */
+	c->err = pt_map(c->dst->pt, va, arch_pte_addr(*slot), size, PG_READ | PG_USER,
+			c->dst->pool);
+	if (!c->err)
+		pt_unmap(c->dst->pt, va, size);
+}
+
+/* Pass 2: the same frames in dst; with cow, read-only on both sides. */
+static void copy_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+{
+	struct copy *c = arg;
+	unsigned pg = arch_pte_flags(*slot) & ~(unsigned)(PG_ACCESSED | PG_DIRTY | PG_GLOBAL);
+	size_t size = LEVEL_PAGES(level) * PAGE_SIZE;
+	struct frame *f = page_owner(arch_pte_addr(*slot));
+
+	if (c->cow && (pg & PG_WRITE)) {
+		pg &= ~PG_WRITE;
+		arch_pte_store(slot, relabel(*slot, pg, level));
+		arch_tlb_flush_page(va);
+		if (level)
+			arch_tlb_flush_all();
+	}
+	pt_map(c->dst->pt, va, arch_pte_addr(*slot), size, pg, c->dst->pool);
+	kobj_get_n(&f->obj, LEVEL_PAGES(level));
+}
+
+static void any_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+{
+	(void)slot;
+	(void)va;
+	(void)level;
+	*(bool *)arg = true;
+}
+
+long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsigned mode)
+{
+	struct copy c = { dst, mode == FL_COPY_COW, 0 };
+	bool busy = false;
+	int err = check_range(va, len);
+
+	if (err)
+		return err;
+	if (mode != FL_COPY_COW && mode != FL_COPY_SHARE)
+		return -EINVAL;
+	if (dst == src)
+		return -EINVAL;
+	len = MIN(len, FL_RANGE_MAX);
+	pt_for_each_leaf(dst->pt, va, len, any_leaf, &busy);
+	if (busy)
+		return -EEXIST;
+	err = split_ends(src, va, len);
+	if (err)
+		return err;
+	pt_for_each_leaf(src->pt, va, len, copy_prepare, &c);
+	if (c.err) {
+		pt_prune_empty(dst->pt, va, len, dst->pool);	/* the tables made for nothing */
+		return c.err;
+	}
+	pt_for_each_leaf(src->pt, va, len, copy_leaf, &c);
+	return (long)len;
+}
+
+long umap_query(struct task *t, vaddr_t va, bool clear)
+{
+	pte_t *e;
+	unsigned pg;
+	long r;
+
+	if (!arch_user_addr_ok(va, 1))
+		return -EFAULT;
+	e = pt_leaf(t->pt, va);
+	if (!e)
+		return 0;
+	pg = arch_pte_flags(*e);
+	r = FL_QUERY_PRESENT | FL_MAP_READ;
+	if (pg & PG_WRITE)
+		r |= FL_MAP_WRITE;
+	if (pg & PG_EXEC)
+		r |= FL_MAP_EXEC;
+	if (pg & PG_ACCESSED)
+		r |= FL_QUERY_ACCESSED;
+	if (pg & PG_DIRTY)
+		r |= FL_QUERY_DIRTY;
+	if (clear && (pg & (PG_ACCESSED | PG_DIRTY))) {
+		arch_pte_store(e, arch_pte_clear_ad(*e));
+		arch_tlb_flush_page(ALIGN_DOWN(va, PAGE_SIZE));
+		arch_tlb_flush_all();	/* a block covers more than the page */
+	}
+	return r;
+}
+
+void umap_destroy(struct task *t)
+{
+	pt_for_each_leaf(t->pt, 0, 1ul << 47, drop_leaf, NULL);
+}

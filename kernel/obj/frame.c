@@ -1,0 +1,52 @@
+/* Frame objects. */
+#include <errno.h>
+#include <frameobj.h>
+#include <kernel.h>
+#include <mm/kalloc.h>
+
+static void frame_release(struct kobj *o)
+{
+	struct frame *f = (struct frame *)o;
+
+	page_owner_set(f->pa, f->pages, NULL);
+	if (f->pool)
+		pool_frame_free(f->pool, f->pa, f->pages);
+	kfree(f, sizeof(*f));
+}
+
+const struct kobj_ops frame_ops = { "frame", frame_release };
+
+int frame_create(struct pool *pool, size_t pages, size_t align, struct frame **out)
+{
+	struct frame *f = kalloc(sizeof(*f));
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = pool_frame_alloc(pool, pages, align, &f->pa);
+	if (err) {
+		kfree(f, sizeof(*f));
+		return err;
+	}
+	kobj_init(&f->obj, &frame_ops);
+	f->pages = pages;
+	f->pool = pool;
+	page_owner_set(f->pa, pages, f);
+	*out = f;
+	return 0;
+}
+
+int frame_create_fixed(paddr_t pa, size_t pages, bool device, struct frame **out)
+{
+	struct frame *f = kalloc(sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	kobj_init(&f->obj, &frame_ops);
+	f->pa = pa;
+	f->pages = pages;
+	f->device = device;
+	page_owner_set(pa, pages, f);
+	*out = f;
+	return 0;
+}

@@ -1,0 +1,393 @@
+/*
+ * Kernel III, tested from user mode: pools and their counters, frames,
+ * map/unmap/protect/query/map_copy/frame_copy, large pages split by a
+ * partial unmap, range operations in chunks, running a pool dry, and a
+ * small pager serving a child task: demand mapping with map-and-resume,
+ * copy-on-write by hand (both sides checked), protect after map_copy,
+ * and the pool back at its starting count when the child is gone.
+ */
+#include <faultline/ipc.h>
+#include <faultline/mem.h>
+#include <faultline/msg.h>
+#include "ktest.h"
+
+#define FREE_VA		0x40000000ul	/* nothing of ours lives up here */
+#define CHILD_STACK	0x30000000ul
+#define CHILD_HEAP	0x50000000ul
+#define RW		(FL_MAP_READ | FL_MAP_WRITE)
+
+extern char __image_start[], __data_start[];
+
+static uint64_t pool_used(int pool)
+{
+	struct fl_pool_info info = { 0 };
+
+	fl_pool_info(pool, &info);
+	return info.used;
+}
+
+/* ---- frames, mappings, counters --------------------------------------------- */
+
+static const char *pool_accounting(void)
+{
+	uint64_t before = pool_used(boot->pool), during, after;
+	long f = fl_frame_alloc(boot->pool, 16);
+
+	during = pool_used(boot->pool);
+	fl_handle_close((int)f);
+	after = pool_used(boot->pool);
+	if (f < 0 || during != before + 16 || after != before)
+		return FAIL("frame %ld; used %lu, %lu, %lu", f, (unsigned long)before,
+			    (unsigned long)during, (unsigned long)after);
+	return NULL;
+}
+
+static const char *two_mappings_one_frame(void)
+{
+	long f = fl_frame_alloc(boot->pool, 1), r1, r2;
+	volatile uint64_t *a = (uint64_t *)FREE_VA, *b = (uint64_t *)(FREE_VA + 0x10000);
+	const char *why = NULL;
+
+	r1 = fl_map(boot->self_task, FREE_VA, (int)f, 0, 1, RW);
+	r2 = fl_map(boot->self_task, FREE_VA + 0x10000, (int)f, 0, 1, FL_MAP_READ);
+	if (r1 || r2)
+		why = FAIL("map %ld %ld", r1, r2);
+	else if (a[5] != 0)
+		why = "a new frame is not zeroed";
+	else {
+		a[5] = 0x5eed;
+		if (b[5] != 0x5eed)
+			why = "the second mapping does not see the write";
+	}
+	fl_unmap(boot->self_task, FREE_VA, 0x20000);
+	fl_handle_close((int)f);
+	return why;
+}
+
+static const char *query_bits(void)
+{
+	long f = fl_frame_alloc(boot->pool, 1), q0, q1, q2, q3;
+	volatile uint64_t *a = (uint64_t *)FREE_VA;
+	uint64_t v;
+
+	fl_map(boot->self_task, FREE_VA, (int)f, 0, 1, RW);
+	a[0] = 1;
+	q0 = fl_query(boot->self_task, FREE_VA, FL_QUERY_CLEAR);	/* then cleared */
+	q1 = fl_query(boot->self_task, FREE_VA, 0);
+	v = a[0];						/* a read */
+	q2 = fl_query(boot->self_task, FREE_VA, 0);
+	a[0] = v + 1;						/* a write */
+	q3 = fl_query(boot->self_task, FREE_VA, 0);
+	fl_unmap(boot->self_task, FREE_VA, 4096);
+	fl_handle_close((int)f);
+	if (!(q0 & FL_QUERY_PRESENT) || !(q0 & FL_QUERY_DIRTY) || !(q0 & FL_MAP_WRITE) ||
+	    (q1 & (FL_QUERY_ACCESSED | FL_QUERY_DIRTY)) || !(q2 & FL_QUERY_ACCESSED) ||
+	    (q2 & FL_QUERY_DIRTY) || !(q3 & FL_QUERY_DIRTY))
+		return FAIL("query %#lx, cleared %#lx, after a read %#lx, after a write %#lx",
+			    q0, q1, q2, q3);
+	if (fl_query(boot->self_task, FREE_VA, 0) != 0)
+		return "still there after unmap";
+	return NULL;
+}
+
+static const char *protect_only_removes(void)
+{
+	long f = fl_frame_alloc(boot->pool, 1), q1, q2, r;
+
+	fl_map(boot->self_task, FREE_VA, (int)f, 0, 1, RW);
+	r = fl_protect(boot->self_task, FREE_VA, 4096, FL_MAP_READ);
+	q1 = fl_query(boot->self_task, FREE_VA, 0);
+	fl_protect(boot->self_task, FREE_VA, 4096, RW);		/* cannot add */
+	q2 = fl_query(boot->self_task, FREE_VA, 0);
+	fl_unmap(boot->self_task, FREE_VA, 4096);
+	fl_handle_close((int)f);
+	if (r != 4096 || (q1 & FL_MAP_WRITE) || (q2 & FL_MAP_WRITE) || !(q2 & FL_QUERY_PRESENT))
+		return FAIL("protect %ld, then %#lx, then %#lx", r, q1, q2);
+	return NULL;
+}
+
+static const char *large_page_split(void)
+{
+	long f = fl_frame_alloc(boot->pool, 512), r;
+	volatile uint64_t *p = (uint64_t *)FREE_VA;
+	const char *why = NULL;
+
+	r = fl_map(boot->self_task, FREE_VA, (int)f, 0, 512, RW);
+	if (r)
+		why = FAIL("map 2 MiB: %ld", r);
+	for (int i = 0; !why && i < 512; i++)
+		p[i * 512] = (uint64_t)i;
+	/* take out one page in the middle: the large page becomes 512 pages */
+	if (!why && (r = fl_unmap(boot->self_task, FREE_VA + 100 * 4096, 4096)) != 4096)
+		why = FAIL("unmap one page: %ld", r);
+	for (int i = 0; !why && i < 512; i++)
+		if (i != 100 && p[i * 512] != (uint64_t)i)
+			why = FAIL("page %d reads %lu", i, (unsigned long)p[i * 512]);
+	if (!why && fl_query(boot->self_task, FREE_VA + 100 * 4096, 0) != 0)
+		why = "the page is still mapped";
+	fl_unmap(boot->self_task, FREE_VA, 2 << 20);
+	fl_handle_close((int)f);
+	return why;
+}
+
+static const char *range_in_chunks(void)
+{
+	uint64_t done = 0;
+	int calls = 0;
+	long f = fl_frame_alloc(boot->pool, 1);
+
+	fl_map(boot->self_task, FREE_VA + (512ul << 20), (int)f, 0, 1, RW);
+	while (done < (1ul << 30)) {
+		long r = fl_unmap(boot->self_task, FREE_VA + done, (1ul << 30) - done);
+
+		if (r <= 0)
+			return FAIL("unmap returned %ld after %lu bytes", r, (unsigned long)done);
+		done += (uint64_t)r;
+		calls++;
+	}
+	fl_handle_close((int)f);
+	if (calls != (1 << 30) / FL_RANGE_MAX)
+		return FAIL("%d calls", calls);
+	return fl_query(boot->self_task, FREE_VA + (512ul << 20), 0) ? "still mapped" : NULL;
+}
+
+static const char *big_frame_two_calls(void)
+{
+	unsigned long pages = 2 * FL_RANGE_MAX / 4096;
+	long f = fl_frame_alloc(boot->pool, pages), r1, r2, r3;
+
+	if (f < 0)
+		return FAIL("frame_alloc of 64 MiB: %ld", f);
+	r1 = fl_map(boot->self_task, FREE_VA, (int)f, 0, pages, RW);
+	r2 = fl_map(boot->self_task, FREE_VA, (int)f, 0, pages / 2, RW);
+	r3 = fl_map(boot->self_task, FREE_VA + FL_RANGE_MAX, (int)f, pages / 2, pages / 2, RW);
+	((volatile char *)FREE_VA)[2 * FL_RANGE_MAX - 1] = 1;
+	while (fl_unmap(boot->self_task, FREE_VA, 2 * FL_RANGE_MAX) == FL_RANGE_MAX &&
+	       fl_query(boot->self_task, FREE_VA + FL_RANGE_MAX, 0))
+		fl_unmap(boot->self_task, FREE_VA + FL_RANGE_MAX, FL_RANGE_MAX);
+	fl_handle_close((int)f);
+	if (r1 != -E2BIG || r2 || r3)
+		return FAIL("whole %ld, halves %ld %ld", r1, r2, r3);
+	return NULL;
+}
+
+static const char *pool_runs_dry(void)
+{
+	long small = fl_pool_create(boot->pool, 8), f1, f2, task, task2, frame, r, thread;
+	uint64_t used;
+
+	f1 = fl_frame_alloc((int)small, 8);
+	f2 = fl_frame_alloc((int)small, 1);			/* nothing left */
+	task = fl_task_create((int)small);			/* its tables: none left */
+	fl_handle_close((int)f1);
+	task2 = fl_task_create((int)small);			/* 3 pages: fits now */
+	thread = fl_thread_create((int)task2, 1);		/* 4 more: 7 of 8 */
+	frame = fl_frame_alloc(boot->pool, 1);
+	/* a map needing three new tables: the pool has 1 page left */
+	r = fl_map((int)task2, FREE_VA, (int)frame, 0, 1, RW);
+	used = pool_used((int)small);
+	fl_handle_close((int)thread);
+	fl_task_destroy((int)task2);
+	fl_handle_close((int)task2);
+	fl_handle_close((int)frame);
+	if (f1 < 0 || f2 != -ENOMEM || task != -ENOMEM || task2 < 0 || thread < 0 ||
+	    r != -ENOMEM || used != 7)
+		return FAIL("frames %ld %ld, tasks %ld %ld, thread %ld, map %ld, used %lu", f1,
+			    f2, task, task2, thread, r, (unsigned long)used);
+	if (pool_used((int)small) != 0)
+		return FAIL("%lu pages still charged", (unsigned long)pool_used((int)small));
+	fl_handle_close((int)small);
+	return NULL;
+}
+
+/* ---- a pager for a child task --------------------------------------------------- */
+
+#define RESULTS_VA	FREE_VA			/* shared by both tasks */
+#define COW_VA		(FREE_VA + 0x1000)	/* ours, copy-on-write for the child */
+#define DONE_VA		(FREE_VA + 0x100000)	/* the child touches it when done */
+
+/* The shared page: what the child is told and what it reports. */
+struct child_page {
+	uint64_t result[4];
+	struct fl_thread_start start;
+};
+
+/*
+ * The child's program, in the text it shares with us. It uses no global
+ * of ours: our data stays ours (a copy-on-write share of it would make
+ * our own writes fault).
+ */
+static void child_main(void *arg)
+{
+	struct child_page *page = arg;
+	volatile uint64_t *heap = (uint64_t *)CHILD_HEAP, *cow = (uint64_t *)COW_VA;
+
+	for (int i = 0; i < 4; i++)
+		heap[i * 512] = 0x1000 + (uint64_t)i;	/* four demand faults */
+	page->result[0] = heap[0] + heap[512] + heap[1024] + heap[1536];
+	page->result[1] = cow[0];	/* the parent's value, through the shared frame */
+	cow[0] = 0xc0ffee;		/* a write fault: the pager copies the page */
+	page->result[2] = cow[0];
+	page->result[3] = 1;
+	*(volatile char *)DONE_VA = 0;	/* tell the pager: a last fault */
+}
+
+static int child_task;
+static long child_frames[64];
+static int nchild_frames;
+
+/* Map a fresh frame in the child; remember it for the end. */
+static long map_child(uintptr_t va, size_t pages, unsigned prot)
+{
+	long f = fl_frame_alloc(boot->pool, pages), r;
+
+	if (f < 0)
+		return f;
+	child_frames[nchild_frames++] = f;
+	r = fl_map(child_task, va, (int)f, 0, pages, prot);
+	return r ? r : f;
+}
+
+/* Serve the child's faults until it says it is done: NULL or why not. */
+static const char *serve_child(int ep, long cow_frame, int *faults, int *cow_faults)
+{
+	struct fl_msg m;
+	long r;
+
+	while ((r = fl_recv_msg(ep, &m)) == FL_RECV_MESSAGE) {
+		uint64_t addr = m.w[1];
+		unsigned access = FL_FAULT_ACCESS(m.w[0]);
+		long f;
+
+		if (FL_TAG_LABEL(m.tag) != FL_LABEL_FAULT || FL_FAULT_KIND(m.w[0]) != FL_FAULT_PAGE)
+			return FAIL("a fault of kind %u at %#lx", FL_FAULT_KIND(m.w[0]),
+				    (unsigned long)addr);
+		if ((addr & ~4095ul) == DONE_VA) {
+			fl_reply(FL_TAG_REPLY(m.tag), FL_TAG(FL_FAULT_TERMINATE, 0, 0), 0, 0, 0, 0);
+			return NULL;
+		}
+		if (addr >= CHILD_HEAP && addr < CHILD_HEAP + 0x10000) {
+			(*faults)++;
+			f = fl_frame_alloc(boot->pool, 1);	/* demand-zero */
+		} else if ((addr & ~4095ul) == COW_VA && (access & FL_ACCESS_WRITE) &&
+			   (access & FL_ACCESS_PRESENT)) {
+			(*cow_faults)++;			/* copy-on-write by hand */
+			f = fl_frame_alloc(boot->pool, 1);
+			if (f >= 0)
+				fl_frame_copy((int)f, 0, (int)cow_frame, 0, 1);
+		} else {
+			return FAIL("an unexpected fault at %#lx (access %#x, pc %#lx)",
+				    (unsigned long)addr, access, (unsigned long)m.w[2]);
+		}
+		if (f < 0)
+			return FAIL("frame_alloc: %ld", f);
+		child_frames[nchild_frames++] = f;
+		r = fl_reply(FL_TAG_REPLY(m.tag), FL_TAG(FL_FAULT_MAP, 0, 0), (uint64_t)f, 0, RW, 0);
+		if (r)
+			return FAIL("map-and-resume reply: %ld", r);
+	}
+	return FAIL("recv: %ld", r);
+}
+
+static const char *child_pager(void)
+{
+	uint64_t used_before = pool_used(boot->pool);
+	struct child_page *page = (struct child_page *)RESULTS_VA;
+	long shared, cow_frame, r, t = -1;
+	int ep, faults = 0, cow_faults = 0;
+	const char *why = NULL;
+
+	ep = (int)fl_endpoint_create();
+	child_task = (int)fl_task_create(boot->pool);
+	nchild_frames = 0;
+	if (ep < 0 || child_task < 0)
+		return "setup failed";
+	/* text and rodata shared; a shared page; our COW page; a stack */
+	r = fl_map_copy(child_task, boot->self_task, (uintptr_t)__image_start,
+			(uintptr_t)__data_start - (uintptr_t)__image_start, FL_COPY_SHARE);
+	shared = fl_frame_alloc(boot->pool, 1);
+	cow_frame = fl_frame_alloc(boot->pool, 1);
+	child_frames[nchild_frames++] = shared;
+	child_frames[nchild_frames++] = cow_frame;
+	fl_map(child_task, RESULTS_VA, (int)shared, 0, 1, RW);
+	fl_map(boot->self_task, RESULTS_VA, (int)shared, 0, 1, RW);
+	fl_map(boot->self_task, COW_VA, (int)cow_frame, 0, 1, RW);
+	((volatile uint64_t *)COW_VA)[0] = 0xabcd;
+	if (r < 0 || fl_map_copy(child_task, boot->self_task, COW_VA, 4096, FL_COPY_COW) != 4096 ||
+	    map_child(CHILD_STACK, 4, RW) < 0)
+		return FAIL("child setup: %ld", r);
+	/* the COW page is read-only for us now too, and protect cannot undo that */
+	fl_protect(boot->self_task, COW_VA, 4096, RW);
+	if (fl_query(boot->self_task, COW_VA, 0) & FL_MAP_WRITE)
+		why = "protect made a copy-on-write page writable";
+
+	page->start = (struct fl_thread_start){ child_main, page };
+	t = fl_thread_create(child_task, MAIN_PRIORITY - 1);
+	fl_thread_set_fault_handler((int)t, ep);
+	r = fl_thread_start((int)t, (uintptr_t)fl_thread_entry, CHILD_STACK + 4 * 4096,
+			    (uintptr_t)&page->start);
+	if (!why && r)
+		why = FAIL("thread_start: %ld", r);
+	if (!why)
+		why = serve_child(ep, cow_frame, &faults, &cow_faults);
+	if (!why) {
+		if (page->result[3] != 1 || page->result[0] != 0x1000 + 0x1001 + 0x1002 + 0x1003 ||
+		    page->result[1] != 0xabcd || page->result[2] != 0xc0ffee)
+			why = FAIL("the child saw %#lx %#lx %#lx", (unsigned long)page->result[0],
+				   (unsigned long)page->result[1], (unsigned long)page->result[2]);
+		else if (faults != 4 || cow_faults != 1)
+			why = FAIL("%d demand faults, %d COW faults", faults, cow_faults);
+		else if (((volatile uint64_t *)COW_VA)[0] != 0xabcd)
+			why = "the child's write reached our copy";
+	}
+	/* tear down: the pool goes back to where it was */
+	if (t >= 0)
+		finish(t);
+	fl_task_destroy(child_task);
+	fl_handle_close(child_task);
+	fl_unmap(boot->self_task, RESULTS_VA, 0x2000);
+	for (int i = 0; i < nchild_frames; i++)
+		fl_handle_close((int)child_frames[i]);
+	fl_handle_close(ep);
+	if (!why && pool_used(boot->pool) != used_before)
+		why = FAIL("pool used %lu before, %lu after", (unsigned long)used_before,
+			   (unsigned long)pool_used(boot->pool));
+	return why;
+}
+
+static const char *map_copy_into_mapped(void)
+{
+	long task = fl_task_create(boot->pool), f = fl_frame_alloc(boot->pool, 1), r;
+
+	fl_map((int)task, FREE_VA, (int)f, 0, 1, RW);
+	fl_map(boot->self_task, FREE_VA, (int)f, 0, 1, RW);
+	r = fl_map_copy((int)task, boot->self_task, FREE_VA, 4096, FL_COPY_SHARE);
+	fl_unmap(boot->self_task, FREE_VA, 4096);
+	fl_task_destroy((int)task);
+	fl_handle_close((int)task);
+	fl_handle_close((int)f);
+	return r == -EEXIST ? NULL : FAIL("map_copy over a mapping: %ld", r);
+}
+
+static const struct kt_case tests[] = {
+	{ "mem: a frame is charged to its pool and returned", pool_accounting },
+	{ "mem: two mappings of one frame see the same bytes; new frames are zeroed", two_mappings_one_frame },
+	{ "mem: query shows accessed and dirty, and clears them", query_bits },
+	{ "mem: protect removes rights and never adds them", protect_only_removes },
+	{ "mem: a 2 MiB large page split by unmapping one page", large_page_split },
+	{ "mem: unmap of 1 GiB done in 32 MiB calls", range_in_chunks },
+	{ "mem: a 64 MiB frame maps in two calls", big_frame_two_calls },
+	{ "mem: a pool runs dry with ENOMEM and recovers", pool_runs_dry },
+	{ "mem: map_copy into a mapped range", map_copy_into_mapped },
+	{ "mem: a pager serves a child: demand-zero, COW by hand, map-and-resume", child_pager },
+};
+
+int main(const struct fl_bootinfo *bi)
+{
+	int n = (int)(sizeof(tests) / sizeof(tests[0]));
+
+	boot = bi;
+	kt_plan(0, n);
+	kt_run(tests, n);
+	return kt_finish();
+}
