@@ -150,6 +150,7 @@ def cast(ctype, expr):
 def gen_dispatch(consts, calls):
     out = ["/* %s */" % GENERATED,
            "#include <errno.h>",
+           "#include <kstat.h>",
            "#include <syscall.h>",
            "",
            "/*",
@@ -160,6 +161,8 @@ def gen_dispatch(consts, calls):
            " */",
            "long syscall_dispatch(unsigned long nr, const unsigned long a[6])",
            "{",
+           "\tkstat.kernel_entries++;",
+           "\tkstat.syscalls++;",
            "\tswitch (nr) {"]
     for c in calls:
         out.append("\tcase FL_SYS_%s:" % c.name)

@@ -98,15 +98,20 @@ def decode_status(arch, rc):
     return rc, None
 
 
-def run_capture(cmd, timeout, log_path):
-    """Run QEMU, echo and log its output, return (rc, lines)."""
+def run_capture(cmd, timeout, log_path, input_bytes=None):
+    """Run QEMU (feeding input_bytes to the serial port), echo and log its
+    output, return (rc, lines)."""
     start = time.time()
     with open(log_path, "w") as log:
         log.write("# " + " ".join(cmd) + "\n")
         log.flush()
         try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=timeout)
+            if input_bytes is None:
+                proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, timeout=timeout)
+            else:
+                proc = subprocess.run(cmd, input=input_bytes, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, timeout=timeout)
             rc, out = proc.returncode, proc.stdout
         except subprocess.TimeoutExpired as e:
             rc, out = 124, e.stdout or b""
@@ -175,6 +180,7 @@ def main(argv):
     ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("--tap", action="store_true", help="require a complete, passing TAP run")
     ap.add_argument("--expect", action="append", default=[], metavar="REGEX")
+    ap.add_argument("--input", help="bytes for the serial console's input (\\n escapes)")
     args = ap.parse_args(argv)
 
     arch = MACHINES[args.machine][0]
@@ -184,7 +190,10 @@ def main(argv):
     log_dir = os.path.join(args.build_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, args.name + ".log")
-    rc, lines = run_capture(cmd, args.timeout, log_path)
+    data = None
+    if args.input is not None:
+        data = args.input.encode().decode("unicode_escape").encode("latin-1")
+    rc, lines = run_capture(cmd, args.timeout, log_path, data)
     problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
     if problems:
         print("\nFAIL %s (serial log kept in %s):" % (args.name, log_path))

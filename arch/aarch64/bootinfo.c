@@ -18,7 +18,11 @@
 #define TIMER_PPI_PHYS		1		/* non-secure EL1 physical timer */
 #define TIMER_PPI_DEFAULT	14
 
-struct platform platform = { .uart = PL011_DEFAULT_PA };
+#define SPI_BASE		32
+#define GIC_SPI			0		/* interrupts cell 0: SPI, 1: PPI */
+#define IRQ_TYPE_EDGE		3		/* cell 2: 1/2 edge, 4/8 level */
+
+struct platform platform = { .uart = PL011_DEFAULT_PA, .uart_size = 0x1000 };
 
 static char cmdline[512];
 extern char _kernel_start[], _kernel_end[];
@@ -144,6 +148,22 @@ static void parse_psci(const struct dtb *f)
 		platform.psci = PSCI_SMC;
 }
 
+/*
+ * The PL011's interrupt: <type num flags> in the GIC's three-cell format
+ * (virt: <0 1 4>, SPI 1 level-high → INTID 33). Only an SPI is taken: a
+ * user driver cannot own a per-CPU line.
+ */
+static void parse_uart_irq(const struct dtb *f, int node)
+{
+	int len;
+	const uint8_t *p = dtb_getprop(f, node, "interrupts", &len);
+
+	if (!p || len < 12 || dtb_read_cells(p, 1) != GIC_SPI)
+		return;
+	platform.uart_intid = SPI_BASE + (unsigned)dtb_read_cells(p + 4, 1);
+	platform.uart_edge = dtb_read_cells(p + 8, 1) & IRQ_TYPE_EDGE;
+}
+
 static void parse_devices(const struct dtb *f, struct boot_params *bp)
 {
 	uint64_t base, size;
@@ -158,8 +178,12 @@ static void parse_devices(const struct dtb *f, struct boot_params *bp)
 	node = dtb_find_compatible(f, -1, "arm,pl011");
 	while (node >= 0 && !node_okay(f, node))
 		node = dtb_find_compatible(f, node, "arm,pl011");
-	if (node >= 0 && dtb_reg(f, node, 0, &base, &size) == 0)
+	if (node >= 0 && dtb_reg(f, node, 0, &base, &size) == 0) {
 		platform.uart = base;
+		platform.uart_size = size ? size : 0x1000;
+	}
+	if (node >= 0)
+		parse_uart_irq(f, node);
 	parse_gic(f, bp);
 	parse_timer(f);
 	parse_psci(f);

@@ -14,9 +14,15 @@
 #define CTLR_ENABLE_G1		(1u << 1)
 #define CTLR_ARE		(1u << 4)
 #define CTLR_RWP		(1u << 31)
+#define GICD_TYPER		0x0004
+#define TYPER_IT_LINES(t)	(((t) & 0x1f) + 1)	/* × 32 INTIDs */
 #define GICD_IGROUPR(n)		(0x0080 + 4 * (n))
 #define GICD_ISENABLER(n)	(0x0100 + 4 * (n))
+#define GICD_ICENABLER(n)	(0x0180 + 4 * (n))
+#define GICD_ICPENDR(n)		(0x0280 + 4 * (n))
 #define GICD_IPRIORITYR(i)	(0x0400 + (i))
+#define GICD_ICFGR(n)		(0x0c00 + 4 * (n))
+#define ICFGR_EDGE(i)		(2u << 2 * ((i) % 16))
 #define GICD_IROUTER(i)		(0x6000 + 8 * (i))
 
 #define GICR_TYPER		0x0008
@@ -41,6 +47,14 @@ static uint32_t my_affinity(void)
 	uint64_t mpidr = read_sysreg(mpidr_el1);
 
 	return (uint32_t)(mpidr & 0xffffff) | (uint32_t)((mpidr >> 32) & 0xff) << 24;
+}
+
+/* This CPU as GICD_IROUTER spells it: Aff3 in bits 39:32, IRM = 0. */
+static uint64_t my_route(void)
+{
+	uint32_t aff = my_affinity();
+
+	return (aff & 0xffffff) | (uint64_t)(aff >> 24) << 32;
 }
 
 static uintptr_t find_redistributor(void)
@@ -98,7 +112,7 @@ static void gicv3_enable(unsigned intid)
 	mmio_write8(gicd + GICD_IPRIORITYR(intid), PRIORITY_DEFAULT);
 	mmio_write32(gicd + GICD_IGROUPR(intid / 32),
 		     mmio_read32(gicd + GICD_IGROUPR(intid / 32)) | bit);
-	mmio_write64(gicd + GICD_IROUTER(intid), my_affinity() & 0xffffff);
+	mmio_write64(gicd + GICD_IROUTER(intid), my_route());
 	mmio_write32(gicd + GICD_ISENABLER(intid / 32), bit);
 	wait_rwp();
 }
@@ -117,9 +131,55 @@ static void gicv3_eoi(unsigned intid)
 	isb();
 }
 
+static unsigned gicv3_lines(void)
+{
+	unsigned n = 32 * TYPER_IT_LINES(mmio_read32(gicd + GICD_TYPER));
+
+	return n < INTID_SPURIOUS ? n : INTID_SPURIOUS;
+}
+
+/*
+ * An SPI for a user driver: disabled first (the configuration may only
+ * change while it is: wait for RWP), non-secure group 1, level or edge,
+ * the default priority, routed to this CPU, a stale edge dropped; enabled
+ * by gicv3_unmask.
+ */
+static void gicv3_line_setup(unsigned intid, bool edge)
+{
+	uint32_t bit = 1u << (intid % 32), cfg;
+
+	mmio_write32(gicd + GICD_ICENABLER(intid / 32), bit);
+	wait_rwp();
+	mmio_write32(gicd + GICD_IGROUPR(intid / 32),
+		     mmio_read32(gicd + GICD_IGROUPR(intid / 32)) | bit);
+	cfg = mmio_read32(gicd + GICD_ICFGR(intid / 16));
+	cfg = edge ? cfg | ICFGR_EDGE(intid) : cfg & ~ICFGR_EDGE(intid);
+	mmio_write32(gicd + GICD_ICFGR(intid / 16), cfg);
+	mmio_write8(gicd + GICD_IPRIORITYR(intid), PRIORITY_DEFAULT);
+	mmio_write64(gicd + GICD_IROUTER(intid), my_route());
+	if (edge)
+		mmio_write32(gicd + GICD_ICPENDR(intid / 32), bit);
+}
+
+/* RWP: the line is really disabled before the EOI that follows deactivates it. */
+static void gicv3_mask(unsigned intid)
+{
+	mmio_write32(gicd + GICD_ICENABLER(intid / 32), 1u << (intid % 32));
+	wait_rwp();
+}
+
+static void gicv3_unmask(unsigned intid)
+{
+	mmio_write32(gicd + GICD_ISENABLER(intid / 32), 1u << (intid % 32));
+}
+
 const struct irqchip gicv3_chip = {
 	.init = gicv3_init,
 	.enable = gicv3_enable,
 	.ack = gicv3_ack,
 	.eoi = gicv3_eoi,
+	.lines = gicv3_lines,
+	.line_setup = gicv3_line_setup,
+	.mask = gicv3_mask,
+	.unmask = gicv3_unmask,
 };

@@ -21,6 +21,7 @@
 #include <cpu.h>
 #include <errno.h>
 #include <kernel.h>
+#include <kstat.h>
 #include <memlayout.h>
 #include <mm/pt.h>
 #include <arch/trapframe.h>
@@ -229,16 +230,20 @@ void arch_pte_store(pte_t *slot, pte_t pte)
 	isb();
 }
 
+/* Every tlbi counts in kstat.tlb_flushes, every TTBR0 write in kstat.as_switches. */
 void arch_tlb_flush_page(vaddr_t va)
 {
+	kstat.tlb_flushes++;
 	dsb(ishst);
-	__asm__ volatile("tlbi vaae1is, %0" : : "r"((va >> PAGE_SHIFT) & 0xfffffffffful) : "memory");
+	/* the operand is VA[55:12]: for a TTBR1 address bits 55..48 are ones */
+	__asm__ volatile("tlbi vaae1is, %0" : : "r"((va >> PAGE_SHIFT) & ((1ul << 44) - 1)) : "memory");
 	dsb(ish);
 	isb();
 }
 
 void arch_tlb_flush_all(void)
 {
+	kstat.tlb_flushes++;
 	dsb(ishst);
 	__asm__ volatile("tlbi vmalle1is" : : : "memory");
 	dsb(ish);
@@ -260,6 +265,7 @@ void arch_pt_activate(paddr_t root)
 	dsb(ishst);
 	write_sysreg(ttbr1_el1, root);
 	isb();
+	kstat.tlb_flushes++;
 	__asm__ volatile("tlbi vmalle1" : : : "memory");
 	dsb(nsh);
 	isb();
@@ -320,6 +326,7 @@ void mmu_user_init(void)
 	isb();
 	write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~(uint64_t)TCR_EPD0);
 	isb();
+	kstat.tlb_flushes++;
 	__asm__ volatile("tlbi vmalle1" : : : "memory");	/* the boot identity map */
 	dsb(nsh);
 	isb();
@@ -329,9 +336,11 @@ void arch_pt_activate_user(paddr_t root)
 {
 	unsigned cpu = arch_this_cpu()->id;
 
+	kstat.as_switches++;
 	write_sysreg(ttbr0_el1, root & TTBR_ADDR_MASK);	/* ASID 0 */
 	isb();
 	if (tlb_user_root[cpu] != root) {
+		kstat.tlb_flushes++;
 		__asm__ volatile("tlbi aside1, %0" : : "r"(0ul) : "memory");
 		dsb(nsh);
 		isb();
@@ -339,9 +348,10 @@ void arch_pt_activate_user(paddr_t root)
 	}
 }
 
-/* No user space (the idle thread): nothing to walk, nothing to flush. */
+/* No user space (the idle thread): nothing to walk, nothing to flush (a TTBR0 write all the same). */
 void arch_pt_deactivate_user(void)
 {
+	kstat.as_switches++;
 	write_sysreg(ttbr0_el1, kva_to_pa(empty_user_root));
 	isb();
 }

@@ -59,7 +59,8 @@ static void fpu_init(void)
 	static uint8_t image[512] __aligned(16);
 	uint32_t mask;
 
-	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+	/* AM: user code that sets EFLAGS.AC gets #AC for misaligned accesses */
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE | CR0_AM);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit; fxsaveq %0" : "=m"(image));
 	mask = *(uint32_t *)&image[FXSAVE_MXCSR_MASK];

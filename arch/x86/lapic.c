@@ -11,6 +11,7 @@
 
 #define APIC_BASE_ADDR	0x000ffffffffff000ul	/* in MSR_APIC_BASE */
 
+#define LAPIC_ID	0x020	/* bits 31:24 */
 #define LAPIC_TPR	0x080
 #define LAPIC_EOI	0x0b0
 #define LAPIC_SVR	0x0f0
@@ -46,6 +47,12 @@ paddr_t lapic_base(void)
 	return rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
 }
 
+/* This CPU's APIC ID, the destination of the IOAPIC's entries. */
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24;
+}
+
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
@@ -72,6 +79,7 @@ void arch_timer_init(unsigned hz)
 	uint64_t rate, count;
 
 	pic_disable();
+	ioapic_init();
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_TIMER_DIV, DIV_BY_16);

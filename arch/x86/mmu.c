@@ -28,6 +28,7 @@
  */
 #include <arch.h>
 #include <kernel.h>
+#include <kstat.h>
 #include <memlayout.h>
 #include <mm/pt.h>
 #include <arch/setup.h>
@@ -150,8 +151,10 @@ void arch_pte_store(pte_t *slot, pte_t pte)
 	*(volatile pte_t *)slot = pte;
 }
 
+/* Each counts in kstat.tlb_flushes, as does every CR3 switch (no PCID: each flushes). */
 void arch_tlb_flush_page(vaddr_t va)
 {
+	kstat.tlb_flushes++;
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
@@ -160,6 +163,7 @@ void arch_tlb_flush_all(void)
 {
 	uint64_t cr4 = read_cr4();
 
+	kstat.tlb_flushes++;
 	if (cr4 & CR4_PGE) {
 		write_cr4(cr4 & ~CR4_PGE);
 		write_cr4(cr4);
@@ -194,9 +198,16 @@ void arch_pt_activate(paddr_t root)
 	write_cr3(root);
 }
 
-/* Kernel mappings are global (PG_GLOBAL): they survive the switch. */
+/*
+ * Kernel mappings are global (PG_GLOBAL): they survive the switch; every
+ * other TLB entry goes (no PCID), so the switch counts as a flush too.
+ * The idle thread's switch to kernel_pt (arch_context_switch) comes here
+ * as well and is counted alike: it is a CR3 write with the same flush.
+ */
 void arch_pt_activate_user(paddr_t root)
 {
+	kstat.as_switches++;
+	kstat.tlb_flushes++;
 	write_cr3(root);
 }
 
@@ -233,13 +244,21 @@ void arch_kernel_sections(struct kernel_sections *ks)
 	ks->data_end = (vaddr_t)__data_end;
 }
 
-/* The local APIC's registers, uncached, in the direct map (which covers only RAM). */
-void arch_map_devices(paddr_t root)
+static void map_device(paddr_t root, paddr_t pa, const char *what)
 {
-	paddr_t lapic = lapic_base();
-	int err = pt_map(root, (vaddr_t)pa_to_kva(lapic), lapic, PAGE_SIZE,
+	int err = pt_map(root, (vaddr_t)pa_to_kva(pa), pa, PAGE_SIZE,
 			 PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL, NULL);
 
 	if (err)
-		panic("arch_map_devices: local APIC at %#lx: error %d", (unsigned long)lapic, err);
+		panic("arch_map_devices: %s at %#lx: error %d", what, (unsigned long)pa, err);
+}
+
+/*
+ * The local APIC's and the IOAPIC's registers, uncached, at their
+ * direct-map addresses (the direct map itself covers only RAM).
+ */
+void arch_map_devices(paddr_t root)
+{
+	map_device(root, lapic_base(), "local APIC");
+	map_device(root, IOAPIC_BASE, "IOAPIC");
 }

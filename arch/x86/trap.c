@@ -1,8 +1,8 @@
 /*
  * The IDT and trap dispatch. Traps from user mode go to x86_user_trap
  * (user.c). In kernel mode every exception is a kernel bug: it goes to
- * panic_trap(). The LAPIC timer ticks; spurious interrupts are ignored
- * (they need no EOI).
+ * panic_trap(). The LAPIC timer ticks, the IOAPIC's lines go to the core
+ * (ioapic.c); spurious interrupts are ignored (they need no EOI).
  */
 #include <arch.h>
 #include <cpu.h>
@@ -29,7 +29,8 @@ struct idt_ptr {
 	uint64_t base;
 } __packed;
 
-extern const uint64_t exception_vectors[VEC_EXCEPTIONS], timer_vector, spurious_vector;
+extern const uint64_t exception_vectors[VEC_EXCEPTIONS], timer_vector, spurious_vector,
+	irq_vectors[IRQ_LINES];
 
 static struct idt_gate idt[256];
 
@@ -84,6 +85,8 @@ void arch_trap_init(void)
 	set_gate(VEC_DOUBLE_FAULT, exception_vectors[VEC_DOUBLE_FAULT], IST_DOUBLE_FAULT, 0);
 	set_gate(VEC_MACHINE_CHECK, exception_vectors[VEC_MACHINE_CHECK], IST_MACHINE_CHECK, 0);
 	set_gate(VEC_TIMER, timer_vector, 0, 0);
+	for (unsigned line = 0; line < IRQ_LINES; line++)
+		set_gate(VEC_IRQ_BASE + line, irq_vectors[line], 0, 0);
 	set_gate(VEC_SPURIOUS, spurious_vector, 0, 0);
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
@@ -128,15 +131,21 @@ vaddr_t x86_fault_address(const struct trap_frame *tf)
 /*
  * In kernel mode interrupts are enabled only by the idle loop, which has
  * dropped the kernel lock, and by boot-time self-tests, which hold it.
+ * The timer and the IOAPIC's lines (whose drivers' threads the idle loop
+ * then runs) are handled the same way.
  */
-static void kernel_timer_tick(void)
+static void kernel_interrupt(uint64_t vector)
 {
 	bool lock = !kernel_lock_held();
 
 	if (lock)
 		kernel_lock();
-	timer_tick();
-	lapic_eoi();
+	if (vector == VEC_TIMER) {
+		timer_tick();
+		lapic_eoi();
+	} else {
+		ioapic_dispatch(vector);
+	}
 	if (lock)
 		kernel_unlock();
 }
@@ -153,8 +162,9 @@ void trap(struct trap_frame *tf)
 		panic_trap(x86_exception_kind(tf, kind, sizeof(kind)), x86_fault_address(tf),
 			   tf->rip, tf->rbp, tf);
 	}
-	if (tf->vector == VEC_TIMER) {
-		kernel_timer_tick();
+	if (tf->vector == VEC_TIMER ||
+	    (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES)) {
+		kernel_interrupt(tf->vector);
 		return;
 	}
 	if (tf->vector == VEC_SPURIOUS)

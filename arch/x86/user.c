@@ -124,6 +124,9 @@ void x86_user_trap(struct trap_frame *tf)
 		break;
 	case VEC_SPURIOUS:
 		break;
+	case VEC_IRQ_BASE ... VEC_IRQ_BASE + IRQ_LINES - 1:
+		ioapic_dispatch(tf->vector);
+		break;
 	case VEC_NMI:
 	case VEC_DOUBLE_FAULT:
 	case VEC_MACHINE_CHECK:

@@ -12,6 +12,8 @@
 #include <faultline/abi.h>
 #include <faultline/bootinfo.h>
 #include <frameobj.h>
+#include <ioport.h>
+#include <irq.h>
 #include <kernel.h>
 #include <lib/cpio.h>
 #include <lib/elf.h>
@@ -97,6 +99,9 @@ static void fill_bootinfo(struct fl_bootinfo *bi, const struct boot_params *bp,
 	bi->power = handles[2];
 	bi->pool = handles[3];
 	bi->bootfs_frame = handles[4];
+	bi->console_irq = handles[5];
+	bi->console_ioport = handles[6];
+	bi->console_mmio = handles[7];
 	bi->bootfs_addr = ROOT_BOOTFS_ADDR;
 	bi->bootfs_size = bp->bootfs.size;
 	strlcpy(bi->arch, bp->arch, sizeof(bi->arch));
@@ -121,6 +126,35 @@ static void fill_bootinfo(struct fl_bootinfo *bi, const struct boot_params *bp,
 	memcpy((uint8_t *)bi + bi->cmdline_offset, bp->cmdline, cmdline_len);
 }
 
+/*
+ * The console UART for a user driver: its interrupt line, and its
+ * registers as an I/O port range or a device frame; -1 for what the
+ * platform does not have (or could not be made).
+ */
+static void console_handles(struct task *task, int h[3])
+{
+	struct arch_console_device d;
+	struct ioport *port;
+	struct frame *mmio;
+	struct irq *q;
+
+	arch_console_device(&d);
+	h[0] = h[1] = h[2] = -1;
+	if (irq_create(d.line, &q) == 0) {
+		h[0] = handle_install(task, &q->obj, FL_RIGHTS_ALL);
+		kobj_put(&q->obj);
+	}
+	if (d.io_base && ioport_create(d.io_base, d.io_size, &port) == 0) {
+		h[1] = handle_install(task, &port->obj, FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT);
+		kobj_put(&port->obj);
+	}
+	if (d.mmio_base && frame_create_fixed(d.mmio_base, ALIGN_UP(d.mmio_size, PAGE_SIZE) / PAGE_SIZE,
+					      true, &mmio) == 0) {
+		h[2] = handle_install(task, &mmio->obj, FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT);
+		kobj_put(&mmio->obj);
+	}
+}
+
 _Static_assert(sizeof(struct fl_bootinfo) + 2 * BOOT_RANGES_MAX * sizeof(struct fl_bootinfo_mem) +
 	       1024 <= BOOTINFO_PAGES * PAGE_SIZE, "the boot-info block fits");
 
@@ -133,7 +167,7 @@ void roottask_start(const struct boot_params *bp)
 	struct thread *thread;
 	struct fl_bootinfo *bi;
 	struct frame *bootfs;
-	int err, handles[5];
+	int err, handles[8];
 
 	err = cmdline_get("init", name, sizeof(name));
 	if (err == -ERANGE)
@@ -171,6 +205,7 @@ void roottask_start(const struct boot_params *bp)
 	for (int i = 0; i < 5; i++)
 		if (handles[i] < 0)
 			boot_fail("root task: no room for its handles");
+	console_handles(task, &handles[5]);
 	fill_bootinfo(bi, bp, handles);
 	kprintf("root task: %s, entry %#lx\n", name, (unsigned long)elf.entry);
 	thread_start(thread, elf.entry, ROOT_STACK_TOP, ROOT_BOOTINFO_ADDR);

@@ -201,3 +201,43 @@ int arch_regs_set(struct thread *t, unsigned set, const void *buf, size_t len);
  * Before every return to user mode the arch calls sched_exit_to_user(),
  * which may switch threads.
  */
+
+/* ---- interrupt lines for user drivers (Kernel II) -------------------- */
+/*
+ * A line is the number the interrupt controller knows: an IOAPIC GSI on
+ * x86_64 (the ISA IRQ for legacy devices: COM1 is 4), a GIC INTID on
+ * AArch64 (SPIs from 32: the PL011 is 33). The arch's interrupt dispatch
+ * calls the core's irq_deliver(line) for a line it enabled, masked until
+ * the driver acknowledges (level-triggered lines work: the device keeps
+ * the line up until the driver has served it).
+ */
+
+/* Route line to this CPU, masked. 0, or -ENODEV if there is no such line. */
+int arch_irq_line_setup(unsigned line);
+void arch_irq_line_mask(unsigned line);
+void arch_irq_line_unmask(unsigned line);
+
+/*
+ * The console UART a user driver may take over (boot info lists it):
+ * its interrupt line, and its registers as an I/O port base (x86_64,
+ * io_base != 0) or a physical MMIO page (AArch64, mmio_base != 0).
+ */
+struct arch_console_device {
+	unsigned line;
+	unsigned io_base, io_size;
+	paddr_t mmio_base;
+	size_t mmio_size;
+};
+void arch_console_device(struct arch_console_device *d);
+
+/* x86_64 port I/O for user drivers (other arches: never called). */
+uint32_t arch_port_in(unsigned port, unsigned width);
+void arch_port_out(unsigned port, unsigned width, uint32_t value);
+
+/*
+ * Hidden costs, counted for the benchmarks (kernel/include/kstat.h): the
+ * arch adds to kstat.as_switches on every user page-table switch and to
+ * kstat.tlb_flushes on every TLB invalidation it issues, including those
+ * of arch_tlb_flush_* and of a switch that flushes.
+ */
+

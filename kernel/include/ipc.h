@@ -45,6 +45,8 @@ int notification_create(struct notification **out);
 long ipc_send(struct endpoint *ep, uint32_t badge, const struct msg *m, bool call, bool block);
 long ipc_recv(struct endpoint *ep, bool block);
 long ipc_reply(int reply_handle, const struct msg *m);
+/* Reply, then receive on ep (the server loop), switching straight to the caller when it can. */
+long ipc_reply_recv(int reply_handle, const struct msg *m, struct endpoint *ep);
 long ipc_signal(struct notification *n, uint64_t bits);
 long ipc_wait(struct notification *n, bool block);
 

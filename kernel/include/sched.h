@@ -10,8 +10,14 @@
 
 #define SCHED_SLICE_TICKS	2	/* round-robin time slice */
 
+#include <arch.h>
+#include <cpu.h>
+
 /* The thread running on this CPU. */
-struct thread *sched_current(void);
+static inline struct thread *sched_current(void)
+{
+	return arch_this_cpu()->current;
+}
 
 /* Make this CPU's boot context its idle thread (call once, before any thread exists). */
 void sched_init(void);
@@ -44,6 +50,14 @@ long sched_block(void);
 
 /* End t's block with result: it becomes ready (and runs, unless suspended). */
 void sched_wake(struct thread *t, long result);
+
+/*
+ * The current thread blocks (its block reason and queue set by the
+ * caller) and next, a blocked thread its operation just ended the block
+ * of, gets result; next runs at once unless something ready outranks it
+ * (then this is sched_wake + sched_block). The IPC fast case.
+ */
+long sched_block_switch(struct thread *next, long next_result);
 
 /* The running thread was destroyed: switch away for good. */
 __noreturn void sched_exit_current(void);

@@ -48,6 +48,12 @@ long sys_protect(int task, uintptr_t va, uint64_t len, unsigned int prot);
 long sys_map_copy(int dst, int src, uintptr_t va, uint64_t len, unsigned int mode);
 long sys_query(int task, uintptr_t va, unsigned int flags);
 long sys_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t src_offset, uint64_t pages);
+long sys_irq_bind(int irq, int notification, uint64_t bits);
+long sys_irq_ack(int irq);
+long sys_ioport_in(int ioport, unsigned int offset, unsigned int width);
+long sys_ioport_out(int ioport, unsigned int offset, unsigned int width, unsigned int value);
+long sys_kstat(void *buf, size_t len);
+long sys_task_give_handle(int task, int handle, unsigned int rights);
 
 /* Route a system call to its handler; -ENOSYS for an unknown number. */
 long syscall_dispatch(unsigned long nr, const unsigned long a[6]);

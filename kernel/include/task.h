@@ -10,6 +10,8 @@ struct task {
 	paddr_t pt;			/* root of its page table */
 	struct pool *pool;		/* pays for its tables, handles, stacks */
 	struct handle *handles;		/* HANDLES_MAX entries (two pages) */
+	unsigned handles_free;		/* free slots */
+	unsigned handle_hint;		/* no free slot below this one */
 	struct list threads;		/* its live threads, by task_link */
 	bool dead;			/* destroyed: no new threads */
 	char name[24];

@@ -9,6 +9,7 @@
 #include <faultline/abi.h>
 #include <ipc.h>
 #include <kernel.h>
+#include <kstat.h>
 #include <sched.h>
 #include <task.h>
 #include <thread.h>
@@ -42,6 +43,8 @@ void user_fault(const struct fault_info *f)
 	struct msg m;
 	long r;
 
+	kstat.kernel_entries++;
+	kstat.faults++;
 	t->fault_seq++;
 	if (!t->fault_ep)
 		terminate(t, f, default_signal(f->kind), "no fault handler");

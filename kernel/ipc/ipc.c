@@ -174,11 +174,12 @@ long ipc_send(struct endpoint *ep, uint32_t badge, const struct msg *m, bool cal
 		return err;
 	}
 	list_remove(&dst->sched_link);
-	sched_wake(dst, FL_RECV_MESSAGE);
-	if (!call)
+	if (!call) {
+		sched_wake(dst, FL_RECV_MESSAGE);
 		return 0;
+	}
 	hand_over_reply(dst, cur, r);
-	return sched_block();
+	return sched_block_switch(dst, FL_RECV_MESSAGE);
 }
 
 /* The thread's bound notification has fired: hand over its bits. */
@@ -250,7 +251,8 @@ static int map_for_fault(struct thread *handler, struct thread *faulter, const s
 			(struct frame *)o, m->w[1], 1, (unsigned)m->w[2], true);
 }
 
-long ipc_reply(int reply_handle, const struct msg *m)
+/* Answer reply_handle with m; the caller it woke (not yet running) in *woken. */
+static long reply_take(int reply_handle, const struct msg *m, struct thread **woken)
 {
 	struct thread *cur = sched_current(), *caller;
 	struct reply *r;
@@ -277,8 +279,38 @@ long ipc_reply(int reply_handle, const struct msg *m)
 	r->caller = NULL;
 	caller->reply = NULL;
 	handle_close(cur->task, reply_handle);
-	sched_wake(caller, 0);
+	*woken = caller;
 	return 0;
+}
+
+long ipc_reply(int reply_handle, const struct msg *m)
+{
+	struct thread *caller;
+	long err = reply_take(reply_handle, m, &caller);
+
+	if (!err)
+		sched_wake(caller, 0);
+	return err;
+}
+
+long ipc_reply_recv(int reply_handle, const struct msg *m, struct endpoint *ep)
+{
+	struct thread *cur = sched_current(), *caller = NULL;
+	long err = reply_take(reply_handle, m, &caller);
+
+	/* the caller may be gone (-ESRCH): the server still wants its next message */
+	if (err && err != -ESRCH)
+		return err;
+	if (!caller || (cur->bound && cur->bound->bits) || !list_empty(&ep->senders)) {
+		if (caller)
+			sched_wake(caller, 0);
+		return ipc_recv(ep, true);
+	}
+	/* nothing to receive yet: wait, and let the caller run in our place */
+	cur->block = BLOCK_RECV;
+	cur->blocked_on = ep;
+	list_push_back(&ep->receivers, &cur->sched_link);
+	return sched_block_switch(caller, 0);
 }
 
 long ipc_signal(struct notification *n, uint64_t bits)

@@ -1,30 +1,68 @@
-/* Byte and string helpers. The compiler may also call memset/memcpy itself. */
+/*
+ * Byte and string helpers. The compiler may also call memset/memcpy
+ * itself. They move eight bytes at a time where alignment allows: under
+ * QEMU's instruction counting every instruction costs the same, and the
+ * page zeroing of a fault is on the path the benchmarks measure. (GCC
+ * must not turn their loops back into calls to themselves.)
+ */
+#include <stdint.h>
 #include <string.h>
 
-void *memset(void *dst, int c, size_t n)
+#define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+NO_LIBCALL void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	uint64_t v = (unsigned char)c * 0x0101010101010101ull;
 
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	for (; n >= 32; n -= 32, d += 32) {
+		((uint64_t *)d)[0] = v;
+		((uint64_t *)d)[1] = v;
+		((uint64_t *)d)[2] = v;
+		((uint64_t *)d)[3] = v;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)d = v;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
 }
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+NO_LIBCALL void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+		while (n && ((uintptr_t)d & 7)) {
+			*d++ = *s++;
+			n--;
+		}
+		for (; n >= 32; n -= 32, d += 32, s += 32) {
+			((uint64_t *)d)[0] = ((const uint64_t *)s)[0];
+			((uint64_t *)d)[1] = ((const uint64_t *)s)[1];
+			((uint64_t *)d)[2] = ((const uint64_t *)s)[2];
+			((uint64_t *)d)[3] = ((const uint64_t *)s)[3];
+		}
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)d = *(const uint64_t *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if (d + n <= s || s + n <= d)
+		return memcpy(dst, src, n);
 	if (d < s) {
 		while (n--)
 			*d++ = *s++;

@@ -17,6 +17,8 @@ static size_t nfree;
 static size_t total;
 static size_t hint;
 
+uint64_t frame_zeroed;
+
 static bool bit_test(size_t i)
 {
 	return bitmap[i / 64] >> (i % 64) & 1;
@@ -123,6 +125,7 @@ int frame_alloc(size_t npages, size_t align, paddr_t *pa)
 	hint = i + npages;
 	*pa = base + ((paddr_t)i << PAGE_SHIFT);
 	memset(pa_to_kva(*pa), 0, npages * PAGE_SIZE);
+	frame_zeroed += npages;
 	return 0;
 }
 

@@ -171,9 +171,10 @@ int pt_split(paddr_t root, vaddr_t va, struct pool *pool)
 	pg = arch_pte_flags(block);
 	t = table_at(table);
 	for (unsigned i = 0; i < ENTRIES; i++) {
-		t[i] = arch_pte_leaf(pa + i * PAGE_SIZE, pg & ~(PG_ACCESSED | PG_DIRTY), 0);
-		if (!(pg & PG_DIRTY) || !(pg & PG_ACCESSED))
-			t[i] = arch_pte_clear_ad(t[i]);
+		t[i] = arch_pte_clear_ad(arch_pte_leaf(pa + i * PAGE_SIZE,
+						       pg & ~(PG_ACCESSED | PG_DIRTY), 0));
+		if (pg & (PG_ACCESSED | PG_DIRTY))
+			t[i] = arch_pte_set_ad(t[i], pg & PG_DIRTY);
 	}
 	/* break before make: the block goes, the TLB forgets it, the table comes */
 	arch_pte_store(e, 0);

@@ -7,14 +7,26 @@
 #include <task.h>
 #include <uaccess.h>
 
-/* The kernel address of user byte va, if mapped for the user with want. */
+/*
+ * The kernel address of user byte va, if it is RAM mapped for the user
+ * with want; the entry's accessed (and, for a write, dirty) bit is set as
+ * the CPU would for the user's own access. Device pages are refused: the
+ * direct map holds only RAM.
+ */
 static void *user_byte(struct task *t, uintptr_t va, unsigned want)
 {
+	pte_t *e = pt_leaf(t->pt, va);
+	unsigned need = PG_ACCESSED | (want & PG_WRITE ? PG_DIRTY : 0);
 	paddr_t pa;
 	unsigned pg;
 
-	if (pt_lookup(t->pt, va, &pa, &pg) || (pg & (want | PG_USER)) != (want | PG_USER))
+	if (!e || pt_lookup(t->pt, va, &pa, &pg) ||
+	    (pg & (want | PG_USER | PG_DEVICE)) != (want | PG_USER))
 		return NULL;
+	if ((pg & need) != need) {
+		arch_pte_store(e, arch_pte_set_ad(*e, want & PG_WRITE));
+		arch_tlb_flush_page(va & ~(uintptr_t)(PAGE_SIZE - 1));
+	}
 	return pa_to_kva(pa);
 }
 

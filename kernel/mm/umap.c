@@ -80,12 +80,13 @@ int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pag
 		return -E2BIG;
 	if (replace && pt_leaf(t->pt, va) && (err = umap_unmap(t, va, len)) < 0)
 		return err;
+	/* before the mapping exists, so no CPU can fetch stale instructions */
+	if (pg & PG_EXEC)
+		arch_sync_icache(f->pa + off * PAGE_SIZE, len);
 	err = pt_map(t->pt, va, f->pa + off * PAGE_SIZE, len, (unsigned)pg, t->pool);
 	if (err)
 		return err;
 	kobj_get_n(&f->obj, (uint32_t)pages);
-	if (pg & PG_EXEC)
-		arch_sync_icache(f->pa + off * PAGE_SIZE, len);
 	return 0;
 }
 
@@ -110,10 +111,9 @@ static pte_t relabel(pte_t old, unsigned pg, unsigned level)
 	unsigned was = arch_pte_flags(old);
 	pte_t e = arch_pte_leaf(arch_pte_addr(old), pg, level);
 
-	if (!(was & PG_ACCESSED))
-		e = arch_pte_clear_ad(e);
-	else if (!(was & PG_DIRTY) && (pg & PG_WRITE))
-		e = arch_pte_set_ad(arch_pte_clear_ad(e), false);
+	e = arch_pte_clear_ad(e);
+	if (was & (PG_ACCESSED | PG_DIRTY))
+		e = arch_pte_set_ad(e, was & PG_DIRTY);	/* a dirty page stays dirty */
 	return e;
 }
 

@@ -2,18 +2,23 @@
 #include <errno.h>
 #include <faultline/abi.h>
 #include <handle.h>
+#include <kernel.h>
 #include <task.h>
 
 int handle_install_badged(struct task *t, struct kobj *o, uint32_t rights, uint32_t badge)
 {
-	for (int i = 0; i < HANDLES_MAX; i++) {
+	if (t->handles_free == 0)
+		return -EMFILE;
+	for (unsigned i = t->handle_hint; i < HANDLES_MAX; i++) {
 		if (!t->handles[i].obj) {
 			kobj_get(o);
 			t->handles[i] = (struct handle){ o, rights, badge };
-			return i;
+			t->handles_free--;
+			t->handle_hint = i + 1;
+			return (int)i;
 		}
 	}
-	return -EMFILE;
+	panic("handle_install: %u slots free but none found", t->handles_free);
 }
 
 int handle_install(struct task *t, struct kobj *o, uint32_t rights)
@@ -23,12 +28,7 @@ int handle_install(struct task *t, struct kobj *o, uint32_t rights)
 
 int handle_free_slots(struct task *t, int want)
 {
-	int n = 0;
-
-	for (int i = 0; i < HANDLES_MAX && n < want; i++)
-		if (!t->handles[i].obj)
-			n++;
-	return n;
+	return MIN(want, (int)t->handles_free);
 }
 
 static struct handle *slot(struct task *t, long h)
@@ -86,6 +86,9 @@ int handle_close(struct task *t, long h)
 		return -EBADF;
 	o = s->obj;
 	*s = (struct handle){ NULL, 0, 0 };
+	t->handles_free++;
+	if ((unsigned)h < t->handle_hint)
+		t->handle_hint = (unsigned)h;
 	kobj_put(o);
 	return 0;
 }

@@ -64,6 +64,7 @@ int task_create(const char *name, struct pool *pool, struct task **out)
 	kobj_get(&pool->obj);
 	arch_pt_init_user(pt);
 	t->handles = pa_to_kva(handles);
+	t->handles_free = HANDLES_MAX;
 	list_init(&t->threads);
 	strlcpy(t->name, name, sizeof(t->name));
 	*out = t;

@@ -3,6 +3,8 @@
 #include <cpu.h>
 #include <faultline/abi.h>
 #include <kernel.h>
+#include <irq.h>
+#include <kstat.h>
 #include <sched.h>
 #include <task.h>
 
@@ -16,11 +18,6 @@ static struct list sleepers = LIST_INIT(sleepers);	/* by wake_tick */
 static struct thread idle_thread;
 static struct thread *zombie;		/* destroyed while running; reaped later */
 static bool need_resched;
-
-struct thread *sched_current(void)
-{
-	return arch_this_cpu()->current;
-}
 
 void sched_ready(struct thread *t)
 {
@@ -88,6 +85,7 @@ void schedule(void)
 	if (next == prev)
 		return;
 	arch_this_cpu()->current = next;
+	kstat.context_switches++;
 	arch_context_switch(prev, next);
 	reap_zombie();
 }
@@ -134,6 +132,30 @@ void sched_wake(struct thread *t, long result)
 	t->state = THREAD_READY;
 	if (!t->suspended)
 		sched_ready(t);
+}
+
+long sched_block_switch(struct thread *next, long next_result)
+{
+	struct thread *cur = sched_current();
+
+	if (next->suspended || (int)next->priority < best_ready_priority()) {
+		sched_wake(next, next_result);
+		return sched_block();
+	}
+	/* the IPC fast case: no run queue visited, next takes over at once */
+	reap_zombie();
+	cur->state = THREAD_BLOCKED;
+	next->wake_result = next_result;
+	next->blocked_on = NULL;
+	next->state = THREAD_RUNNING;
+	if (next->slice == 0)
+		next->slice = SCHED_SLICE_TICKS;
+	need_resched = false;
+	arch_this_cpu()->current = next;
+	kstat.context_switches++;
+	arch_context_switch(cur, next);
+	reap_zombie();
+	return cur->wake_result;
 }
 
 __noreturn void sched_exit_current(void)
@@ -192,8 +214,9 @@ void sched_init(void)
 
 /*
  * The idle thread: wait for interrupts with the kernel lock released, and
- * run whatever became ready. With nothing ready and nobody asleep nothing
- * can ever run again (no thread is left to resume a suspended one): say so.
+ * run whatever became ready. With nothing ready, nobody asleep and no
+ * interrupt line bound to a notification, nothing can ever run again (no
+ * thread is left to resume a suspended one): say so.
  */
 __noreturn void sched_start(void)
 {
@@ -202,7 +225,7 @@ __noreturn void sched_start(void)
 			schedule();
 			continue;
 		}
-		if (list_empty(&sleepers)) {
+		if (list_empty(&sleepers) && !irq_bound) {
 			kprintf("faultline: no thread can run any more\n");
 			poweroff(STATUS_PANIC);
 		}

@@ -169,11 +169,7 @@ long sys_reply_recv(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64
 		return err;
 	if (reply < 0)
 		return -EINVAL;
-	/* the caller may be gone (-ESRCH): the server still wants its next message */
-	err = (int)ipc_reply(reply, &m);
-	if (err && err != -ESRCH)
-		return err;
-	return deliver(ipc_recv(ep, true));
+	return deliver(ipc_reply_recv(reply, &m, ep));
 }
 
 static int get_notification(int h, uint32_t rights, struct notification **n, uint32_t *badge)

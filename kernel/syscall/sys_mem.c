@@ -3,6 +3,7 @@
 #include <faultline/abi.h>
 #include <faultline/mem.h>
 #include <frameobj.h>
+#include <kstat.h>
 #include <memlayout.h>
 #include <pool.h>
 #include <sched.h>
@@ -166,5 +167,6 @@ long sys_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t src_offset, 
 		return -EINVAL;
 	memmove(pa_to_kva(d->pa + dst_offset * PAGE_SIZE),
 		pa_to_kva(s->pa + src_offset * PAGE_SIZE), pages * PAGE_SIZE);
+	kstat.pages_copied += pages;
 	return 0;
 }

@@ -242,4 +242,40 @@
 	X("frame_copy", "EPERM", "dst lacks FL_RIGHT_WRITE or src FL_RIGHT_READ", FL_SYS_frame_copy, -EPERM, T_FRAME_READONLY, 0, T_FRAME, 0, 1, 0) \
 	X("frame_copy", "EINVAL", "a range leaves its frame, or pages is 0", FL_SYS_frame_copy, -EINVAL, T_FRAME, 0, T_FRAME, 1, 1, 0) \
 	X("frame_copy", "EINVAL", "dst does not fit in int", FL_SYS_frame_copy, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
-	X("frame_copy", "EINVAL", "src does not fit in int", FL_SYS_frame_copy, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0)
+	X("frame_copy", "EINVAL", "src does not fit in int", FL_SYS_frame_copy, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("irq_bind", "EBADF", "irq is not a handle", FL_SYS_irq_bind, -EBADF, T_BAD_HANDLE, T_NTFN, 1, 0, 0, 0) \
+	X("irq_bind", "EINVAL", "irq is not an irq", FL_SYS_irq_bind, -EINVAL, T_NTFN, T_NTFN, 1, 0, 0, 0) \
+	X("irq_bind", "EPERM", "the irq handle lacks FL_RIGHT_MANAGE", FL_SYS_irq_bind, -EPERM, T_IRQ_READONLY, T_NTFN, 1, 0, 0, 0) \
+	X("irq_bind", "EBADF", "notification is not a handle", FL_SYS_irq_bind, -EBADF, T_IRQ, T_BAD_HANDLE, 1, 0, 0, 0) \
+	X("irq_bind", "EINVAL", "notification is not a notification", FL_SYS_irq_bind, -EINVAL, T_IRQ, T_EP, 1, 0, 0, 0) \
+	X("irq_bind", "EPERM", "the notification handle lacks FL_RIGHT_WRITE", FL_SYS_irq_bind, -EPERM, T_IRQ, T_NTFN_READONLY, 1, 0, 0, 0) \
+	X("irq_bind", "EINVAL", "bits is 0", FL_SYS_irq_bind, -EINVAL, T_IRQ, T_NTFN, 0, 0, 0, 0) \
+	X("irq_bind", "EINVAL", "irq does not fit in int", FL_SYS_irq_bind, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("irq_bind", "EINVAL", "notification does not fit in int", FL_SYS_irq_bind, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("irq_ack", "EBADF", "irq is not a handle", FL_SYS_irq_ack, -EBADF, T_BAD_HANDLE, 0, 0, 0, 0, 0) \
+	X("irq_ack", "EINVAL", "irq is not an irq", FL_SYS_irq_ack, -EINVAL, T_NTFN, 0, 0, 0, 0, 0) \
+	X("irq_ack", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_irq_ack, -EPERM, T_IRQ_READONLY, 0, 0, 0, 0, 0) \
+	X("irq_ack", "EINVAL", "irq does not fit in int", FL_SYS_irq_ack, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("ioport_in", "EBADF", "ioport is not a handle", FL_SYS_ioport_in, -EBADF, T_BAD_HANDLE, 0, 1, 0, 0, 0) \
+	X("ioport_in", "EINVAL", "ioport is not an ioport", FL_SYS_ioport_in, -EINVAL, T_NTFN, 0, 1, 0, 0, 0) \
+	X("ioport_in", "EINVAL", "ioport does not fit in int", FL_SYS_ioport_in, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("ioport_in", "EINVAL", "offset does not fit in unsigned int", FL_SYS_ioport_in, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("ioport_in", "EINVAL", "width does not fit in unsigned int", FL_SYS_ioport_in, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("ioport_out", "EBADF", "ioport is not a handle", FL_SYS_ioport_out, -EBADF, T_BAD_HANDLE, 0, 1, 0, 0, 0) \
+	X("ioport_out", "EINVAL", "ioport is not an ioport", FL_SYS_ioport_out, -EINVAL, T_NTFN, 0, 1, 0, 0, 0) \
+	X("ioport_out", "EINVAL", "ioport does not fit in int", FL_SYS_ioport_out, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("ioport_out", "EINVAL", "offset does not fit in unsigned int", FL_SYS_ioport_out, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("ioport_out", "EINVAL", "width does not fit in unsigned int", FL_SYS_ioport_out, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("ioport_out", "EINVAL", "value does not fit in unsigned int", FL_SYS_ioport_out, -EINVAL, 0, 0, 0, 0x100000000L, 0, 0) \
+	X("kstat", "EINVAL", "len is not the size of struct fl_kstat", FL_SYS_kstat, -EINVAL, T_BUF, 1, 0, 0, 0, 0) \
+	X("kstat", "EFAULT", "buf is not writable user memory", FL_SYS_kstat, -EFAULT, T_READONLY, T_KSTAT_SIZE, 0, 0, 0, 0) \
+	X("task_give_handle", "EBADF", "task is not a handle", FL_SYS_task_give_handle, -EBADF, T_BAD_HANDLE, T_EP, 1, 0, 0, 0) \
+	X("task_give_handle", "EINVAL", "task is not a task", FL_SYS_task_give_handle, -EINVAL, T_EP, T_EP, 1, 0, 0, 0) \
+	X("task_give_handle", "EPERM", "the task handle lacks FL_RIGHT_MANAGE", FL_SYS_task_give_handle, -EPERM, T_SELF_TASK_READONLY, T_EP, 1, 0, 0, 0) \
+	X("task_give_handle", "EBADF", "handle is not a handle", FL_SYS_task_give_handle, -EBADF, T_CHILD_TASK, T_BAD_HANDLE, 1, 0, 0, 0) \
+	X("task_give_handle", "EPERM", "handle lacks FL_RIGHT_GRANT, or rights has a bit it lacks", FL_SYS_task_give_handle, -EPERM, T_CHILD_TASK, T_EP_NOGRANT, 1, 0, 0, 0) \
+	X("task_give_handle", "EINVAL", "rights has a bit that is no right", FL_SYS_task_give_handle, -EINVAL, T_CHILD_TASK, T_EP, 64, 0, 0, 0) \
+	X("task_give_handle", "ESRCH", "the task has been destroyed", FL_SYS_task_give_handle, -ESRCH, T_DEAD_TASK, T_EP, 1, 0, 0, 0) \
+	X("task_give_handle", "EINVAL", "task does not fit in int", FL_SYS_task_give_handle, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("task_give_handle", "EINVAL", "handle does not fit in int", FL_SYS_task_give_handle, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("task_give_handle", "EINVAL", "rights does not fit in unsigned int", FL_SYS_task_give_handle, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0)

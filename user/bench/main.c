@@ -11,6 +11,7 @@
  * iterations, for the regression guard in CI.
  */
 #include <faultline/counter.h>
+#include <faultline/kstat.h>
 #include <faultline/msg.h>
 #include <faultline/sys.h>
 
@@ -33,19 +34,53 @@ static void sort(uint64_t *a, unsigned n)
 	}
 }
 
-/* Median, minimum and mean of samples[0..n), each less overhead. */
+/* The kernel's counters around the timed loop (warm-up included). */
+static struct fl_kstat k0, k1;
+
+static void kstat_begin(void)
+{
+	fl_kstat(&k0, sizeof(k0));
+}
+
+static void kstat_end(void)
+{
+	fl_kstat(&k1, sizeof(k1));
+}
+
+/* Per operation, with two decimals: "12.34". */
+static void per_op(char *buf, size_t size, uint64_t n, unsigned ops)
+{
+	uint64_t hundredths = n * 100 / ops;
+
+	fl_snprintf(buf, size, "%lu.%02lu", (unsigned long)(hundredths / 100),
+		    (unsigned long)(hundredths % 100));
+}
+
+/*
+ * Median, minimum and mean of samples[0..n), each less overhead, and what
+ * the kernel counted per operation over all ops (warm-up included).
+ */
 static void report(const char *name, unsigned n, unsigned per)
 {
 	uint64_t sum = 0, med, min;
+	unsigned ops = warmup + nsamples;
+	char e[24], a[24], t[24], z[24], c[24];
 
 	sort(samples, n);
 	for (unsigned i = 0; i < n; i++)
 		sum += samples[i];
 	med = samples[n / 2];
 	min = samples[0];
-	fl_printf("BENCH name=%s insns=%lu min=%lu mean=%lu iters=%u stat=median\n", name,
+	per_op(e, sizeof(e), k1.kernel_entries - k0.kernel_entries, ops);
+	per_op(a, sizeof(a), k1.as_switches - k0.as_switches, ops);
+	per_op(t, sizeof(t), k1.tlb_flushes - k0.tlb_flushes, ops);
+	per_op(z, sizeof(z), k1.pages_zeroed - k0.pages_zeroed, ops);
+	per_op(c, sizeof(c), k1.pages_copied - k0.pages_copied, ops);
+	fl_printf("BENCH name=%s insns=%lu min=%lu mean=%lu iters=%u stat=median "
+		  "kernel_entries=%s as_switches=%s tlb_invalidations=%s pages_zeroed=%s "
+		  "pages_copied=%s\n", name,
 		  (unsigned long)((med - overhead) / per), (unsigned long)((min - overhead) / per),
-		  (unsigned long)((sum / n - overhead) / per), n);
+		  (unsigned long)((sum / n - overhead) / per), n, e, a, t, z, c);
 }
 
 static void measure_overhead(void)
@@ -63,6 +98,7 @@ static void measure_overhead(void)
 
 static void null_syscall(void)
 {
+	kstat_begin();
 	for (unsigned i = 0; i < warmup + nsamples; i++) {
 		uint64_t t0 = fl_cycles();
 
@@ -70,6 +106,7 @@ static void null_syscall(void)
 		if (i >= warmup)
 			samples[i - warmup] = fl_cycles() - t0;
 	}
+	kstat_end();
 	report("null_syscall", nsamples, 1);
 }
 
@@ -95,6 +132,7 @@ static void yield_round_trip(void)
 		fl_printf("BENCH error=spawn errno=%ld\n", -t);
 		return;
 	}
+	kstat_begin();
 	for (unsigned i = 0; i < warmup + nsamples; i++) {
 		uint64_t t0 = fl_cycles();
 
@@ -102,6 +140,7 @@ static void yield_round_trip(void)
 		if (i >= warmup)
 			samples[i - warmup] = fl_cycles() - t0;
 	}
+	kstat_end();
 	partner_stop = 1;
 	fl_yield();
 	fl_thread_destroy((int)t);
@@ -141,6 +180,7 @@ static void ipc_round_trip(void)
 		fl_printf("BENCH error=ipc_setup errno=%ld\n", t < 0 ? -t : -(long)bench_ep);
 		return;
 	}
+	kstat_begin();
 	for (unsigned i = 0; i < warmup + nsamples; i++) {
 		uint64_t t0 = fl_cycles();
 
@@ -148,10 +188,73 @@ static void ipc_round_trip(void)
 		if (i >= warmup)
 			samples[i - warmup] = fl_cycles() - t0;
 	}
+	kstat_end();
 	fl_thread_destroy((int)t);
 	fl_handle_close((int)t);
 	fl_handle_close(bench_ep);
 	report("ipc_rtt_same_as", nsamples, 1);
+}
+
+/*
+ * IPC round trip across address spaces: the server runs in a child task
+ * that shares our text (its stack and a page telling it its endpoint are
+ * its own).
+ */
+#define CHILD_PAGE	0x50000000ul
+#define CHILD_STACK	0x50010000ul
+
+struct child_page {
+	struct fl_thread_start start;
+	int ep;
+};
+
+static void child_server(void *arg)
+{
+	static const uint64_t w[4];
+	struct child_page *p = arg;
+	struct fl_msg m;
+	long r = fl_recv_msg(p->ep, &m);
+
+	while (r == FL_RECV_MESSAGE)
+		r = fl_reply_recv_msg(p->ep, FL_TAG_WITH_REPLY(0, FL_TAG_REPLY(m.tag)), w, &m);
+}
+
+static void ipc_round_trip_cross(void)
+{
+	static const uint64_t w[4] = { 1, 2, 3, 4 };
+	struct child_page *p = (struct child_page *)CHILD_PAGE;
+	long child = fl_child_task_create(boot, boot->pool), ep = fl_endpoint_create();
+	long page = fl_map_new(boot->pool, (int)child, CHILD_PAGE, 1, FL_MAP_READ | FL_MAP_WRITE);
+	long stack = fl_map_new(boot->pool, (int)child, CHILD_STACK, 4, FL_MAP_READ | FL_MAP_WRITE);
+	struct fl_msg reply;
+	long t;
+
+	if (child < 0 || ep < 0 || page < 0 || stack < 0 ||
+	    fl_map(boot->self_task, CHILD_PAGE, (int)page, 0, 1, FL_MAP_READ | FL_MAP_WRITE)) {
+		fl_printf("BENCH error=cross_setup\n");
+		return;
+	}
+	p->ep = (int)fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	p->start = (struct fl_thread_start){ child_server, p };
+	t = fl_thread_create((int)child, 33);
+	fl_thread_start((int)t, (uintptr_t)fl_thread_entry, CHILD_STACK + 4 * 4096, CHILD_PAGE);
+	kstat_begin();
+	for (unsigned i = 0; i < warmup + nsamples; i++) {
+		uint64_t t0 = fl_cycles();
+
+		fl_call_msg((int)ep, 0, w, &reply);
+		if (i >= warmup)
+			samples[i - warmup] = fl_cycles() - t0;
+	}
+	kstat_end();
+	report("ipc_rtt_cross_as", nsamples, 1);
+	fl_handle_close((int)t);
+	fl_task_destroy((int)child);
+	fl_handle_close((int)child);
+	fl_unmap(boot->self_task, CHILD_PAGE, 4096);
+	fl_handle_close((int)page);
+	fl_handle_close((int)stack);
+	fl_handle_close((int)ep);
 }
 
 /*
@@ -193,6 +296,7 @@ static void fault_round_trip(void)
 		return;
 	}
 	fl_thread_set_fault_handler(boot->self_thread, fault_ep);
+	kstat_begin();
 	for (unsigned i = 0; i < warmup + nsamples; i++) {
 		uint64_t t0 = fl_cycles();
 
@@ -201,6 +305,7 @@ static void fault_round_trip(void)
 			samples[i - warmup] = fl_cycles() - t0;
 		fl_unmap(boot->self_task, FAULT_VA, 4096);
 	}
+	kstat_end();
 	fl_thread_set_fault_handler(boot->self_thread, -1);
 	fl_thread_destroy((int)t);
 	fl_handle_close((int)t);
@@ -224,6 +329,7 @@ int main(const struct fl_bootinfo *bi)
 	measure_overhead();
 	null_syscall();
 	yield_round_trip();
+	ipc_round_trip_cross();
 	ipc_round_trip();
 	fault_round_trip();
 	fl_printf("BENCH done\n");

@@ -12,6 +12,7 @@
 #include <faultline/sys.h>
 #include <faultline/counter.h>
 #include <faultline/ipc.h>
+#include <faultline/kstat.h>
 #include <faultline/regs.h>
 #include <negative.gen.h>
 #include "arch_test.h"
@@ -42,7 +43,8 @@ static bool log_is(const char *want)
 
 static int power_ro, task_ro, thread_ro, new_thread, new_thread_norights, dead_task,
 	dead_thread, ep, ep_nogrant, ep_grantonly, ep_badged, ep_ro, ep_wo, ntfn, ntfn_ro, ntfn_wo,
-	pool_ro, pool_norights, pool_empty, frame, frame_ro, child_task, child_task_norights;
+	pool_ro, pool_norights, pool_empty, frame, frame_ro, child_task, child_task_norights,
+	irq_ro;
 static char buf[4096];
 static const char rodata_buf[64] = "read only";
 static uint64_t tls_ok = 0x400000, tls_kernel = 0xffff800000000000ul;
@@ -93,6 +95,9 @@ static void spin_forever(void *arg)
 #define T_CHILD_TASK		child_task
 #define T_CHILD_TASK_NORIGHTS	child_task_norights
 #define T_FREE_VA		0x40000000ul	/* nothing is mapped there */
+#define T_IRQ			boot->console_irq
+#define T_IRQ_READONLY		irq_ro
+#define T_KSTAT_SIZE		sizeof(struct fl_kstat)
 #define T_MAPPED_VA		((uintptr_t)buf & ~4095ul)
 #define T_TAG_TOO_LONG		FL_TAG(0, FL_MSG_BUF_WORDS + 1, 0)
 #define T_TAG_ONE_WORD		FL_TAG(0, 1, 0)
@@ -124,8 +129,9 @@ static const char *make_fixtures(void)
 	frame_ro = (int)fl_handle_dup(frame, FL_RIGHT_READ);
 	child_task = (int)fl_task_create(boot->pool);
 	child_task_norights = (int)fl_handle_dup(child_task, 0);
+	irq_ro = (int)fl_handle_dup(boot->console_irq, FL_RIGHT_READ);
 	if (pool_ro < 0 || pool_norights < 0 || pool_empty < 0 || frame < 0 || frame_ro < 0 ||
-	    child_task < 0 || child_task_norights < 0)
+	    child_task < 0 || child_task_norights < 0 || irq_ro < 0)
 		return "a memory fixture could not be made";
 	if (power_ro < 0 || task_ro < 0 || thread_ro < 0 || new_thread < 0 ||
 	    new_thread_norights < 0 || dead_task < 0 || dead_thread < 0 || ep < 0 ||

@@ -479,6 +479,14 @@ static volatile int resumed;
 void arch_undefined_then_return(void);
 void arch_breakpoint_then_return(void);
 void arch_divide_by_zero(void);
+void arch_misaligned_then_return(void);
+
+static void do_misaligned(void *arg)
+{
+	(void)arg;
+	arch_misaligned_then_return();
+	resumed = 1;
+}
 
 static void do_undefined(void *arg)
 {
@@ -577,6 +585,11 @@ static const char *breakpoint_resumed(void)
 	return fault_resumed(do_breakpoint, FL_FAULT_BREAKPOINT, BREAKPOINT_SKIP);
 }
 
+static const char *alignment_resumed(void)
+{
+	return fault_resumed(do_misaligned, FL_FAULT_ALIGNMENT, ALIGNMENT_SKIP);
+}
+
 static const char *divide_resumed(void)
 {
 	if (!HAS_DIVIDE_TRAP)
@@ -661,6 +674,7 @@ static const struct kt_case tests[] = {
 	{ "fault: an undefined instruction, resumed past it", undefined_resumed },
 	{ "fault: a breakpoint, resumed", breakpoint_resumed },
 	{ "fault: a divide error, resumed", divide_resumed },
+	{ "fault: a misaligned access, resumed", alignment_resumed },
 	{ "fault: a terminate reply ends the thread", terminate_reply },
 	{ "fault: when the handler goes away its faulter ends", handler_gone },
 	{ "fault: without a handler the thread ends", no_handler },
@@ -679,6 +693,11 @@ int main(const struct fl_bootinfo *bi)
 		if (tests[i].fn == divide_resumed && !HAS_DIVIDE_TRAP) {
 			fl_printf("ok %d - %s # SKIP this architecture has no divide trap\n",
 				  ++case_no, tests[i].name);
+			continue;
+		}
+		if (tests[i].fn == alignment_resumed && !HAS_ALIGNMENT_TRAP) {
+			fl_printf("ok %d - %s # SKIP QEMU's TCG does not raise #AC (the kernel "
+				  "sets CR0.AM for hardware that does)\n", ++case_no, tests[i].name);
 			continue;
 		}
 		report(tests[i].name, tests[i].fn());

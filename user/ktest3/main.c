@@ -369,7 +369,94 @@ static const char *map_copy_into_mapped(void)
 	return r == -EEXIST ? NULL : FAIL("map_copy over a mapping: %ld", r);
 }
 
+/* ---- IPC across address spaces ----------------------------------------------- */
+
+#define SRV_PAGE	(FREE_VA + 0x200000)	/* shared: what the server is told, its count */
+#define SRV_BUF		(FREE_VA + 0x201000)	/* the server's IPC buffer (both see it) */
+#define SRV_STACK	(FREE_VA + 0x210000)
+
+struct server_page {
+	struct fl_thread_start start;
+	int ep;			/* the endpoint, as the server's task numbers it */
+	uint64_t served;
+	uint64_t signalled;
+};
+
+static void child_server(void *arg)
+{
+	struct server_page *p = arg;
+	struct fl_ipc_buffer *buf = (struct fl_ipc_buffer *)SRV_BUF;
+	struct fl_msg m;
+	long r = fl_recv_msg(p->ep, &m);
+
+	while (r == FL_RECV_MESSAGE) {
+		uint64_t w[4] = { m.w[0] + 1, 0, 0, 0 };
+
+		if (FL_TAG_HANDLES(m.tag) == 1) {	/* a notification came along: use it */
+			if (fl_signal(buf->handles[0], 4) == 0)
+				p->signalled++;
+			fl_handle_close(buf->handles[0]);
+		}
+		p->served++;
+		r = fl_reply_recv_msg(p->ep, FL_TAG_WITH_REPLY(FL_TAG(2, 0, 0), FL_TAG_REPLY(m.tag)),
+				      w, &m);
+	}
+}
+
+static struct fl_ipc_buffer my_buf __attribute__((aligned(4096)));
+
+static const char *ipc_across_tasks(void)
+{
+	struct server_page *p = (struct server_page *)SRV_PAGE;
+	long child = fl_child_task_create(boot, boot->pool), ep = fl_endpoint_create();
+	long page = -1, bufpage = -1, stack = -1, t = -1, ntfn = fl_notification_create();
+	const char *why = NULL;
+	struct fl_msg reply = { 0 };
+
+	if (child < 0 || ep < 0 || ntfn < 0)
+		return FAIL("setup: child %ld ep %ld", child, ep);
+	page = fl_map_new(boot->pool, (int)child, SRV_PAGE, 1, RW);
+	bufpage = fl_map_new(boot->pool, (int)child, SRV_BUF, 1, RW);
+	stack = fl_map_new(boot->pool, (int)child, SRV_STACK, 4, RW);
+	fl_map(boot->self_task, SRV_PAGE, (int)page, 0, 1, RW);
+	p->ep = (int)fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	p->start = (struct fl_thread_start){ child_server, (void *)SRV_PAGE };
+	t = fl_thread_create((int)child, MAIN_PRIORITY + 1);
+	fl_thread_set_ipc_buffer((int)t, SRV_BUF);
+	if (page < 0 || bufpage < 0 || stack < 0 || p->ep < 0 || t < 0 ||
+	    fl_thread_start((int)t, (uintptr_t)fl_thread_entry, SRV_STACK + 4 * 4096,
+			    (uintptr_t)&p->start))
+		why = "the server could not be set up";
+	fl_thread_set_ipc_buffer(boot->self_thread, (uintptr_t)&my_buf);
+	for (uint64_t i = 0; !why && i < 10; i++) {
+		uint64_t w[4] = { i * 10, 0, 0, 0 }, tag = FL_TAG(1, 0, i == 5);
+		long r;
+
+		my_buf.handles[0] = (int32_t)ntfn;	/* carried (copied) on the sixth call */
+		r = fl_call_msg((int)ep, tag, w, &reply);
+		if (r || FL_TAG_LABEL(reply.tag) != 2 || reply.w[0] != i * 10 + 1)
+			why = FAIL("call %lu: %ld, label %u, w0 %lu", (unsigned long)i, r,
+				   FL_TAG_LABEL(reply.tag), (unsigned long)reply.w[0]);
+	}
+	if (!why && (p->served != 10 || p->signalled != 1 || fl_poll((int)ntfn) != 4))
+		why = FAIL("served %lu, signalled %lu", (unsigned long)p->served,
+			   (unsigned long)p->signalled);
+	fl_thread_set_ipc_buffer(boot->self_thread, 0);
+	if (t >= 0)
+		fl_handle_close((int)t);
+	fl_task_destroy((int)child);	/* the server dies blocked in recv */
+	fl_handle_close((int)child);
+	fl_unmap(boot->self_task, SRV_PAGE, 4096);
+	fl_handle_close((int)page);
+	fl_handle_close((int)bufpage);
+	fl_handle_close((int)stack);
+	fl_handle_close((int)ep);
+	fl_handle_close((int)ntfn);
+	return why;
+}
+
 static const struct kt_case tests[] = {
+	{ "ipc: call/reply_recv across two tasks, a handle carried across", ipc_across_tasks },
 	{ "mem: a frame is charged to its pool and returned", pool_accounting },
 	{ "mem: two mappings of one frame see the same bytes; new frames are zeroed", two_mappings_one_frame },
 	{ "mem: query shows accessed and dirty, and clears them", query_bits },

@@ -466,4 +466,10 @@
 #define FL_SYS_map_copy 42
 #define FL_SYS_query 43
 #define FL_SYS_frame_copy 44
-#define FL_SYS_COUNT 45
+#define FL_SYS_irq_bind 45
+#define FL_SYS_irq_ack 46
+#define FL_SYS_ioport_in 47
+#define FL_SYS_ioport_out 48
+#define FL_SYS_kstat 49
+#define FL_SYS_task_give_handle 50
+#define FL_SYS_COUNT 51

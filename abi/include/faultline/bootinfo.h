@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define FL_BOOTINFO_MAGIC	0x49424c46u	/* "FLBI" */
-#define FL_BOOTINFO_VERSION	2
+#define FL_BOOTINFO_VERSION	3
 
 #define FL_MEM_RAM		1	/* usable RAM, as the firmware reported it */
 #define FL_MEM_RESERVED		2	/* in RAM but taken (kernel, bootfs, firmware) */
@@ -33,7 +33,9 @@ struct fl_bootinfo {
 	int32_t power;		/* the power capability (poweroff) */
 	int32_t pool;		/* the system pool: all free memory, every right */
 	int32_t bootfs_frame;	/* the bootfs as one frame (read, grant) */
-	int32_t reserved1;
+	int32_t console_irq;	/* the console UART's interrupt line (irq_bind), or -1 */
+	int32_t console_ioport;	/* its registers as I/O ports (x86_64), or -1 */
+	int32_t console_mmio;	/* its registers as a device frame (AArch64), or -1 */
 
 	/* the bootfs (a cpio "newc" archive, file data page-aligned), mapped read-only */
 	uint64_t bootfs_addr;

@@ -18,5 +18,8 @@ int frame_alloc(size_t npages, size_t align, paddr_t *pa);
 /* Return a run obtained from frame_alloc. Freeing a free frame panics. */
 void frame_free(paddr_t pa, size_t npages);
 
+/* Pages zeroed by frame_alloc since boot (a benchmark counter). */
+extern uint64_t frame_zeroed;
+
 size_t frame_count_free(void);
 size_t frame_count_total(void);	/* frames managed, free or not */

@@ -36,6 +36,16 @@ void fl_thread_entry(void);
 long fl_thread_spawn(int task, unsigned priority, struct fl_thread_start *start,
 		     void *stack, size_t size);
 
+/*
+ * A task sharing the caller's text and rodata (its data stays private:
+ * a child must not rely on the caller's globals): the task handle, paid
+ * for by pool, or a negative errno.
+ */
+long fl_child_task_create(const struct fl_bootinfo *bi, int pool);
+
+/* A fresh zeroed frame from pool mapped at va in task: the frame handle or -errno. */
+long fl_map_new(int pool, int task, uintptr_t va, size_t pages, unsigned prot);
+
 /* Strings: the compiler may call these itself. */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);

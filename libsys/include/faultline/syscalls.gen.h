@@ -230,3 +230,33 @@ static inline long fl_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t
 {
 	return fl_syscall6(FL_SYS_frame_copy, (long)dst, (long)dst_offset, (long)src, (long)src_offset, (long)pages, 0);
 }
+
+static inline long fl_irq_bind(int irq, int notification, uint64_t bits)
+{
+	return fl_syscall6(FL_SYS_irq_bind, (long)irq, (long)notification, (long)bits, 0, 0, 0);
+}
+
+static inline long fl_irq_ack(int irq)
+{
+	return fl_syscall6(FL_SYS_irq_ack, (long)irq, 0, 0, 0, 0, 0);
+}
+
+static inline long fl_ioport_in(int ioport, unsigned int offset, unsigned int width)
+{
+	return fl_syscall6(FL_SYS_ioport_in, (long)ioport, (long)offset, (long)width, 0, 0, 0);
+}
+
+static inline long fl_ioport_out(int ioport, unsigned int offset, unsigned int width, unsigned int value)
+{
+	return fl_syscall6(FL_SYS_ioport_out, (long)ioport, (long)offset, (long)width, (long)value, 0, 0);
+}
+
+static inline long fl_kstat(void *buf, size_t len)
+{
+	return fl_syscall6(FL_SYS_kstat, (long)buf, (long)len, 0, 0, 0, 0);
+}
+
+static inline long fl_task_give_handle(int task, int handle, unsigned int rights)
+{
+	return fl_syscall6(FL_SYS_task_give_handle, (long)task, (long)handle, (long)rights, 0, 0, 0);
+}

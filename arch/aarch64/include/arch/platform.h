@@ -12,7 +12,9 @@
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
 
 struct platform {
-	paddr_t uart;
+	paddr_t uart, uart_size;
+	unsigned uart_intid;		/* its SPI as a GIC INTID, 0 if none */
+	bool uart_edge;			/* edge-triggered (virt's is level-high) */
 	unsigned gic_version;		/* 2 or 3 */
 	paddr_t gicd, gicd_size;
 	paddr_t gicc, gicc_size;	/* GICv2 CPU interface */
@@ -38,6 +40,7 @@ void cpu_user_init(void);
 void irqchip_init(void);
 void irqchip_enable(unsigned intid);
 void irqchip_handle(void);
+bool irqchip_line_ok(unsigned intid);	/* an SPI the distributor has */
 
 /* timer.c */
 void timer_irq(void);

@@ -77,7 +77,13 @@ void tsc_calibrate(void);
 
 /* lapic.c */
 paddr_t lapic_base(void);
+uint32_t lapic_id(void);
 void lapic_eoi(void);
+
+/* ioapic.c: q35's one IOAPIC; lines are its GSIs (arch_irq_line_*). */
+#define IOAPIC_BASE	0xfec00000ul
+void ioapic_init(void);
+void ioapic_dispatch(unsigned vector);	/* VEC_IRQ_BASE .. + IRQ_LINES - 1 */
 
 /* pvh.c: the PVH start_info into boot_params. */
 void pvh_parse(uint32_t start_info_pa, struct boot_params *bp);

@@ -24,6 +24,8 @@
 #define VEC_EXCEPTIONS		32	/* 0..31 are CPU exceptions */
 #define VEC_PIC_BASE		0x20	/* the masked 8259s, remapped out of the way */
 #define VEC_TIMER		0x30
+#define VEC_IRQ_BASE		0x40	/* IOAPIC line n: VEC_IRQ_BASE + n (ioapic.c) */
+#define IRQ_LINES		24	/* vectors.S has a stub for each */
 #define VEC_SPURIOUS		0xff
 #define VEC_SYSCALL		0x100	/* not a vector: marks a frame built by syscall_entry */
 

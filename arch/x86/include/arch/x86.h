@@ -20,6 +20,7 @@
 #define CR0_TS		(1ul << 3)
 #define CR0_NE		(1ul << 5)
 #define CR0_WP		(1ul << 16)
+#define CR0_AM		(1ul << 18)	/* alignment checks at CPL 3 when EFLAGS.AC */
 #define CR4_TSD		(1ul << 2)
 #define CR4_PGE		(1ul << 7)
 #define CR4_OSFXSR	(1ul << 9)
@@ -56,9 +57,30 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline void outl(uint16_t port, uint32_t v)
 {
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
 }
 
 static inline uint64_t rdmsr(uint32_t msr)

@@ -39,6 +39,15 @@ arch_breakpoint_then_return:
 arch_divide_by_zero:
 	ret
 
+/* A misaligned exclusive load: an alignment fault (pc stays on it). */
+	.globl arch_misaligned_then_return
+arch_misaligned_then_return:
+	sub sp, sp, #16
+	add x1, sp, #1
+	ldxr w0, [x1]
+	add sp, sp, #16
+	ret
+
 /* The last instruction of user space: a system call whose return address
    is 0x800000000000, outside user space. */
 	.section .user_top, "ax"

@@ -10,6 +10,8 @@
 /* How far a handler moves pc to resume after each fault (see arch_test.S). */
 #define UNDEFINED_SKIP		4
 #define BREAKPOINT_SKIP		4
+#define ALIGNMENT_SKIP		4
+#define HAS_ALIGNMENT_TRAP	1
 #define DIVIDE_SKIP		0
 #define HAS_DIVIDE_TRAP		0	/* integer division by zero gives 0 */
 

@@ -41,6 +41,19 @@ arch_divide_by_zero:
 	divl %ecx
 	ret
 
+/* A misaligned load with EFLAGS.AC set: #AC (a fault: pc stays on the
+   4-byte load); AC is cleared again after it. */
+	.globl arch_misaligned_then_return
+arch_misaligned_then_return:
+	pushfq
+	orl $0x40000, (%rsp)
+	popfq
+	movl 1(%rsp), %eax
+	pushfq
+	andl $~0x40000, (%rsp)
+	popfq
+	ret
+
 /* The last instruction of user space: a system call whose return address,
    0x800000000000, is not canonical: the kernel must not sysret there. */
 	.section .user_top, "ax"

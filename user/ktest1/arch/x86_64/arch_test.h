@@ -10,6 +10,8 @@
 /* How far a handler moves pc to resume after each fault (see arch_test.S). */
 #define UNDEFINED_SKIP		2
 #define BREAKPOINT_SKIP		0
+#define ALIGNMENT_SKIP		4
+#define HAS_ALIGNMENT_TRAP	0	/* QEMU's TCG does not model #AC */
 #define DIVIDE_SKIP		2
 #define HAS_DIVIDE_TRAP		1
 
