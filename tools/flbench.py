@@ -46,15 +46,29 @@ def main(argv=None):
     ap.add_argument("--out")
     ap.add_argument("--guard", action="store_true",
                     help="quick run, then fail if any count grew >2%% over the baseline")
+    ap.add_argument("--mode", choices=("icount", "kvm"), default="icount",
+                    help="icount: guest instructions under TCG (the benchmark); kvm: cycles "
+                         "with hardware virtualization (x86_64 hosts only)")
     args = ap.parse_args(argv)
     if args.guard:
         args.quick = True
+        args.mode = "icount"
 
     build_dir = args.build_dir or os.path.join(TOP, "build", args.arch)
     out = args.out or os.path.join(TOP, "build", "bench", "faultline-%s.json" % args.arch)
     append = "init=bin/bench" + (" bench=quick" if args.quick else "")
-    cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
-                           icount=True, extra=["-smp", "1"])
+    if args.mode == "kvm":
+        if args.arch != "x86_64" or os.uname().machine != "x86_64":
+            print("flbench: --mode kvm needs an x86_64 guest on an x86_64 host")
+            return 2
+        if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+            print("flbench: --mode kvm needs /dev/kvm")
+            return 2
+        cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
+                               extra=["-smp", "1", "-accel", "kvm", "-cpu", "host"])
+    else:
+        cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
+                               icount=True, extra=["-smp", "1"])
     print("flbench: " + " ".join(cmd), flush=True)
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -78,7 +92,9 @@ def main(argv=None):
             "commit": git_describe(),
             "append": append,
             "quick": args.quick,
-            "unit": "guest instructions per operation (icount shift=0)",
+            "mode": args.mode,
+            "unit": ("guest instructions per operation (icount shift=0)" if args.mode == "icount"
+                     else "TSC cycles per operation (KVM, hardware virtualization)"),
             "stat": "median over samples, less the counter-read overhead",
         },
         "complete": True,

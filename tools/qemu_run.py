@@ -181,12 +181,14 @@ def main(argv):
     ap.add_argument("--tap", action="store_true", help="require a complete, passing TAP run")
     ap.add_argument("--expect", action="append", default=[], metavar="REGEX")
     ap.add_argument("--input", help="bytes for the serial console's input (\\n escapes)")
+    ap.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
+                    help="one more QEMU argument (repeat for several)")
     args = ap.parse_args(argv)
 
     arch = MACHINES[args.machine][0]
     initrd = None if args.initrd == "none" else args.initrd
     cmd = command(args.machine, args.build_dir, args.append, initrd, args.memory,
-                  args.dtb, args.icount)
+                  args.dtb, args.icount, extra=args.qemu_arg)
     log_dir = os.path.join(args.build_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, args.name + ".log")

@@ -164,6 +164,31 @@ static void parse_uart_irq(const struct dtb *f, int node)
 	platform.uart_edge = dtb_read_cells(p + 8, 1) & IRQ_TYPE_EDGE;
 }
 
+/*
+ * virtio-mmio transports (virt: 32 slots of 0x200 bytes from 0x0a000000,
+ * interrupts <0 16+i 1>, SPI 16+i → INTID 48+i): reg 0 and the SPI, for
+ * arch_devices(). QEMU lists every slot, empty or not; devices.c reads
+ * the DeviceID register later to tell. A PPI or a missing interrupts
+ * property leaves the device without a line (~0u).
+ */
+static void parse_virtio_mmio(const struct dtb *f)
+{
+	for (int node = dtb_find_compatible(f, -1, "virtio,mmio"); node >= 0;
+	     node = dtb_find_compatible(f, node, "virtio,mmio")) {
+		const uint8_t *irq;
+		unsigned intid = ~0u;
+		uint64_t base, size;
+		int len;
+
+		if (!node_okay(f, node) || dtb_reg(f, node, 0, &base, &size))
+			continue;
+		irq = dtb_getprop(f, node, "interrupts", &len);
+		if (irq && len >= 12 && dtb_read_cells(irq, 1) == GIC_SPI)
+			intid = SPI_BASE + (unsigned)dtb_read_cells(irq + 4, 1);
+		devices_add_virtio_mmio(base, size, intid);
+	}
+}
+
 static void parse_devices(const struct dtb *f, struct boot_params *bp)
 {
 	uint64_t base, size;
@@ -187,6 +212,7 @@ static void parse_devices(const struct dtb *f, struct boot_params *bp)
 	parse_gic(f, bp);
 	parse_timer(f);
 	parse_psci(f);
+	parse_virtio_mmio(f);
 }
 
 static void reserve(const struct dtb *f, struct boot_params *bp, paddr_t dtb_pa)

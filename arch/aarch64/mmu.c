@@ -302,6 +302,7 @@ void arch_map_devices(paddr_t root)
 	map_device(root, platform.gicd, platform.gicd_size);
 	map_device(root, platform.gicc, platform.gicc_size);
 	map_device(root, platform.gicr, platform.gicr_size);
+	devices_map(root);
 }
 
 /*

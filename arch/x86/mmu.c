@@ -254,11 +254,13 @@ static void map_device(paddr_t root, paddr_t pa, const char *what)
 }
 
 /*
- * The local APIC's and the IOAPIC's registers, uncached, at their
- * direct-map addresses (the direct map itself covers only RAM).
+ * The local APIC's and the IOAPIC's registers and the PCI ECAM window,
+ * uncached, at their direct-map addresses (the direct map itself covers
+ * only RAM).
  */
 void arch_map_devices(paddr_t root)
 {
 	map_device(root, lapic_base(), "local APIC");
 	map_device(root, IOAPIC_BASE, "IOAPIC");
+	pci_map_ecam(root);
 }

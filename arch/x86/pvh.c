@@ -1,9 +1,10 @@
 /*
  * Boot information from QEMU's PVH loader: the command line, the E820-style
- * memory map and the one module (the bootfs). Everything kept is copied
- * into the image, since the boot tables that map start_info go away in
- * kmap_init(). Runs on the boot page tables, whose direct map covers the
- * first 4 GiB, where QEMU puts all of this.
+ * memory map and the one module (the bootfs); and, for pci.c, the ACPI
+ * MCFG. Everything kept is copied into the image, since the boot tables
+ * that map start_info go away in kmap_init(). Runs on the boot page
+ * tables, whose direct map covers the first 4 GiB, where QEMU puts all
+ * of this (ACPI tables included).
  */
 #include <boot.h>
 #include <kernel.h>
@@ -71,4 +72,5 @@ void pvh_parse(uint32_t start_info_pa, struct boot_params *bp)
 	boot_add_reserved(bp, (paddr_t)__kernel_start_pa,
 			  kva_to_pa(__kernel_end) - (paddr_t)__kernel_start_pa, "kernel");
 	add_bootfs(si, bp);
+	pci_acpi_probe(si->rsdp_paddr);
 }

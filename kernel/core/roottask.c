@@ -8,6 +8,7 @@
 #include <arch.h>
 #include <boot.h>
 #include <bootfs.h>
+#include <devices.h>
 #include <errno.h>
 #include <faultline/abi.h>
 #include <faultline/bootinfo.h>
@@ -32,7 +33,7 @@
 #define ROOT_STACK_TOP		0x0000700000000000ul
 #define ROOT_STACK_SIZE		(64 * 1024ul)
 #define ROOT_PRIORITY		32
-#define BOOTINFO_PAGES		2
+#define BOOTINFO_PAGES		4
 
 struct task *root_task;
 
@@ -85,7 +86,7 @@ static void load_segments(struct task *t, const struct elf_file *elf, const char
 
 /* Fill the boot-info block at bi (BOOTINFO_PAGES pages, zeroed). */
 static void fill_bootinfo(struct fl_bootinfo *bi, const struct boot_params *bp,
-			  const int handles[])
+			  struct task *task, const int handles[])
 {
 	struct fl_bootinfo_mem *mem;
 	size_t cmdline_len = strlen(bp->cmdline) + 1;
@@ -124,6 +125,10 @@ static void fill_bootinfo(struct fl_bootinfo *bi, const struct boot_params *bp,
 	bi->cmdline_offset = bi->mem_offset + n * sizeof(*mem);
 	bi->cmdline_size = (uint32_t)cmdline_len;
 	memcpy((uint8_t *)bi + bi->cmdline_offset, bp->cmdline, cmdline_len);
+	bi->devices_offset = ALIGN_UP(bi->cmdline_offset + bi->cmdline_size, 16);
+	bi->device_count = (uint32_t)devices_count();
+	devices_hand_over(task, (struct fl_bootinfo_device *)((uint8_t *)bi + bi->devices_offset),
+			  (int)bi->device_count);
 }
 
 /*
@@ -156,7 +161,8 @@ static void console_handles(struct task *task, int h[3])
 }
 
 _Static_assert(sizeof(struct fl_bootinfo) + 2 * BOOT_RANGES_MAX * sizeof(struct fl_bootinfo_mem) +
-	       1024 <= BOOTINFO_PAGES * PAGE_SIZE, "the boot-info block fits");
+	       1024 + DEVICES_MAX * sizeof(struct fl_bootinfo_device) <= BOOTINFO_PAGES * PAGE_SIZE,
+	       "the boot-info block fits");
 
 void roottask_start(const struct boot_params *bp)
 {
@@ -206,7 +212,7 @@ void roottask_start(const struct boot_params *bp)
 		if (handles[i] < 0)
 			boot_fail("root task: no room for its handles");
 	console_handles(task, &handles[5]);
-	fill_bootinfo(bi, bp, handles);
+	fill_bootinfo(bi, bp, task, handles);
 	kprintf("root task: %s, entry %#lx\n", name, (unsigned long)elf.entry);
 	thread_start(thread, elf.entry, ROOT_STACK_TOP, ROOT_BOOTINFO_ADDR);
 }

@@ -241,3 +241,21 @@ void arch_port_out(unsigned port, unsigned width, uint32_t value);
  * of arch_tlb_flush_* and of a switch that flushes.
  */
 
+/* ---- devices (Kernel III) ------------------------------------------- */
+
+/* A device the arch found at boot, for the root task (the boot info lists it). */
+struct arch_device {
+	char name[24];			/* "pci 00:03.0", "virtio-mmio@a003e00" */
+	uint32_t vendor, device;	/* PCI ids; virtio-mmio: VendorID and DeviceID registers */
+	uint32_t class_code;		/* PCI class/subclass/prog-if (0 for virtio-mmio) */
+	uint32_t irq_line;		/* a line for arch_irq_line_setup, or ~0u if none */
+	unsigned nmmio;
+	struct {
+		paddr_t base;
+		uint64_t size;
+	} mmio[6];			/* memory BARs / mmio regions, page-rounded */
+};
+
+/* Fill up to max devices; returns how many. Called once, after arch_trap_init. */
+int arch_devices(struct arch_device *out, int max);
+

@@ -28,7 +28,10 @@ int frame_create_fixed(paddr_t pa, size_t pages, bool device, struct frame **out
 
 /* The frame a mapped physical page belongs to (kernel/mm/pageowner.c). */
 struct frame *page_owner(paddr_t pa);
-/* Record (or with NULL, forget) the frame of [pa, pa + pages pages). */
-void page_owner_set(paddr_t pa, size_t pages, struct frame *f);
+/*
+ * Record (or with NULL, forget) the frame of [pa, pa + pages pages): 0, or
+ * -ENOMEM when the short list of device frames outside RAM is full.
+ */
+int page_owner_set(paddr_t pa, size_t pages, struct frame *f);
 /* Make the owner table, covering all RAM (after frame_init). */
 int page_owner_init(const struct mem_range *ram, unsigned nram);

@@ -53,22 +53,22 @@ struct frame *page_owner(paddr_t pa)
 	return NULL;
 }
 
-void page_owner_set(paddr_t pa, size_t pages, struct frame *f)
+int page_owner_set(paddr_t pa, size_t pages, struct frame *f)
 {
 	if (in_ram(pa)) {
 		for (size_t i = 0; i < pages; i++)
 			owner[((pa - base) >> PAGE_SHIFT) + i] = f;
-		return;
+		return 0;
 	}
 	for (int i = 0; i < DEVICE_FRAMES_MAX; i++) {
 		if (f && !devices[i]) {
 			devices[i] = f;
-			return;
+			return 0;
 		}
-		if (!f && devices[i] && devices[i]->pa == pa) {
+		if (!f && devices[i] == page_owner(pa)) {
 			devices[i] = NULL;
-			return;
+			return 0;
 		}
 	}
-	assert(!f);	/* more device frames than the list holds */
+	return f ? -ENOMEM : 0;
 }

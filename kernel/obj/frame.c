@@ -46,7 +46,10 @@ int frame_create_fixed(paddr_t pa, size_t pages, bool device, struct frame **out
 	f->pa = pa;
 	f->pages = pages;
 	f->device = device;
-	page_owner_set(pa, pages, f);
+	if (page_owner(pa) || page_owner_set(pa, pages, f)) {
+		kfree(f, sizeof(*f));	/* one frame object per page: it is taken */
+		return -EBUSY;
+	}
 	*out = f;
 	return 0;
 }

@@ -19,6 +19,14 @@ int main(const struct fl_bootinfo *bi)
 		fl_printf("init:   %s 0x%012lx +%lu KiB\n",
 			  mem[i].kind == FL_MEM_RAM ? "ram     " : "reserved",
 			  (unsigned long)mem[i].base, (unsigned long)(mem[i].size >> 10));
+	for (uint32_t i = 0; i < bi->device_count; i++) {
+		const struct fl_bootinfo_device *d =
+			(const struct fl_bootinfo_device *)((const char *)bi + bi->devices_offset) + i;
+
+		fl_printf("init: device %s %04x:%04x class %06x, %u region(s) at 0x%lx, irq handle %d\n",
+			  d->name, d->vendor, d->device, d->class_code, d->nmmio,
+			  d->nmmio ? (unsigned long)d->mmio_base[0] : 0ul, d->irq);
+	}
 	fl_printf("init: bootfs of %lu bytes at %p; handles: task %d, thread %d, power %d\n",
 		  (unsigned long)bi->bootfs_size, (void *)bi->bootfs_addr, bi->self_task,
 		  bi->self_thread, bi->power);

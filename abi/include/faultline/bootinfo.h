@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define FL_BOOTINFO_MAGIC	0x49424c46u	/* "FLBI" */
-#define FL_BOOTINFO_VERSION	3
+#define FL_BOOTINFO_VERSION	4
 
 #define FL_MEM_RAM		1	/* usable RAM, as the firmware reported it */
 #define FL_MEM_RESERVED		2	/* in RAM but taken (kernel, bootfs, firmware) */
@@ -19,6 +19,19 @@ struct fl_bootinfo_mem {
 	uint64_t size;
 	uint32_t kind;		/* FL_MEM_* */
 	uint32_t reserved;
+};
+
+/* A device the kernel found (PCI on q35, virtio-mmio on virt). */
+struct fl_bootinfo_device {
+	char name[24];		/* "pci 00:03.0", "virtio-mmio@a003e00" */
+	uint32_t vendor;	/* PCI vendor; virtio-mmio: VendorID register */
+	uint32_t device;	/* PCI device; virtio-mmio: DeviceID register (2: block) */
+	uint32_t class_code;	/* PCI class, subclass, prog-if; 0 for virtio-mmio */
+	int32_t irq;		/* an irq handle for its interrupt line, or -1 */
+	uint32_t nmmio;
+	int32_t mmio[6];	/* device-frame handles of its registers (read, write, grant) */
+	uint64_t mmio_base[6];	/* their physical addresses */
+	uint64_t mmio_size[6];	/* and sizes, page-rounded */
 };
 
 struct fl_bootinfo {
@@ -58,4 +71,8 @@ struct fl_bootinfo {
 	uint32_t reserved2;
 	uint64_t counter_hz;	/* the cycle counter's nominal rate (1 GHz under icount) */
 	uint64_t timer_hz;	/* the scheduler tick */
+
+	/* the devices: device_count entries at devices_offset */
+	uint32_t devices_offset;
+	uint32_t device_count;
 };

@@ -28,6 +28,14 @@ extern struct platform platform;
 /* bootinfo.c: the DTB at dtb_pa into boot_params and platform. */
 void bootinfo_parse(paddr_t dtb_pa, struct boot_params *bp);
 
+/*
+ * devices.c: the DTB's virtio-mmio slots (virt has 32), recorded by
+ * bootinfo.c, mapped by arch_map_devices(), listed by arch_devices().
+ */
+#define VIRTIO_MMIO_SLOTS_MAX	64
+void devices_add_virtio_mmio(paddr_t base, uint64_t size, unsigned intid);
+void devices_map(paddr_t root);
+
 /* uart.c */
 void uart_init(paddr_t pa);
 

@@ -88,6 +88,14 @@ void ioapic_dispatch(unsigned vector);	/* VEC_IRQ_BASE .. + IRQ_LINES - 1 */
 /* pvh.c: the PVH start_info into boot_params. */
 void pvh_parse(uint32_t start_info_pa, struct boot_params *bp);
 
+/*
+ * pci.c: ECAM from ACPI MCFG (pci_acpi_probe, from pvh_parse on the boot
+ * page tables) or the q35 default; pci_map_ecam maps it uncached
+ * (arch_map_devices). arch_devices() scans it.
+ */
+void pci_acpi_probe(paddr_t rsdp_pa);
+void pci_map_ecam(paddr_t root);
+
 /* linker script: the image, physical start and virtual ends of its parts. */
 extern char __kernel_start_pa[], __kernel_end[];
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
