@@ -83,22 +83,28 @@ static int transfer(struct thread *src, struct thread *dst, const struct msg *m,
 	int err;
 
 	*dst_side = false;
-	if (nw || nh) {
-		err = check_source(src, m);
-		if (err)
-			return err;
-		*dst_side = true;
-		if (!dst->ipc_buffer)
-			return -EFAULT;
-		/* writing the words and blank handles first proves dst's buffer is there */
-		err = copy_to_user(dst->task, dst->ipc_buffer + BUF_WORDS, words, nw * 8);
-		if (!err && nh)
-			err = copy_to_user(dst->task, dst->ipc_buffer + BUF_HANDLES, ids,
-					   nh * sizeof(ids[0]));
-		if (err)
-			return err;
+	if (!nw && !nh) {		/* registers only: the common case */
+		if (reply_slots && !dst->task->handles_free) {
+			*dst_side = true;
+			return -EMFILE;
+		}
+		dst->msg = *m;
+		dst->msg.badge = badge;
+		return 0;
 	}
+	err = check_source(src, m);
+	if (err)
+		return err;
 	*dst_side = true;
+	if (!dst->ipc_buffer)
+		return -EFAULT;
+	/* writing the words and blank handles first proves dst's buffer is there */
+	err = copy_to_user(dst->task, dst->ipc_buffer + BUF_WORDS, words, nw * 8);
+	if (!err && nh)
+		err = copy_to_user(dst->task, dst->ipc_buffer + BUF_HANDLES, ids,
+				   nh * sizeof(ids[0]));
+	if (err)
+		return err;
 	if (handle_free_slots(dst->task, (int)nh + reply_slots) < (int)nh + reply_slots)
 		return -EMFILE;
 	*dst_side = false;
