@@ -9,8 +9,10 @@ static void frame_release(struct kobj *o)
 	struct frame *f = (struct frame *)o;
 
 	page_owner_set(f->pa, f->pages, NULL);
-	if (f->pool)
+	if (f->pool) {
 		pool_frame_free(f->pool, f->pa, f->pages);
+		kobj_put(&f->pool->obj);	/* last: the pool may go with it */
+	}
 	kfree(f, sizeof(*f));
 }
 
@@ -31,6 +33,7 @@ int frame_create(struct pool *pool, size_t pages, size_t align, struct frame **o
 	kobj_init(&f->obj, &frame_ops);
 	f->pages = pages;
 	f->pool = pool;
+	kobj_get(&pool->obj);	/* a pool outlives what it paid for */
 	page_owner_set(f->pa, pages, f);
 	*out = f;
 	return 0;

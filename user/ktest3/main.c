@@ -200,6 +200,36 @@ static const char *pool_runs_dry(void)
 	return NULL;
 }
 
+/* A pool's last handle closed while a frame it paid for lives: the frame keeps it. */
+static const char *pool_closed_before_frame(void)
+{
+	uint64_t before = pool_used(boot->pool);
+	long small = fl_pool_create(boot->pool, 4), f = fl_frame_alloc((int)small, 2), r;
+	volatile uint64_t *p = (uint64_t *)FREE_VA;
+	uint64_t during, unmapped, seen = 0;
+
+	if (small < 0 || f < 0)
+		return FAIL("pool %ld, frame %ld", small, f);
+	fl_handle_close((int)small);
+	during = pool_used(boot->pool);		/* the quota still out */
+	r = fl_map(boot->self_task, FREE_VA, (int)f, 0, 2, RW);
+	if (r == 0) {
+		p[0] = 7;
+		p[512] = p[0] + 1;
+		seen = p[512];
+	}
+	fl_unmap(boot->self_task, FREE_VA, 2 * 4096);
+	unmapped = pool_used(boot->pool);	/* a page table may have stayed */
+	fl_handle_close((int)f);
+	if (r || seen != 8 || during != before + 4)
+		return FAIL("map %ld, read %lu, parent used %lu then %lu", r, (unsigned long)seen,
+			    (unsigned long)before, (unsigned long)during);
+	if (pool_used(boot->pool) != unmapped - 4)	/* the quota came back */
+		return FAIL("parent used %lu, was %lu", (unsigned long)pool_used(boot->pool),
+			    (unsigned long)unmapped);
+	return NULL;
+}
+
 /* ---- a pager for a child task --------------------------------------------------- */
 
 #define RESULTS_VA	FREE_VA			/* shared by both tasks */
@@ -465,6 +495,7 @@ static const struct kt_case tests[] = {
 	{ "mem: unmap of 1 GiB done in 32 MiB calls", range_in_chunks },
 	{ "mem: a 64 MiB frame maps in two calls", big_frame_two_calls },
 	{ "mem: a pool runs dry with ENOMEM and recovers", pool_runs_dry },
+	{ "mem: a pool closed before its frame lives until the frame goes", pool_closed_before_frame },
 	{ "mem: map_copy into a mapped range", map_copy_into_mapped },
 	{ "mem: a pager serves a child: demand-zero, COW by hand, map-and-resume", child_pager },
 };
