@@ -7,6 +7,7 @@
 #include <faultline/ipc.h>
 #include <list.h>
 #include <obj.h>
+#include <pool.h>
 #include <thread.h>
 
 /* An endpoint: threads waiting to send (or call), or to receive. */
@@ -15,6 +16,7 @@ struct endpoint {
 	struct list senders;		/* by sched_link, BLOCK_SEND / BLOCK_CALL */
 	struct list receivers;		/* by sched_link, BLOCK_RECV */
 	struct list fault_users;	/* threads whose faults come here, by fault_link */
+	struct pool *pool;		/* pays for it */
 };
 
 /* A notification: bits, and the threads waiting for some. */
@@ -23,6 +25,7 @@ struct notification {
 	uint64_t bits;
 	struct list waiters;		/* by sched_link, BLOCK_NOTIFY */
 	struct thread *bound;		/* its signals end this thread's recv */
+	struct pool *pool;		/* pays for it */
 };
 
 /* A one-shot reply: the caller it answers (NULL once answered or gone). */
@@ -33,8 +36,9 @@ struct reply {
 
 extern const struct kobj_ops endpoint_ops, notification_ops, reply_ops;
 
-int endpoint_create(struct endpoint **out);
-int notification_create(struct notification **out);
+/* A new endpoint or notification paid for by pool: 0 with *out, -ENOMEM. */
+int endpoint_create(struct pool *pool, struct endpoint **out);
+int notification_create(struct pool *pool, struct notification **out);
 
 /*
  * The operations (kernel/ipc/ipc.c). They act for the current thread; m

@@ -48,6 +48,7 @@ struct thread {
 	struct list sched_link;		/* run queue or sleep list */
 	struct list task_link;		/* its task's threads */
 	uintptr_t kstack_top;
+	struct pool *pool;		/* pays for this struct (its task's pool) */
 
 	/* IPC (kernel/ipc) */
 	enum thread_block block;	/* THREAD_BLOCKED: on what */

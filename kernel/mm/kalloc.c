@@ -61,6 +61,11 @@ void *kalloc(size_t size)
 	return f;
 }
 
+size_t kalloc_size(size_t size)
+{
+	return (size_t)1 << (MIN_SHIFT + size_class(size));
+}
+
 void kfree(void *p, size_t size)
 {
 	struct free_obj *f = p;

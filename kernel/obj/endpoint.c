@@ -2,7 +2,7 @@
  * every waiting thread wakes with -EPIPE and fault users lose it. */
 #include <errno.h>
 #include <ipc.h>
-#include <mm/kalloc.h>
+#include <pool.h>
 #include <sched.h>
 
 static void wake_all(struct list *q)
@@ -27,18 +27,21 @@ static void endpoint_release(struct kobj *o)
 		list_remove(&t->fault_link);
 		t->fault_ep = NULL;
 	}
-	kfree(ep, sizeof(*ep));
+	pool_kfree(ep->pool, ep, sizeof(*ep));
+	kobj_put(&ep->pool->obj);
 }
 
 const struct kobj_ops endpoint_ops = { "endpoint", endpoint_release };
 
-int endpoint_create(struct endpoint **out)
+int endpoint_create(struct pool *pool, struct endpoint **out)
 {
-	struct endpoint *ep = kalloc(sizeof(*ep));
+	struct endpoint *ep = pool_kalloc(pool, sizeof(*ep));
 
 	if (!ep)
 		return -ENOMEM;
 	kobj_init(&ep->obj, &endpoint_ops);
+	ep->pool = pool;
+	kobj_get(&pool->obj);
 	list_init(&ep->senders);
 	list_init(&ep->receivers);
 	list_init(&ep->fault_users);

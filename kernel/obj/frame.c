@@ -7,27 +7,30 @@
 static void frame_release(struct kobj *o)
 {
 	struct frame *f = (struct frame *)o;
+	struct pool *pool = f->pool;
 
 	page_owner_set(f->pa, f->pages, NULL);
-	if (f->pool) {
-		pool_frame_free(f->pool, f->pa, f->pages);
-		kobj_put(&f->pool->obj);	/* last: the pool may go with it */
+	if (!pool) {			/* a fixed frame: the kernel's */
+		kfree(f, sizeof(*f));
+		return;
 	}
-	kfree(f, sizeof(*f));
+	pool_frame_free(pool, f->pa, f->pages);
+	pool_kfree(pool, f, sizeof(*f));
+	kobj_put(&pool->obj);		/* last: the pool may go with it */
 }
 
 const struct kobj_ops frame_ops = { "frame", frame_release };
 
 int frame_create(struct pool *pool, size_t pages, size_t align, struct frame **out)
 {
-	struct frame *f = kalloc(sizeof(*f));
+	struct frame *f = pool_kalloc(pool, sizeof(*f));
 	int err;
 
 	if (!f)
 		return -ENOMEM;
 	err = pool_frame_alloc(pool, pages, align, &f->pa);
 	if (err) {
-		kfree(f, sizeof(*f));
+		pool_kfree(pool, f, sizeof(*f));
 		return err;
 	}
 	kobj_init(&f->obj, &frame_ops);

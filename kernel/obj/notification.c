@@ -1,7 +1,7 @@
 /* Notifications. When the last handle closes, waiters wake with -EPIPE. */
 #include <errno.h>
 #include <ipc.h>
-#include <mm/kalloc.h>
+#include <pool.h>
 #include <sched.h>
 
 static void notification_release(struct kobj *o)
@@ -16,18 +16,21 @@ static void notification_release(struct kobj *o)
 	}
 	if (n->bound)
 		n->bound->bound = NULL;
-	kfree(n, sizeof(*n));
+	pool_kfree(n->pool, n, sizeof(*n));
+	kobj_put(&n->pool->obj);
 }
 
 const struct kobj_ops notification_ops = { "notification", notification_release };
 
-int notification_create(struct notification **out)
+int notification_create(struct pool *pool, struct notification **out)
 {
-	struct notification *n = kalloc(sizeof(*n));
+	struct notification *n = pool_kalloc(pool, sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
 	kobj_init(&n->obj, &notification_ops);
+	n->pool = pool;
+	kobj_get(&pool->obj);
 	list_init(&n->waiters);
 	*out = n;
 	return 0;

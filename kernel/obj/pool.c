@@ -1,6 +1,7 @@
 /* Pools. */
 #include <errno.h>
 #include <kernel.h>
+#include <memlayout.h>
 #include <mm/frame.h>
 #include <mm/kalloc.h>
 #include <pool.h>
@@ -10,12 +11,12 @@
 
 static void pool_release(struct kobj *o)
 {
-	struct pool *p = (struct pool *)o;
+	struct pool *p = (struct pool *)o, *parent = p->parent;
 
 	assert(p->used == 0);	/* whatever it paid for holds a reference */
-	pool_uncharge(p->parent, p->quota);
-	kobj_put(&p->parent->obj);
-	kfree(p, sizeof(*p));
+	pool_uncharge(parent, p->quota);
+	pool_kfree(parent, p, sizeof(*p));
+	kobj_put(&parent->obj);
 }
 
 const struct kobj_ops pool_ops = { "pool", pool_release };
@@ -55,7 +56,7 @@ int pool_create(struct pool *parent, uint64_t quota, struct pool **out)
 
 	if (pool_charge(parent, quota))
 		return -ENOMEM;
-	p = kalloc(sizeof(*p));
+	p = pool_kalloc(parent, sizeof(*p));
 	if (!p) {
 		pool_uncharge(parent, quota);
 		return -ENOMEM;
@@ -66,6 +67,43 @@ int pool_create(struct pool *parent, uint64_t quota, struct pool **out)
 	p->quota = quota;
 	*out = p;
 	return 0;
+}
+
+static uint64_t pages_for(uint64_t bytes)
+{
+	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+void *pool_kalloc(struct pool *p, size_t size)
+{
+	size_t bytes = kalloc_size(size);
+	uint64_t more;
+	void *o;
+
+	if (!p)
+		return kalloc(size);
+	more = pages_for(p->object_bytes + bytes) - pages_for(p->object_bytes);
+	if (pool_charge(p, more))
+		return NULL;
+	o = kalloc(size);
+	if (!o) {
+		pool_uncharge(p, more);
+		return NULL;
+	}
+	p->object_bytes += bytes;
+	return o;
+}
+
+void pool_kfree(struct pool *p, void *o, size_t size)
+{
+	size_t bytes = kalloc_size(size);
+
+	kfree(o, size);
+	if (!p)
+		return;
+	assert(p->object_bytes >= bytes);
+	pool_uncharge(p, pages_for(p->object_bytes) - pages_for(p->object_bytes - bytes));
+	p->object_bytes -= bytes;
 }
 
 int pool_frame_alloc(struct pool *p, size_t pages, size_t align, paddr_t *pa)

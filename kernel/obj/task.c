@@ -30,32 +30,33 @@ static void task_teardown(struct task *t)
 static void task_release(struct kobj *o)
 {
 	struct task *t = to_task(o);
+	struct pool *pool = t->pool;
 
 	if (!t->dead) {
 		t->dead = true;
 		task_teardown(t);
 	}
-	pool_frame_free(t->pool, t->pt, 1);
-	kobj_put(&t->pool->obj);
-	kfree(t, sizeof(*t));
+	pool_frame_free(pool, t->pt, 1);
+	pool_kfree(pool, t, sizeof(*t));
+	kobj_put(&pool->obj);
 }
 
 const struct kobj_ops task_ops = { "task", task_release };
 
 int task_create(const char *name, struct pool *pool, struct task **out)
 {
-	struct task *t = kalloc(sizeof(*t));
+	struct task *t = pool_kalloc(pool, sizeof(*t));
 	paddr_t pt, handles;
 
 	if (!t)
 		return -ENOMEM;
 	if (pool_frame_alloc(pool, 1, 1, &pt)) {
-		kfree(t, sizeof(*t));
+		pool_kfree(pool, t, sizeof(*t));
 		return -ENOMEM;
 	}
 	if (pool_frame_alloc(pool, HANDLE_PAGES, 1, &handles)) {
 		pool_frame_free(pool, pt, 1);
-		kfree(t, sizeof(*t));
+		pool_kfree(pool, t, sizeof(*t));
 		return -ENOMEM;
 	}
 	kobj_init(&t->obj, &task_ops);

@@ -16,9 +16,11 @@
 static void thread_release(struct kobj *o)
 {
 	struct thread *t = to_thread(o);
+	struct pool *pool = t->pool;
 
 	assert(t->state == THREAD_DEAD);
-	kfree(t, sizeof(*t));
+	pool_kfree(pool, t, sizeof(*t));
+	kobj_put(&pool->obj);
 }
 
 const struct kobj_ops thread_ops = { "thread", thread_release };
@@ -47,7 +49,7 @@ int thread_create(struct task *task, unsigned priority, struct thread **out)
 		return -ESRCH;
 	if (pool_charge(task->pool, KSTACK_SIZE / PAGE_SIZE))
 		return -ENOMEM;
-	t = kalloc(sizeof(*t));
+	t = pool_kalloc(task->pool, sizeof(*t));
 	if (!t) {
 		pool_uncharge(task->pool, KSTACK_SIZE / PAGE_SIZE);
 		return -ENOMEM;
@@ -55,10 +57,12 @@ int thread_create(struct task *task, unsigned priority, struct thread **out)
 	err = kstack_alloc(&t->kstack_top);
 	if (err) {
 		pool_uncharge(task->pool, KSTACK_SIZE / PAGE_SIZE);
-		kfree(t, sizeof(*t));
+		pool_kfree(task->pool, t, sizeof(*t));
 		return err;
 	}
 	kobj_init(&t->obj, &thread_ops);
+	t->pool = task->pool;	/* the thread outlives its task's reference */
+	kobj_get(&t->pool->obj);
 	t->id = ++next_id;
 	t->task = task;
 	kobj_get(&task->obj);

@@ -25,7 +25,7 @@ static long install_new(struct kobj *o)
 long sys_endpoint_create(void)
 {
 	struct endpoint *ep;
-	int err = endpoint_create(&ep);
+	int err = endpoint_create(self()->pool, &ep);
 
 	return err ? err : install_new(&ep->obj);
 }
@@ -33,7 +33,7 @@ long sys_endpoint_create(void)
 long sys_notification_create(void)
 {
 	struct notification *n;
-	int err = notification_create(&n);
+	int err = notification_create(self()->pool, &n);
 
 	return err ? err : install_new(&n->obj);
 }

@@ -173,15 +173,16 @@ static const char *big_frame_two_calls(void)
 
 static const char *pool_runs_dry(void)
 {
-	long small = fl_pool_create(boot->pool, 8), f1, f2, task, task2, frame, r, thread;
+	long small = fl_pool_create(boot->pool, 9), f1, f2, task, task2, frame, r, thread;
 	uint64_t used;
 
-	f1 = fl_frame_alloc((int)small, 8);
+	/* kernel objects are paid for by the byte, rounded up to a page */
+	f1 = fl_frame_alloc((int)small, 8);			/* and its descriptor: 9 */
 	f2 = fl_frame_alloc((int)small, 1);			/* nothing left */
 	task = fl_task_create((int)small);			/* its tables: none left */
 	fl_handle_close((int)f1);
-	task2 = fl_task_create((int)small);			/* 3 pages: fits now */
-	thread = fl_thread_create((int)task2, 1);		/* 4 more: 7 of 8 */
+	task2 = fl_task_create((int)small);			/* 3 pages and a task: 4 */
+	thread = fl_thread_create((int)task2, 1);		/* a stack and a thread: 8 of 9 */
 	frame = fl_frame_alloc(boot->pool, 1);
 	/* a map needing three new tables: the pool has 1 page left */
 	r = fl_map((int)task2, FREE_VA, (int)frame, 0, 1, RW);
@@ -191,7 +192,7 @@ static const char *pool_runs_dry(void)
 	fl_handle_close((int)task2);
 	fl_handle_close((int)frame);
 	if (f1 < 0 || f2 != -ENOMEM || task != -ENOMEM || task2 < 0 || thread < 0 ||
-	    r != -ENOMEM || used != 7)
+	    r != -ENOMEM || used != 8)
 		return FAIL("frames %ld %ld, tasks %ld %ld, thread %ld, map %ld, used %lu", f1,
 			    f2, task, task2, thread, r, (unsigned long)used);
 	if (pool_used((int)small) != 0)
@@ -485,6 +486,106 @@ static const char *ipc_across_tasks(void)
 	return why;
 }
 
+/* ---- kernel objects are paid for ---------------------------------------------- */
+
+/* Endpoints charge the creator's pool, and closing them gives it back. */
+static const char *objects_charged(void)
+{
+	uint64_t before = pool_used(boot->pool), during;
+	long ep[64];
+	int made = 0;
+
+	for (int i = 0; i < 64; i++)
+		if ((ep[i] = fl_endpoint_create()) >= 0)
+			made++;
+	during = pool_used(boot->pool);
+	for (int i = 0; i < 64; i++)
+		if (ep[i] >= 0)
+			fl_handle_close((int)ep[i]);
+	if (made != 64 || during <= before || pool_used(boot->pool) != before)
+		return FAIL("%d made, used %lu then %lu then %lu", made, (unsigned long)before,
+			    (unsigned long)during, (unsigned long)pool_used(boot->pool));
+	return NULL;
+}
+
+#define OBJ_PAGE	(FREE_VA + 0x400000)	/* shared: the child's results */
+#define OBJ_STACK	(FREE_VA + 0x410000)
+/* the child's tables, stack, task and thread take most of it; the rest
+ * holds a few dozen endpoints, well short of a full handle table (-EMFILE) */
+#define OBJ_QUOTA	13
+
+struct objects_page {
+	struct fl_thread_start start;
+	long endpoints, notifications;	/* made before the pool ran dry */
+	long endpoint_err, notification_err;
+	uint64_t used;			/* the pool then, as the child reads it */
+	int pool, done;			/* the child's handle to its pool */
+};
+
+/* In a task bound to a small pool: make objects until the pool says no. */
+static void objects_child(void *arg)
+{
+	struct objects_page *p = arg;
+	long r;
+
+	while ((r = fl_endpoint_create()) >= 0)
+		p->endpoints++;
+	p->endpoint_err = r;
+	while ((r = fl_notification_create()) >= 0)
+		p->notifications++;
+	p->notification_err = r;
+	p->used = pool_used(p->pool);
+	p->done = 1;
+}
+
+static const char *objects_run_pool_dry(void)
+{
+	struct objects_page *p = (struct objects_page *)OBJ_PAGE;
+	long small = fl_pool_create(boot->pool, OBJ_QUOTA), child = -1, page = -1, stack = -1;
+	long t = -1;
+	const char *why = NULL;
+
+	if (small >= 0)
+		child = fl_child_task_create(boot, (int)small);
+	if (child >= 0) {
+		page = fl_map_new(boot->pool, (int)child, OBJ_PAGE, 1, RW);
+		stack = fl_map_new(boot->pool, (int)child, OBJ_STACK, 4, RW);
+	}
+	if (page >= 0 && fl_map(boot->self_task, OBJ_PAGE, (int)page, 0, 1, RW) == 0) {
+		*p = (struct objects_page){ .start = { objects_child, p } };
+		p->pool = (int)fl_task_give_handle((int)child, (int)small, FL_RIGHT_READ);
+		t = fl_thread_create((int)child, MAIN_PRIORITY + 1);
+	}
+	if (stack < 0 || t < 0 || p->pool < 0 ||
+	    fl_thread_start((int)t, (uintptr_t)fl_thread_entry, OBJ_STACK + 4 * 4096,
+			    (uintptr_t)&p->start))
+		why = FAIL("setup: pool %ld, child %ld, page %ld, stack %ld, thread %ld", small,
+			   child, page, stack, t);
+	for (int i = 0; !why && !p->done && i < 1000; i++)
+		fl_yield();
+	if (!why && (!p->done || p->endpoints <= 0 || p->endpoint_err != -ENOMEM ||
+		     p->notification_err != -ENOMEM || p->used != OBJ_QUOTA))
+		why = FAIL("done %d: %ld endpoints (%ld), %ld notifications (%ld), used %lu",
+			   p->done, p->endpoints, p->endpoint_err, p->notifications,
+			   p->notification_err, (unsigned long)p->used);
+	if (t >= 0)
+		fl_handle_close((int)t);
+	if (child >= 0) {
+		fl_task_destroy((int)child);	/* its handles close: the objects go */
+		fl_handle_close((int)child);
+	}
+	fl_unmap(boot->self_task, OBJ_PAGE, 4096);
+	if (page >= 0)
+		fl_handle_close((int)page);
+	if (stack >= 0)
+		fl_handle_close((int)stack);
+	if (!why && small >= 0 && pool_used((int)small) != 0)
+		why = FAIL("%lu pages still charged", (unsigned long)pool_used((int)small));
+	if (small >= 0)
+		fl_handle_close((int)small);
+	return why;
+}
+
 static const struct kt_case tests[] = {
 	{ "ipc: call/reply_recv across two tasks, a handle carried across", ipc_across_tasks },
 	{ "mem: a frame is charged to its pool and returned", pool_accounting },
@@ -496,6 +597,8 @@ static const struct kt_case tests[] = {
 	{ "mem: a 64 MiB frame maps in two calls", big_frame_two_calls },
 	{ "mem: a pool runs dry with ENOMEM and recovers", pool_runs_dry },
 	{ "mem: a pool closed before its frame lives until the frame goes", pool_closed_before_frame },
+	{ "mem: kernel objects are charged to the creator's pool", objects_charged },
+	{ "mem: a task's pool runs dry of endpoints and notifications with ENOMEM", objects_run_pool_dry },
 	{ "mem: map_copy into a mapped range", map_copy_into_mapped },
 	{ "mem: a pager serves a child: demand-zero, COW by hand, map-and-resume", child_pager },
 };
