@@ -14,6 +14,7 @@ struct task {
 	unsigned handle_hint;		/* no free slot below this one */
 	struct list threads;		/* its live threads, by task_link */
 	bool dead;			/* destroyed: no new threads */
+	uint64_t faults;		/* user exceptions its threads took */
 	char name[24];
 };
 

@@ -46,6 +46,7 @@ void user_fault(const struct fault_info *f)
 	kstat.kernel_entries++;
 	kstat.faults++;
 	t->fault_seq++;
+	t->task->faults++;
 	if (!t->fault_ep)
 		terminate(t, f, default_signal(f->kind), "no fault handler");
 	m = (struct msg){

@@ -248,6 +248,10 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 		if (a[2] != (unsigned int)a[2])
 			return -EINVAL;
 		return sys_task_give_handle((int)a[0], (int)a[1], (unsigned int)a[2]);
+	case FL_SYS_task_info:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		return sys_task_info((int)a[0], (void *)a[1]);
 	default:
 		return -ENOSYS;
 	}

@@ -1,10 +1,13 @@
-/* Tasks: create and destroy. */
+/* Tasks: create, destroy, read counters. */
 #include <errno.h>
 #include <faultline/abi.h>
+#include <faultline/task.h>
+#include <handle.h>
 #include <pool.h>
 #include <sched.h>
 #include <syscall.h>
 #include <task.h>
+#include <uaccess.h>
 
 long sys_task_create(int pool)
 {
@@ -32,4 +35,23 @@ long sys_task_destroy(int task)
 		return err;
 	task_destroy(to_task(o));
 	return 0;
+}
+
+long sys_task_info(int task, void *buf)
+{
+	struct task *self = sched_current()->task, *t;
+	struct fl_task_info info = { .handles_max = HANDLES_MAX };
+	struct kobj *o;
+	struct list *pos;
+	int err = handle_get(self, task, &task_ops, FL_RIGHT_READ, &o);
+
+	if (err)
+		return err;
+	t = to_task(o);
+	info.faults = t->faults;
+	for (pos = t->threads.next; pos != &t->threads; pos = pos->next)
+		info.threads++;
+	if (!t->dead)
+		info.handles = HANDLES_MAX - t->handles_free;
+	return copy_to_user(self, (uintptr_t)buf, &info, sizeof(info));
 }

@@ -278,4 +278,9 @@
 	X("task_give_handle", "ESRCH", "the task has been destroyed", FL_SYS_task_give_handle, -ESRCH, T_DEAD_TASK, T_EP, 1, 0, 0, 0) \
 	X("task_give_handle", "EINVAL", "task does not fit in int", FL_SYS_task_give_handle, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
 	X("task_give_handle", "EINVAL", "handle does not fit in int", FL_SYS_task_give_handle, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
-	X("task_give_handle", "EINVAL", "rights does not fit in unsigned int", FL_SYS_task_give_handle, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0)
+	X("task_give_handle", "EINVAL", "rights does not fit in unsigned int", FL_SYS_task_give_handle, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0) \
+	X("task_info", "EBADF", "task is not a handle", FL_SYS_task_info, -EBADF, T_BAD_HANDLE, T_BUF, 0, 0, 0, 0) \
+	X("task_info", "EINVAL", "task is not a task", FL_SYS_task_info, -EINVAL, T_EP, T_BUF, 0, 0, 0, 0) \
+	X("task_info", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_task_info, -EPERM, T_CHILD_TASK_NORIGHTS, T_BUF, 0, 0, 0, 0) \
+	X("task_info", "EFAULT", "buf is not writable user memory", FL_SYS_task_info, -EFAULT, T_SELF_TASK, T_READONLY, 0, 0, 0, 0) \
+	X("task_info", "EINVAL", "task does not fit in int", FL_SYS_task_info, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0)

@@ -8,6 +8,7 @@
  */
 #include <faultline/ipc.h>
 #include <faultline/mem.h>
+#include <faultline/task.h>
 #include <faultline/msg.h>
 #include "ktest.h"
 
@@ -27,6 +28,14 @@ static uint64_t pool_used(int pool)
 }
 
 /* ---- frames, mappings, counters --------------------------------------------- */
+
+/* The kernel's count of a task's faults (all ones if it cannot be read). */
+static uint64_t task_faults(int task)
+{
+	struct fl_task_info info;
+
+	return fl_task_info(task, &info) ? ~0ull : info.faults;
+}
 
 static const char *pool_accounting(void)
 {
@@ -322,7 +331,7 @@ static const char *serve_child(int ep, long cow_frame, int *faults, int *cow_fau
 
 static const char *child_pager(void)
 {
-	uint64_t used_before = pool_used(boot->pool);
+	uint64_t used_before = pool_used(boot->pool), own_faults = task_faults(boot->self_task);
 	struct child_page *page = (struct child_page *)RESULTS_VA;
 	long shared, cow_frame, r, t = -1;
 	int ep, faults = 0, cow_faults = 0;
@@ -370,6 +379,13 @@ static const char *child_pager(void)
 			why = FAIL("%d demand faults, %d COW faults", faults, cow_faults);
 		else if (((volatile uint64_t *)COW_VA)[0] != 0xabcd)
 			why = "the child's write reached our copy";
+		/* the kernel's own count: the child's five and the last; none of ours */
+		else if (task_faults(child_task) != (uint64_t)faults + (uint64_t)cow_faults + 1 ||
+			 task_faults(boot->self_task) != own_faults)
+			why = FAIL("the kernel counted %lu faults in the child, %lu in us (was %lu)",
+				   (unsigned long)task_faults(child_task),
+				   (unsigned long)task_faults(boot->self_task),
+				   (unsigned long)own_faults);
 	}
 	/* tear down: the pool goes back to where it was */
 	if (t >= 0)
@@ -568,6 +584,17 @@ static const char *objects_run_pool_dry(void)
 		why = FAIL("done %d: %ld endpoints (%ld), %ld notifications (%ld), used %lu",
 			   p->done, p->endpoints, p->endpoint_err, p->notifications,
 			   p->notification_err, (unsigned long)p->used);
+	if (!why) {
+		/* the kernel's view: every object and the pool handle, no thread left */
+		struct fl_task_info info = { 0 };
+		long r = fl_task_info((int)child, &info);
+
+		if (r || info.handles != (uint64_t)(p->endpoints + p->notifications + 1) ||
+		    info.threads != 0 || info.handles_max != FL_HANDLES_MAX)
+			why = FAIL("task_info %ld: %lu handles of %lu, %lu threads", r,
+				   (unsigned long)info.handles, (unsigned long)info.handles_max,
+				   (unsigned long)info.threads);
+	}
 	if (t >= 0)
 		fl_handle_close((int)t);
 	if (child >= 0) {

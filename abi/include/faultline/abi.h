@@ -472,4 +472,5 @@
 #define FL_SYS_ioport_out 48
 #define FL_SYS_kstat 49
 #define FL_SYS_task_give_handle 50
-#define FL_SYS_COUNT 51
+#define FL_SYS_task_info 51
+#define FL_SYS_COUNT 52

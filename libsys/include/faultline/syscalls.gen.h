@@ -260,3 +260,8 @@ static inline long fl_task_give_handle(int task, int handle, unsigned int rights
 {
 	return fl_syscall6(FL_SYS_task_give_handle, (long)task, (long)handle, (long)rights, 0, 0, 0);
 }
+
+static inline long fl_task_info(int task, void *buf)
+{
+	return fl_syscall6(FL_SYS_task_info, (long)task, (long)buf, 0, 0, 0, 0);
+}
