@@ -36,7 +36,8 @@ NO_MATPLOTLIB = 3  # exit status of --charts-from when matplotlib is missing
 
 # Hidden-cost counters a Faultline result may carry, each per operation: what
 # the instruction count does not show under icount (docs/benchmarks.md).
-HIDDEN = ("kernel_entries", "as_switches", "tlb_invalidations", "pages_zeroed", "pages_copied")
+HIDDEN = ("kernel_entries", "as_switches", "tlb_invalidations", "pages_zeroed", "pages_copied",
+          "ipc_fastpath")
 
 # The suite: one row per (Faultline operation, Linux counterpart). The names
 # are the contract: Faultline's benchmark programs report these names in

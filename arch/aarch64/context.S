@@ -6,6 +6,18 @@
  */
 	.arch	armv8-a+fp+simd
 
+/* Save x19..x30 and sp into the struct arch_context at x0. */
+.macro save_prev
+	stp	x19, x20, [x0, #0]
+	stp	x21, x22, [x0, #16]
+	stp	x23, x24, [x0, #32]
+	stp	x25, x26, [x0, #48]
+	stp	x27, x28, [x0, #64]
+	stp	x29, x30, [x0, #80]
+	mov	x2, sp
+	str	x2, [x0, #96]
+.endm
+
 /*
  * context_switch(struct arch_context *prev, struct arch_context *next):
  * save the callee-saved registers, fp, lr and sp into prev, load next's
@@ -15,14 +27,7 @@
 	.text
 	.globl	context_switch
 context_switch:
-	stp	x19, x20, [x0, #0]
-	stp	x21, x22, [x0, #16]
-	stp	x23, x24, [x0, #32]
-	stp	x25, x26, [x0, #48]
-	stp	x27, x28, [x0, #64]
-	stp	x29, x30, [x0, #80]
-	mov	x2, sp
-	str	x2, [x0, #96]
+	save_prev
 
 	ldp	x19, x20, [x1, #0]
 	ldp	x21, x22, [x1, #16]
@@ -33,6 +38,18 @@ context_switch:
 	ldr	x2, [x1, #96]
 	mov	sp, x2
 	ret
+
+/*
+ * context_switch_to_user(struct arch_context *prev, struct trap_frame *tf):
+ * save prev exactly as context_switch does (so it can resume prev later),
+ * then return to EL0 from tf, the frame at the top of next's kernel stack
+ * (arch_switch_to_user).
+ */
+	.globl	context_switch_to_user
+context_switch_to_user:
+	save_prev
+	mov	sp, x1
+	b	el0_return
 
 /* fp_save(struct arch_fp_state *): q0..q31, FPSR, FPCR. */
 	.globl	fp_save

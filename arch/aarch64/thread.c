@@ -22,6 +22,8 @@
 
 /* context.S */
 void context_switch(struct arch_context *prev, struct arch_context *next);
+/* Save like context_switch, then leave for EL0 through the frame tf. */
+void context_switch_to_user(struct arch_context *prev, struct trap_frame *tf);
 void fp_save(struct arch_fp_state *fp);
 void fp_restore(const struct arch_fp_state *fp);
 extern char thread_first_entry[];
@@ -64,7 +66,9 @@ void arch_thread_init(struct thread *t, uintptr_t kstack_top,
  * never touches those registers, so switching to and from an idle thread
  * leaves them alone.
  */
-void arch_context_switch(struct thread *prev, struct thread *next)
+/* Everything a switch does but change stacks. */
+static inline __attribute__((always_inline)) void switch_state(struct thread *prev,
+							     struct thread *next)
 {
 	if (prev->task) {
 		fp_save(&prev->arch.fp);
@@ -78,7 +82,18 @@ void arch_context_switch(struct thread *prev, struct thread *next)
 		arch_pt_deactivate_user();
 	}
 	arch_this_cpu()->kstack_top = next->kstack_top;
+}
+
+void arch_context_switch(struct thread *prev, struct thread *next)
+{
+	switch_state(prev, next);
 	context_switch(&prev->arch.ctx, &next->arch.ctx);
+}
+
+void arch_switch_to_user(struct thread *prev, struct thread *next)
+{
+	switch_state(prev, next);
+	context_switch_to_user(&prev->arch.ctx, arch_user_frame(next->kstack_top));
 }
 
 int arch_regs_get(struct thread *t, unsigned set, void *buf, size_t len)

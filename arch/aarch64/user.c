@@ -59,6 +59,11 @@ static void el0_sync(struct trap_frame *tf)
  * el0_return restores. Also right for a thread blocked in a system call
  * (its frame is at the top of its own kernel stack until it returns).
  */
+void arch_syscall_set_result(struct thread *t, long r)
+{
+	arch_user_frame(t->kstack_top)->x[0] = (uint64_t)r;
+}
+
 void arch_syscall_set_extra(struct thread *t, const unsigned long w[6])
 {
 	struct trap_frame *tf = arch_user_frame(t->kstack_top);

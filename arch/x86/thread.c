@@ -36,6 +36,8 @@ struct switch_frame {
 };
 
 void x86_switch(uint64_t *prev_rsp, uint64_t next_rsp);
+/* Save like x86_switch, then leave for user mode through the frame tf. */
+void x86_switch_to_user(uint64_t *prev_rsp, struct trap_frame *tf);
 
 _Static_assert(sizeof(struct fl_regs_fp) == 512, "FXSAVE image");
 _Static_assert(__builtin_offsetof(struct thread, arch.fp) % 16 == 0, "FXSAVE alignment");
@@ -94,7 +96,9 @@ void arch_thread_init(struct thread *t, uintptr_t kstack_top,
  * idle thread has no task: it runs on the kernel's own page table, so
  * that the root table of a task that died meanwhile can be freed.
  */
-void arch_context_switch(struct thread *prev, struct thread *next)
+/* Everything a switch does but change stacks. */
+static inline __attribute__((always_inline)) void switch_state(struct thread *prev,
+							     struct thread *next)
 {
 	struct x86_cpu *xc = x86_this_cpu();
 	paddr_t root = next->task ? next->task->pt : kernel_pt;
@@ -110,7 +114,18 @@ void arch_context_switch(struct thread *prev, struct thread *next)
 	gdt_set_kernel_stack(next->kstack_top);
 	xc->kstack_top = next->kstack_top;
 	xc->cpu->kstack_top = next->kstack_top;
+}
+
+void arch_context_switch(struct thread *prev, struct thread *next)
+{
+	switch_state(prev, next);
 	x86_switch(&prev->arch.rsp, next->arch.rsp);
+}
+
+void arch_switch_to_user(struct thread *prev, struct thread *next)
+{
+	switch_state(prev, next);
+	x86_switch_to_user(&prev->arch.rsp, x86_user_frame(next->kstack_top));
 }
 
 static void regs_get_general(const struct trap_frame *tf, struct fl_regs_general *r)

@@ -37,6 +37,14 @@ void x86_syscall(struct trap_frame *tf)
  * this (x86_syscall sets only rax), so they reach user mode through
  * sysretq or iretq alike, also when the thread blocked in between.
  */
+void arch_syscall_set_result(struct thread *t, long r)
+{
+	struct trap_frame *tf = x86_user_frame(t->kstack_top);
+
+	assert(tf->vector == VEC_SYSCALL);
+	tf->rax = (uint64_t)r;
+}
+
 void arch_syscall_set_extra(struct thread *t, const unsigned long w[6])
 {
 	struct trap_frame *tf = x86_user_frame(t->kstack_top);

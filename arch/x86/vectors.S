@@ -193,6 +193,7 @@ thread_first_entry:
  * never lets a non-canonical rip get this far; this check stays anyway.)
  */
 	.p2align 4
+	.globl user_return
 user_return:
 	movq	TF_RIP(%rsp), %rcx
 	cmpq	TF_RCX(%rsp), %rcx

@@ -166,12 +166,25 @@ void arch_thread_init(struct thread *t, uintptr_t kstack_top,
 void arch_context_switch(struct thread *prev, struct thread *next);
 
 /*
+ * The IPC fastpath's switch: as arch_context_switch, but next resumes in
+ * user mode straight from the trap frame at the top of its kernel stack,
+ * and whatever else that stack held is dropped. Only for a thread blocked
+ * in a system call whose results are already in its frame. The caller
+ * has released the kernel lock; prev, when switched back to by
+ * arch_context_switch, returns from here with the lock held as usual.
+ */
+void arch_switch_to_user(struct thread *prev, struct thread *next);
+
+/*
  * Inside a system call of the current thread t: the values of the
  * registers returned besides the result, written into its saved user
  * frame (x86_64 rdi rsi rdx r10 r8 r9; AArch64 x1..x6). IPC uses them for
  * badge, tag and message words.
  */
 void arch_syscall_set_extra(struct thread *t, const unsigned long w[6]);
+
+/* The result register (rax / x0) of t's system call, in its saved frame. */
+void arch_syscall_set_result(struct thread *t, long r);
 
 /* Install a user page table (CR3 / TTBR0_EL1). */
 void arch_pt_activate_user(paddr_t root);

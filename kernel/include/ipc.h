@@ -36,6 +36,10 @@ struct reply {
 
 extern const struct kobj_ops endpoint_ops, notification_ops, reply_ops;
 
+/* A fresh reply object (one reference, no caller) or NULL; give back an unused one. */
+struct reply *reply_new(void);
+void reply_free(struct reply *r);
+
 /* A new endpoint or notification paid for by pool: 0 with *out, -ENOMEM. */
 int endpoint_create(struct pool *pool, struct endpoint **out);
 int notification_create(struct pool *pool, struct notification **out);
@@ -53,6 +57,15 @@ long ipc_reply(int reply_handle, const struct msg *m);
 long ipc_reply_recv(int reply_handle, const struct msg *m, struct endpoint *ep);
 long ipc_signal(struct notification *n, uint64_t bits);
 long ipc_wait(struct notification *n, bool block);
+
+/*
+ * The fastpath (kernel/ipc/fastpath.c) for register-only call and
+ * reply_recv: false when it does not apply (nothing changed: take the
+ * general path); true once done, with the result the current thread
+ * woke with if it came back the general way.
+ */
+bool ipc_call_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result);
+bool ipc_reply_recv_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result);
 
 /* Is a tag acceptable in an outgoing message? */
 bool ipc_tag_ok(uint64_t tag);

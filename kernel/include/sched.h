@@ -59,6 +59,19 @@ void sched_wake(struct thread *t, long result);
  */
 long sched_block_switch(struct thread *next, long next_result);
 
+/*
+ * The IPC fastpath (kernel/ipc/fastpath.c). May the current thread hand
+ * the CPU straight to next, a thread blocked in a system call? Not when a
+ * reschedule is due, next is suspended or something ready outranks it.
+ */
+bool sched_can_hand_to(struct thread *next);
+/*
+ * The current thread blocks (its state set up by the caller) and next,
+ * its results already in its user frame, returns to user mode at once.
+ * Returns the current thread's wake result when it runs again.
+ */
+long sched_hand_to_user(struct thread *next);
+
 /* The running thread was destroyed: switch away for good. */
 __noreturn void sched_exit_current(void);
 

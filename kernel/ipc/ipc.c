@@ -140,15 +140,6 @@ static void hand_over_reply(struct thread *dst, struct thread *caller, struct re
 	dst->msg.tag = FL_TAG_WITH_REPLY(dst->msg.tag, h);
 }
 
-static struct reply *reply_alloc(void)
-{
-	struct reply *r = kalloc(sizeof(*r));
-
-	if (r)
-		kobj_init(&r->obj, &reply_ops);
-	return r;
-}
-
 long ipc_send(struct endpoint *ep, uint32_t badge, const struct msg *m, bool call, bool block)
 {
 	struct thread *cur = sched_current(), *dst;
@@ -171,12 +162,12 @@ long ipc_send(struct endpoint *ep, uint32_t badge, const struct msg *m, bool cal
 		return sched_block();
 	}
 	dst = list_first(&ep->receivers, struct thread, sched_link);
-	if (call && !(r = reply_alloc()))
+	if (call && !(r = reply_new()))
 		return -ENOMEM;
 	err = transfer(cur, dst, m, badge, call, &dst_side);
 	if (err) {
 		if (r)
-			kfree(r, sizeof(*r));
+			reply_free(r);
 		return err;
 	}
 	list_remove(&dst->sched_link);
@@ -208,18 +199,18 @@ long ipc_recv(struct endpoint *ep, bool block)
 		struct reply *r = NULL;
 		int err;
 
-		if (call && !(r = reply_alloc()))
+		if (call && !(r = reply_new()))
 			return -ENOMEM;
 		err = transfer(src, cur, &src->msg, (uint32_t)src->msg.badge, call, &dst_side);
 		if (err && dst_side) {
 			if (r)
-				kfree(r, sizeof(*r));
+				reply_free(r);
 			return err;		/* ours to fix; the sender stays queued */
 		}
 		list_remove(&src->sched_link);
 		if (err) {
 			if (r)
-				kfree(r, sizeof(*r));
+				reply_free(r);
 			sched_wake(src, err);	/* the sender's message was bad */
 			continue;
 		}

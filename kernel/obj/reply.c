@@ -8,6 +8,15 @@
 #include <mm/kalloc.h>
 #include <sched.h>
 
+/*
+ * Every call takes a reply object and every answer frees one, so a few
+ * freed ones are kept for the next calls instead of going back to kalloc.
+ */
+#define SPARE_MAX	64
+
+static struct reply *spare;	/* linked through caller */
+static unsigned nspare;
+
 static void reply_release(struct kobj *o)
 {
 	struct reply *r = (struct reply *)o;
@@ -16,7 +25,33 @@ static void reply_release(struct kobj *o)
 		r->caller->reply = NULL;
 		sched_wake(r->caller, -EPIPE);
 	}
-	kfree(r, sizeof(*r));
+	reply_free(r);
 }
 
 const struct kobj_ops reply_ops = { "reply", reply_release };
+
+struct reply *reply_new(void)
+{
+	struct reply *r = spare;
+
+	if (r) {
+		spare = (struct reply *)r->caller;
+		nspare--;
+	} else if (!(r = kalloc(sizeof(*r)))) {
+		return NULL;
+	}
+	kobj_init(&r->obj, &reply_ops);
+	r->caller = NULL;
+	return r;
+}
+
+void reply_free(struct reply *r)
+{
+	if (nspare == SPARE_MAX) {
+		kfree(r, sizeof(*r));
+		return;
+	}
+	r->caller = (struct thread *)spare;
+	spare = r;
+	nspare++;
+}

@@ -158,6 +158,31 @@ long sched_block_switch(struct thread *next, long next_result)
 	return cur->wake_result;
 }
 
+bool sched_can_hand_to(struct thread *next)
+{
+	return !need_resched && !next->suspended && (int)next->priority >= best_ready_priority();
+}
+
+long sched_hand_to_user(struct thread *next)
+{
+	struct thread *cur = sched_current();
+
+	cur->state = THREAD_BLOCKED;
+	next->blocked_on = NULL;
+	next->state = THREAD_RUNNING;
+	if (next->slice == 0)
+		next->slice = SCHED_SLICE_TICKS;
+	arch_this_cpu()->current = next;
+	kstat.context_switches++;
+	kstat.ipc_fastpath++;
+	/* next leaves the kernel now: what its own exit path would do */
+	kernel_unlock();
+	arch_switch_to_user(cur, next);
+	/* back through a general switch (schedule or sched_block_switch) */
+	reap_zombie();
+	return cur->wake_result;
+}
+
 __noreturn void sched_exit_current(void)
 {
 	struct thread *cur = sched_current();

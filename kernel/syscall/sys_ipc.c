@@ -125,8 +125,12 @@ long sys_nbsend(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w
 
 long sys_call(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
-	long r = send(endpoint, tag, w0, w1, w2, w3, true, true);
+	uint64_t w[4] = { w0, w1, w2, w3 };
+	long r;
 
+	/* back here only if the answer came the general way: deliver it */
+	if (!ipc_call_fast(endpoint, tag, w, &r))
+		r = send(endpoint, tag, w0, w1, w2, w3, true, true);
 	return r == 0 ? deliver(r) : r;
 }
 
@@ -163,8 +167,12 @@ long sys_reply_recv(int endpoint, uint64_t tag, uint64_t w0, uint64_t w1, uint64
 	int reply = FL_TAG_REPLY(tag);
 	struct msg m = { 0, FL_TAG_WITH_REPLY(tag, -1), { w0, w1, w2, w3 } };
 	struct endpoint *ep;
-	int err = get_endpoint(endpoint, FL_RIGHT_READ, &ep, NULL);
+	long r;
+	int err;
 
+	if (ipc_reply_recv_fast(endpoint, tag, m.w, &r))
+		return deliver(r);	/* a message that came the general way */
+	err = get_endpoint(endpoint, FL_RIGHT_READ, &ep, NULL);
 	if (err)
 		return err;
 	if (reply < 0)

@@ -64,7 +64,7 @@ static void report(const char *name, unsigned n, unsigned per)
 {
 	uint64_t sum = 0, med, min;
 	unsigned ops = warmup + nsamples;
-	char e[24], a[24], t[24], z[24], c[24];
+	char e[24], a[24], t[24], z[24], c[24], fp[24];
 
 	sort(samples, n);
 	for (unsigned i = 0; i < n; i++)
@@ -76,11 +76,12 @@ static void report(const char *name, unsigned n, unsigned per)
 	per_op(t, sizeof(t), k1.tlb_flushes - k0.tlb_flushes, ops);
 	per_op(z, sizeof(z), k1.pages_zeroed - k0.pages_zeroed, ops);
 	per_op(c, sizeof(c), k1.pages_copied - k0.pages_copied, ops);
+	per_op(fp, sizeof(fp), k1.ipc_fastpath - k0.ipc_fastpath, ops);
 	fl_printf("BENCH name=%s insns=%lu min=%lu mean=%lu iters=%u stat=median "
 		  "kernel_entries=%s as_switches=%s tlb_invalidations=%s pages_zeroed=%s "
-		  "pages_copied=%s\n", name,
+		  "pages_copied=%s ipc_fastpath=%s\n", name,
 		  (unsigned long)((med - overhead) / per), (unsigned long)((min - overhead) / per),
-		  (unsigned long)((sum / n - overhead) / per), n, e, a, t, z, c);
+		  (unsigned long)((sum / n - overhead) / per), n, e, a, t, z, c, fp);
 }
 
 static void measure_overhead(void)

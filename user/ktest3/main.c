@@ -7,6 +7,7 @@
  * and the pool back at its starting count when the child is gone.
  */
 #include <faultline/ipc.h>
+#include <faultline/kstat.h>
 #include <faultline/mem.h>
 #include <faultline/task.h>
 #include <faultline/msg.h>
@@ -451,6 +452,7 @@ static void child_server(void *arg)
 }
 
 static struct fl_ipc_buffer my_buf __attribute__((aligned(4096)));
+static struct fl_kstat k0, k1;
 
 static const char *ipc_across_tasks(void)
 {
@@ -475,6 +477,7 @@ static const char *ipc_across_tasks(void)
 			    (uintptr_t)&p->start))
 		why = "the server could not be set up";
 	fl_thread_set_ipc_buffer(boot->self_thread, (uintptr_t)&my_buf);
+	fl_kstat(&k0, sizeof(k0));
 	for (uint64_t i = 0; !why && i < 10; i++) {
 		uint64_t w[4] = { i * 10, 0, 0, 0 }, tag = FL_TAG(1, 0, i == 5);
 		long r;
@@ -485,9 +488,17 @@ static const char *ipc_across_tasks(void)
 			why = FAIL("call %lu: %ld, label %u, w0 %lu", (unsigned long)i, r,
 				   FL_TAG_LABEL(reply.tag), (unsigned long)reply.w[0]);
 	}
+	fl_kstat(&k1, sizeof(k1));
 	if (!why && (p->served != 10 || p->signalled != 1 || fl_poll((int)ntfn) != 4))
 		why = FAIL("served %lu, signalled %lu", (unsigned long)p->served,
 			   (unsigned long)p->signalled);
+	/*
+	 * The fastpath carried the nine register-only calls and all ten
+	 * replies; the call with a handle went the general way.
+	 */
+	if (!why && k1.ipc_fastpath - k0.ipc_fastpath != 19)
+		why = FAIL("the fastpath carried %lu of 20 messages, not 19",
+			   (unsigned long)(k1.ipc_fastpath - k0.ipc_fastpath));
 	fl_thread_set_ipc_buffer(boot->self_thread, 0);
 	if (t >= 0)
 		fl_handle_close((int)t);

@@ -13,4 +13,5 @@ struct fl_kstat {
 	uint64_t pages_zeroed;		/* by frame allocation */
 	uint64_t pages_copied;		/* by frame_copy */
 	uint64_t context_switches;
+	uint64_t ipc_fastpath;		/* calls and replies the IPC fastpath carried */
 };
