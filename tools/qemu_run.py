@@ -140,6 +140,8 @@ def check_tap(lines):
         problems.append("no TAP plan line (1..N)")
     elif ok + bad < plan:
         problems.append("only %d of %d planned cases reported" % (ok + bad, plan))
+    elif ok + bad > plan:
+        problems.append("%d cases reported, %d planned" % (ok + bad, plan))
     elif plan == 0:
         problems.append("the plan is empty")
     return problems
