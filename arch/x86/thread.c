@@ -125,6 +125,7 @@ void arch_context_switch(struct thread *prev, struct thread *next)
 void arch_switch_to_user(struct thread *prev, struct thread *next)
 {
 	switch_state(prev, next);
+	kernel_unlock();	/* next leaves the kernel: what its exit path would do */
 	x86_switch_to_user(&prev->arch.rsp, x86_user_frame(next->kstack_top));
 }
 

@@ -169,9 +169,10 @@ void arch_context_switch(struct thread *prev, struct thread *next);
  * The IPC fastpath's switch: as arch_context_switch, but next resumes in
  * user mode straight from the trap frame at the top of its kernel stack,
  * and whatever else that stack held is dropped. Only for a thread blocked
- * in a system call whose results are already in its frame. The caller
- * has released the kernel lock; prev, when switched back to by
- * arch_context_switch, returns from here with the lock held as usual.
+ * in a system call whose results are already in its frame. The kernel
+ * lock is released once next's state is in place, as next leaves the
+ * kernel; prev, when switched back to by arch_context_switch, returns
+ * from here with the lock held as usual.
  */
 void arch_switch_to_user(struct thread *prev, struct thread *next);
 

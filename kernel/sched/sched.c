@@ -175,9 +175,7 @@ long sched_hand_to_user(struct thread *next)
 	arch_this_cpu()->current = next;
 	kstat.context_switches++;
 	kstat.ipc_fastpath++;
-	/* next leaves the kernel now: what its own exit path would do */
-	kernel_unlock();
-	arch_switch_to_user(cur, next);
+	arch_switch_to_user(cur, next);		/* releases the kernel lock */
 	/* back through a general switch (schedule or sched_block_switch) */
 	reap_zombie();
 	return cur->wake_result;
