@@ -41,10 +41,6 @@ void arch_wait_for_interrupt(void)
 	__asm__ volatile("dsb sy; wfi; msr daifclr, #2" : : : "memory");
 }
 
-struct cpu *arch_this_cpu(void)
-{
-	return (struct cpu *)read_sysreg(tpidr_el1);
-}
 
 void arch_cpu_set(struct cpu *cpu)
 {

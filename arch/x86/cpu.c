@@ -137,13 +137,6 @@ struct x86_cpu *x86_this_cpu(void)
 	return &x86_cpus[arch_this_cpu()->id];
 }
 
-struct cpu *arch_this_cpu(void)
-{
-	struct cpu *cpu;
-
-	__asm__ volatile("movq %%gs:0, %0" : "=r"(cpu));
-	return cpu;
-}
 
 /* Our own frame holds the caller's frame pointer at 0(%rbp). */
 uintptr_t arch_frame_pointer(void)

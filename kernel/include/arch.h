@@ -36,8 +36,11 @@ void arch_irq_enable(void);
 /* Wait for an interrupt with interrupts enabled (hlt / wfi). */
 void arch_wait_for_interrupt(void);
 
-/* This CPU's per-CPU block (GS base / TPIDR_EL1). */
-struct cpu *arch_this_cpu(void);
+/*
+ * This CPU's per-CPU block (GS base / TPIDR_EL1): static inline struct
+ * cpu *arch_this_cpu(void), one instruction, from the arch's header.
+ */
+#include <arch/this_cpu.h>
 /* Install the per-CPU block for the calling CPU. */
 void arch_cpu_set(struct cpu *cpu);
 
