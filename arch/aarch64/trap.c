@@ -165,28 +165,59 @@ static const char *user_fault_status(uint64_t iss)
 }
 
 /*
+ * struct fault_info's describe for a user exception (syndrome: its ESR):
+ * "page fault (write, translation)" and the like, only when a message
+ * needs it.
+ */
+static void describe_user_fault(const struct fault_info *f, char *buf, size_t size)
+{
+	uint64_t iss = ESR_ISS(f->syndrome);
+	unsigned ec = ESR_EC(f->syndrome);
+	const char *rw = iss & ISS_WNR ? "write" : "read";
+
+	switch (ec) {
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		if (ec == EC_DABT_LOW && (iss & 0x3f) == 0x21)
+			ksnprintf(buf, size, "alignment fault (%s)", rw);
+		else
+			ksnprintf(buf, size, "page fault (%s, %s)", ec == EC_IABT_LOW ? "exec" : rw,
+				  user_fault_status(iss));
+		return;
+	case EC_BRK64:
+		ksnprintf(buf, size, "breakpoint (brk #%#lx)", (unsigned long)(iss & 0xffff));
+		return;
+	case EC_WATCHPT_LOW:
+		ksnprintf(buf, size, "watchpoint (%s)", rw);
+		return;
+	case EC_FP_EXC64:
+		ksnprintf(buf, size, "floating-point exception (%s%s%s%s%s%s)",
+			  iss & (1u << 0) ? " invalid" : "", iss & (1u << 1) ? " divide-by-zero" : "",
+			  iss & (1u << 2) ? " overflow" : "", iss & (1u << 3) ? " underflow" : "",
+			  iss & (1u << 4) ? " inexact" : "", iss & (1u << 7) ? " denormal" : "");
+		return;
+	}
+	ksnprintf(buf, size, "exception class %#lx", (unsigned long)ec);
+}
+
+/*
  * Decode a synchronous exception taken at EL0 (not an svc or a trapped
  * wfi) into *f for user_fault(): kind and access (FL_FAULT_*, FL_ACCESS_*),
  * addr = FAR_EL1 for aborts (0 when FnV), the misaligned pc or sp for
  * alignment faults, the watched address for a watchpoint, else 0; pc =
  * ELR (the faulting instruction itself for everything decoded here); sp =
- * SP_EL0. f->what points into what[len], a caller's buffer: it must stay
- * valid while user_fault() waits for the fault handler, so no static one.
+ * SP_EL0. The description is a constant, or (what NULL) describe_user_fault().
  */
-void trap_user_fault(const struct trap_frame *tf, struct fault_info *f,
-		     char *what, size_t len)
+void trap_user_fault(const struct trap_frame *tf, struct fault_info *f)
 {
 	uint64_t iss = ESR_ISS(tf->esr);
 	unsigned ec = ESR_EC(tf->esr);
 	unsigned fsc = iss & 0x3f;
-	const char *rw = iss & ISS_WNR ? "write" : "read";
 
-	f->kind = FL_FAULT_OTHER;
-	f->access = 0;
-	f->addr = 0;
-	f->pc = tf->elr;
-	f->sp = tf->sp;
-	f->what = what;
+	*f = (struct fault_info){
+		.kind = FL_FAULT_OTHER, .pc = tf->elr, .sp = tf->sp,
+		.describe = describe_user_fault, .syndrome = tf->esr,
+	};
 	switch (ec) {
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
@@ -199,68 +230,58 @@ void trap_user_fault(const struct trap_frame *tf, struct fault_info *f,
 		if (ec == EC_DABT_LOW && fsc == 0x21) {
 			/* exclusive, atomic or device access (SCTLR_EL1.A = 0) */
 			f->kind = FL_FAULT_ALIGNMENT;
-			ksnprintf(what, len, "alignment fault (%s)", rw);
 			return;
 		}
 		f->kind = FL_FAULT_PAGE;
 		if ((fsc & 0x3c) == 0x08 || (fsc & 0x3c) == 0x0c)	/* access flag, permission */
 			f->access |= FL_ACCESS_PRESENT;
-		ksnprintf(what, len, "page fault (%s, %s)",
-			  ec == EC_IABT_LOW ? "exec" : rw, user_fault_status(iss));
 		return;
 	case EC_PC_ALIGN:
 		f->kind = FL_FAULT_ALIGNMENT;
 		f->addr = tf->far;
-		ksnprintf(what, len, "pc alignment fault");
+		f->what = "pc alignment fault";
 		return;
 	case EC_SP_ALIGN:
 		f->kind = FL_FAULT_ALIGNMENT;
 		f->addr = tf->sp;
-		ksnprintf(what, len, "sp alignment fault");
+		f->what = "sp alignment fault";
 		return;
 	case EC_UNKNOWN:
 		f->kind = FL_FAULT_UNDEFINED;
-		ksnprintf(what, len, "undefined instruction");
+		f->what = "undefined instruction";
 		return;
 	case EC_ILLEGAL:
 		f->kind = FL_FAULT_UNDEFINED;
-		ksnprintf(what, len, "illegal execution state");
+		f->what = "illegal execution state";
 		return;
 	case EC_BRK64:
 		f->kind = FL_FAULT_BREAKPOINT;
-		ksnprintf(what, len, "breakpoint (brk #%#lx)", (unsigned long)(iss & 0xffff));
 		return;
 	case EC_BREAKPT_LOW:
 		f->kind = FL_FAULT_BREAKPOINT;
-		ksnprintf(what, len, "hardware breakpoint");
+		f->what = "hardware breakpoint";
 		return;
 	case EC_SSTEP_LOW:
 		f->kind = FL_FAULT_BREAKPOINT;
-		ksnprintf(what, len, "single step");
+		f->what = "single step";
 		return;
 	case EC_WATCHPT_LOW:
 		f->kind = FL_FAULT_BREAKPOINT;
 		f->access = iss & ISS_WNR ? FL_ACCESS_WRITE : FL_ACCESS_READ;
 		f->addr = tf->far;
-		ksnprintf(what, len, "watchpoint (%s)", rw);
 		return;
 	case EC_FP_EXC64:
 		f->kind = FL_FAULT_ARITHMETIC;
-		ksnprintf(what, len, "floating-point exception (%s%s%s%s%s%s)",
-			  iss & (1u << 0) ? " invalid" : "", iss & (1u << 1) ? " divide-by-zero" : "",
-			  iss & (1u << 2) ? " overflow" : "", iss & (1u << 3) ? " underflow" : "",
-			  iss & (1u << 4) ? " inexact" : "", iss & (1u << 7) ? " denormal" : "");
 		return;
 	case EC_SYSREG:
 		f->kind = FL_FAULT_PROTECTION;
-		ksnprintf(what, len, "trapped system register access");
+		f->what = "trapped system register access";
 		return;
 	case EC_FP_ACCESS:
 		/* CPACR_EL1.FPEN = 0b11: cannot happen */
-		ksnprintf(what, len, "FP/SIMD access trap");
+		f->what = "FP/SIMD access trap";
 		return;
 	}
-	ksnprintf(what, len, "exception class %#lx", (unsigned long)ec);
 }
 
 __noreturn void trap_overflow(struct trap_frame *tf, unsigned long vector);

@@ -27,11 +27,10 @@
 static __attribute__((noinline)) void el0_fault(struct trap_frame *tf)
 {
 	struct fault_info f;
-	char what[80];
 
 	if (mmu_user_ad_fault(tf))
 		return;	/* accessed/dirty emulation: retry the access */
-	trap_user_fault(tf, &f, what, sizeof(what));
+	trap_user_fault(tf, &f);
 	user_fault(&f);
 }
 

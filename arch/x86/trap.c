@@ -94,6 +94,8 @@ void arch_trap_init(void)
 /* "page fault (write, not present)" and the like, written into buf. */
 static const char *page_fault_kind(uint64_t error, char *buf, size_t size)
 {
+	if (!buf)
+		return "page fault";
 	const char *access = error & PF_FETCH ? "exec" : error & PF_WRITE ? "write" : "read";
 	const char *why = error & PF_RESERVED ? "reserved bit set" :
 			  error & PF_PRESENT ? "protection" : "not present";
@@ -103,9 +105,16 @@ static const char *page_fault_kind(uint64_t error, char *buf, size_t size)
 	return buf;
 }
 
+/* struct fault_info's describe for a user page fault (syndrome: the error code). */
+void x86_page_fault_describe(const struct fault_info *f, char *buf, size_t size)
+{
+	page_fault_kind(f->syndrome, buf, size);
+}
+
 /*
  * The name of an exception, for messages. Page faults are formatted into
- * buf (X86_KIND_MAX bytes suffice), the others are constant strings.
+ * buf (X86_KIND_MAX bytes suffice; with buf NULL just "page fault"), the
+ * others are constant strings.
  */
 const char *x86_exception_kind(const struct trap_frame *tf, char *buf, size_t size)
 {

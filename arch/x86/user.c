@@ -106,17 +106,20 @@ static unsigned page_fault_access(uint64_t error)
  */
 static void x86_user_fault(struct trap_frame *tf)
 {
-	char what[X86_KIND_MAX];
 	struct fault_info f = {
 		.kind = fault_kind(tf->vector),
 		.addr = x86_fault_address(tf),
 		.pc = tf->rip,
 		.sp = tf->rsp,
-		.what = x86_exception_kind(tf, what, sizeof(what)),
 	};
 
-	if (tf->vector == VEC_PAGE_FAULT)
+	if (tf->vector == VEC_PAGE_FAULT) {
 		f.access = page_fault_access(tf->error);
+		f.describe = x86_page_fault_describe;	/* only if a message needs it */
+		f.syndrome = tf->error;
+	} else {
+		f.what = x86_exception_kind(tf, NULL, 0);	/* a constant */
+	}
 	user_fault(&f);
 }
 
@@ -159,9 +162,8 @@ void x86_user_trap(struct trap_frame *tf)
  * thread's general protection fault, reported where it happened; if its
  * handler resumes it without a new pc, it faults again.
  */
-void x86_user_exit(struct trap_frame *tf)
+static __attribute__((noinline, cold)) void bad_return_pc(struct trap_frame *tf)
 {
-	sched_exit_to_user();
 	while (tf->rip >= USER_TOP) {
 		struct fault_info f = {
 			.kind = FL_FAULT_PROTECTION,
@@ -174,5 +176,12 @@ void x86_user_exit(struct trap_frame *tf)
 		user_fault(&f);
 		sched_exit_to_user();
 	}
+}
+
+void x86_user_exit(struct trap_frame *tf)
+{
+	sched_exit_to_user();
+	if (tf->rip >= USER_TOP)	/* rare: kept out of the common path's frame */
+		bad_return_pc(tf);
 	kernel_unlock();
 }

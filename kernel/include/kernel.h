@@ -44,8 +44,18 @@ struct fault_info {
 	uintptr_t addr;		/* the faulting address, 0 if none */
 	uintptr_t pc;
 	uintptr_t sp;
-	const char *what;	/* for messages: "page fault (write, protection)" */
+	/*
+	 * For messages: "page fault (write, protection)". A constant in what,
+	 * or (what NULL) written by describe from syndrome when a message
+	 * needs it: formatting costs more than a fault's whole round trip, so
+	 * the fault path never does it.
+	 */
+	const char *what;
+	void (*describe)(const struct fault_info *f, char *buf, size_t size);
+	uint64_t syndrome;	/* the x86 error code, the AArch64 ESR */
 };
+
+#define FAULT_WHAT_MAX	96	/* enough for any description */
 
 /*
  * Report a user exception of the current thread: a fault message to its

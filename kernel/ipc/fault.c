@@ -29,8 +29,15 @@ static int default_signal(unsigned kind)
 static __noreturn void terminate(struct thread *t, const struct fault_info *f, int sig,
 				 const char *why)
 {
+	char buf[FAULT_WHAT_MAX];
+	const char *what = f->what;
+
+	if (!what) {
+		f->describe(f, buf, sizeof(buf));
+		what = buf;
+	}
 	kprintf("faultline: thread %u of task %s: %s at %#lx (pc %#lx): %s; "
-		"terminated by signal %d\n", t->id, t->task ? t->task->name : "?", f->what,
+		"terminated by signal %d\n", t->id, t->task ? t->task->name : "?", what,
 		(unsigned long)f->addr, (unsigned long)f->pc, why, sig);
 	t->exit_signal = sig;
 	thread_destroy(t);

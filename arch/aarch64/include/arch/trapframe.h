@@ -51,8 +51,7 @@ _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 /* trap.c */
 __noreturn void trap_unexpected(struct trap_frame *tf, unsigned long vector);
 struct fault_info;
-void trap_user_fault(const struct trap_frame *tf, struct fault_info *f,
-		     char *what, size_t len);
+void trap_user_fault(const struct trap_frame *tf, struct fault_info *f);
 /* user.c: every exception from EL0 (vectors.S) */
 void trap_el0(struct trap_frame *tf, unsigned long vector);
 #endif

@@ -50,6 +50,8 @@ void gdt_set_kernel_stack(uintptr_t top);
 /* trap.c */
 #define X86_KIND_MAX	64	/* buffer for x86_exception_kind */
 const char *x86_exception_kind(const struct trap_frame *tf, char *buf, size_t size);
+struct fault_info;
+void x86_page_fault_describe(const struct fault_info *f, char *buf, size_t size);
 vaddr_t x86_fault_address(const struct trap_frame *tf);
 
 /*
