@@ -66,6 +66,9 @@ long ipc_wait(struct notification *n, bool block);
  */
 bool ipc_call_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result);
 bool ipc_reply_recv_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result);
+/* The call half once the endpoint and badge are known (a fault's message too). */
+bool ipc_send_call_fast(struct endpoint *ep, uint32_t badge, uint64_t tag, const uint64_t w[4],
+			long *result);
 
 /* Is a tag acceptable in an outgoing message? */
 bool ipc_tag_ok(uint64_t tag);

@@ -1,7 +1,8 @@
 /*
  * The IPC fastpath: the two halves of a register-only round trip.
  *
- *   call: the endpoint has a receiver waiting in recv;
+ *   call: the endpoint has a receiver waiting in recv (also a fault's
+ *   message to its handler, which is a call);
  *   reply_recv: the reply's caller waits for it (a call, not a fault), and
  *   the endpoint has no sender queued and no notification is pending.
  *
@@ -53,18 +54,16 @@ static void set_results(struct thread *t, long r, uint64_t badge, uint64_t tag, 
 	arch_syscall_set_result(t, r);
 }
 
-bool ipc_call_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result)
+/* The call half once the endpoint is known; inlined in both users (the hot path). */
+static inline __attribute__((always_inline)) bool call_fast(struct endpoint *ep, uint32_t badge,
+							     uint64_t tag, const uint64_t w[4],
+							     long *result)
 {
 	struct thread *cur = sched_current(), *dst;
-	struct endpoint *ep;
 	struct reply *r;
-	uint32_t badge;
 	int h;
 
-	if (!registers_only(tag))
-		return false;
-	ep = (struct endpoint *)lookup(cur->task, endpoint, &endpoint_ops, FL_RIGHT_WRITE, &badge);
-	if (!ep || list_empty(&ep->receivers))
+	if (list_empty(&ep->receivers))
 		return false;
 	dst = list_first(&ep->receivers, struct thread, sched_link);
 	if (!dst->task->handles_free || !sched_can_hand_to(dst) || !(r = reply_new()))
@@ -81,6 +80,24 @@ bool ipc_call_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result
 	set_results(dst, FL_RECV_MESSAGE, badge, FL_TAG_WITH_REPLY(tag, h), w);
 	*result = sched_hand_to_user(dst);
 	return true;
+}
+
+bool ipc_call_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result)
+{
+	struct endpoint *ep;
+	uint32_t badge;
+
+	if (!registers_only(tag))
+		return false;
+	ep = (struct endpoint *)lookup(sched_current()->task, endpoint, &endpoint_ops,
+				       FL_RIGHT_WRITE, &badge);
+	return ep && call_fast(ep, badge, tag, w, result);
+}
+
+bool ipc_send_call_fast(struct endpoint *ep, uint32_t badge, uint64_t tag, const uint64_t w[4],
+			long *result)
+{
+	return call_fast(ep, badge, tag, w, result);
 }
 
 bool ipc_reply_recv_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *result)

@@ -62,7 +62,8 @@ void user_fault(const struct fault_info *f)
 	};
 	t->fault_addr = f->addr;
 	t->in_fault = true;
-	r = ipc_send(t->fault_ep, t->fault_badge, &m, true, true);
+	if (!ipc_send_call_fast(t->fault_ep, t->fault_badge, m.tag, m.w, &r))
+		r = ipc_send(t->fault_ep, t->fault_badge, &m, true, true);
 	t->in_fault = false;
 	if (r < 0)
 		terminate(t, f, default_signal(f->kind), "its fault handler is gone");

@@ -30,6 +30,8 @@ static uint64_t pool_used(int pool)
 
 /* ---- frames, mappings, counters --------------------------------------------- */
 
+static struct fl_kstat k0, k1;		/* kernel counters around a test's core */
+
 /* The kernel's count of a task's faults (all ones if it cannot be read). */
 static uint64_t task_faults(int task)
 {
@@ -369,8 +371,10 @@ static const char *child_pager(void)
 			    (uintptr_t)&page->start);
 	if (!why && r)
 		why = FAIL("thread_start: %ld", r);
+	fl_kstat(&k0, sizeof(k0));
 	if (!why)
 		why = serve_child(ep, cow_frame, &faults, &cow_faults);
+	fl_kstat(&k1, sizeof(k1));
 	if (!why) {
 		if (page->result[3] != 1 || page->result[0] != 0x1000 + 0x1001 + 0x1002 + 0x1003 ||
 		    page->result[1] != 0xabcd || page->result[2] != 0xc0ffee)
@@ -380,6 +384,11 @@ static const char *child_pager(void)
 			why = FAIL("%d demand faults, %d COW faults", faults, cow_faults);
 		else if (((volatile uint64_t *)COW_VA)[0] != 0xabcd)
 			why = "the child's write reached our copy";
+		/* each fault message reached the waiting pager by the fastpath */
+		else if (k1.ipc_fastpath - k0.ipc_fastpath != (uint64_t)faults + (uint64_t)cow_faults + 1)
+			why = FAIL("the fastpath carried %lu of %d fault messages",
+				   (unsigned long)(k1.ipc_fastpath - k0.ipc_fastpath),
+				   faults + cow_faults + 1);
 		/* the kernel's own count: the child's five and the last; none of ours */
 		else if (task_faults(child_task) != (uint64_t)faults + (uint64_t)cow_faults + 1 ||
 			 task_faults(boot->self_task) != own_faults)
@@ -452,7 +461,6 @@ static void child_server(void *arg)
 }
 
 static struct fl_ipc_buffer my_buf __attribute__((aligned(4096)));
-static struct fl_kstat k0, k1;
 
 static const char *ipc_across_tasks(void)
 {
