@@ -35,7 +35,7 @@ static uint8_t *load(const char *name, size_t *len)
 
 static void matches_readelf(const char *arch, uint16_t machine)
 {
-	char name[64], kind[16], flags[8];
+	char name[512], kind[16], flags[8];	/* name: a fixture path too */
 	unsigned long long vaddr, memsz, off, filesz, entry;
 	struct elf_file elf;
 	struct elf_segment seg;
