@@ -21,6 +21,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import debpkg  # noqa: E402
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # arch: (newlib target, tool prefix, extra target CFLAGS)
@@ -58,29 +61,11 @@ def read(path):
         return ""
 
 
-def missing_packages(pkgs):
-    return [p for p in pkgs
-            if "install ok installed" not in (output(["dpkg-query", "-W", "-f=${Status}", p]) or "")]
-
-
 def ensure_packages(pkgs):
-    """Install what is missing, or say exactly how to (same style as ./faultline)."""
-    if not shutil.which("dpkg-query"):
+    """Install what is missing, or say exactly how to (tools/debpkg.py)."""
+    if not debpkg.is_debian():
         die("not a Debian system: newlib-source (a Debian package) is required")
-    missing = missing_packages(pkgs)
-    if not missing:
-        return
-    cmd = "apt-get update && apt-get install -y " + " ".join(missing)
-    if os.geteuid() != 0:
-        die("missing Debian packages; as root run:\n  " + cmd, 2)
-    print("build_newlib: installing " + " ".join(missing), flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run(["apt-get", "update", "-q"], env=env).returncode != 0 or \
-       subprocess.run(["apt-get", "install", "-y", "-q"] + missing, env=env).returncode != 0:
-        die("could not install: %s (tried: %s)" % (" ".join(missing), cmd), 2)
-    still = missing_packages(missing)
-    if still:
-        die("packages still missing after apt-get: " + " ".join(still), 2)
+    debpkg.ensure(pkgs, "build_newlib")
 
 
 def newlib_version():
