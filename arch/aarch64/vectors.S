@@ -102,14 +102,8 @@ vectors:
 	ventry	14
 	ventry	15
 
-trap_common:
-	save_rest
-	add	x2, sp, #TF_SIZE
-	str	x2, [sp, #TF_SP]
-	mov	x0, sp
-	bl	trap_entry
-
-	/* Return to the interrupted context. */
+/* ELR, SPSR and x0..x30 from the frame at sp (sp itself is left alone). */
+.macro restore_frame
 	ldp	x2, x3, [sp, #TF_ELR]
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
@@ -129,6 +123,17 @@ trap_common:
 	ldp	x26, x27, [sp, #208]
 	ldp	x28, x29, [sp, #224]
 	ldr	x30, [sp, #TF_X30]
+.endm
+
+trap_common:
+	save_rest
+	add	x2, sp, #TF_SIZE
+	str	x2, [sp, #TF_SP]
+	mov	x0, sp
+	bl	trap_entry
+
+	/* Return to the interrupted context. */
+	restore_frame
 	add	sp, sp, #TF_SIZE
 	eret
 
@@ -142,25 +147,7 @@ el0_common:
 el0_return:
 	ldr	x0, [sp, #TF_SP]
 	msr	sp_el0, x0
-	ldp	x2, x3, [sp, #TF_ELR]
-	msr	elr_el1, x2
-	msr	spsr_el1, x3
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldr	x30, [sp, #TF_X30]
+	restore_frame
 	add	sp, sp, #TF_SIZE	/* = kstack_top: the next EL0 entry's stack */
 	eret
 

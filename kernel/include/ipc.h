@@ -31,7 +31,10 @@ struct notification {
 /* A one-shot reply: the caller it answers (NULL once answered or gone). */
 struct reply {
 	struct kobj obj;
-	struct thread *caller;
+	union {
+		struct thread *caller;
+		struct reply *next_spare;	/* freed, kept for reuse (reply.c) */
+	};
 };
 
 extern const struct kobj_ops endpoint_ops, notification_ops, reply_ops;

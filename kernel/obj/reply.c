@@ -14,7 +14,7 @@
  */
 #define SPARE_MAX	64
 
-static struct reply *spare;	/* linked through caller */
+static struct reply *spare;	/* linked through next_spare */
 static unsigned nspare;
 
 static void reply_release(struct kobj *o)
@@ -35,7 +35,7 @@ struct reply *reply_new(void)
 	struct reply *r = spare;
 
 	if (r) {
-		spare = (struct reply *)r->caller;
+		spare = r->next_spare;
 		nspare--;
 	} else if (!(r = kalloc(sizeof(*r)))) {
 		return NULL;
@@ -51,7 +51,7 @@ void reply_free(struct reply *r)
 		kfree(r, sizeof(*r));
 		return;
 	}
-	r->caller = (struct thread *)spare;
+	r->next_spare = spare;
 	spare = r;
 	nspare++;
 }
