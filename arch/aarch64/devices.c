@@ -114,6 +114,7 @@ int arch_devices(struct arch_device *out, int max)
 		d->device = device_id;
 		d->class_code = 0;
 		d->irq_line = s->intid != ~0u && irqchip_line_ok(s->intid) ? s->intid : ~0u;
+		d->nirq = d->irq_line != ~0u;
 		d->nmmio = 1;
 		d->mmio[0].base = slot_page(s);
 		d->mmio[0].size = slot_pages_size(s);

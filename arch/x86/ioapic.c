@@ -1,12 +1,13 @@
 /*
- * The IOAPIC: interrupt lines (GSIs) for user drivers (arch.h, "interrupt
- * lines for user drivers"). q35 has one IOAPIC at 0xfec00000 with 24
- * pins, GSI base 0. No ACPI parsing: QEMU's MADT (hw/i386/acpi-common.c,
- * build_madt) lists exactly that IOAPIC and overrides only ISA IRQ 0 (to
- * GSI 2) and the PCI-routed ISA IRQs 5, 9, 10 and 11 (level, active
- * high), so every other ISA IRQ, COM1's 4 among them, is the GSI of the
- * same number. init checks the version register, so a missing IOAPIC
- * gives "no lines" (-ENODEV), not writes into nothing.
+ * The IOAPIC: interrupt lines (GSIs) 0..IRQ_LINES-1 for user drivers
+ * (arch.h, "interrupt lines for user drivers"; irqline.c routes lines
+ * here). q35 has one IOAPIC at 0xfec00000 with 24 pins, GSI base 0. No
+ * ACPI parsing: QEMU's MADT (hw/i386/acpi-common.c, build_madt) lists
+ * exactly that IOAPIC and overrides only ISA IRQ 0 (to GSI 2) and the
+ * PCI-routed ISA IRQs 5, 9, 10 and 11 (level, active high), so every
+ * other ISA IRQ, COM1's 4 among them, is the GSI of the same number.
+ * init checks the version register, so a missing IOAPIC gives "no lines"
+ * (-ENODEV), not writes into nothing.
  *
  * Line n raises vector VEC_IRQ_BASE + n, fixed delivery to the boot CPU's
  * LAPIC (physical destination mode). Lines 0..15 are ISA: edge-triggered,
@@ -20,7 +21,6 @@
  */
 #include <arch.h>
 #include <errno.h>
-#include <irq.h>
 #include <kernel.h>
 #include <memlayout.h>
 #include <arch/setup.h>
@@ -84,7 +84,7 @@ void ioapic_init(void)
 		VEC_IRQ_BASE, VEC_IRQ_BASE + nlines - 1);
 }
 
-int arch_irq_line_setup(unsigned line)
+int ioapic_line_setup(unsigned line)
 {
 	if (line >= nlines)
 		return -ENODEV;
@@ -93,28 +93,14 @@ int arch_irq_line_setup(unsigned line)
 	return 0;
 }
 
-void arch_irq_line_mask(unsigned line)
+void ioapic_line_mask(unsigned line)
 {
 	if (line < nlines)
 		ioapic_write(IOAPIC_REDTBL + 2 * line, rte_low(line, true));
 }
 
-void arch_irq_line_unmask(unsigned line)
+void ioapic_line_unmask(unsigned line)
 {
 	if (line < nlines)
 		ioapic_write(IOAPIC_REDTBL + 2 * line, rte_low(line, false));
-}
-
-/*
- * An interrupt on vector VEC_IRQ_BASE + line: the core masks the line and
- * signals the driver; the LAPIC EOI then lets lower-priority vectors in
- * again (for a level-triggered entry it also clears the IOAPIC's remote
- * IRR: the LAPIC broadcasts the EOI to the IOAPICs for vectors it took as
- * level-triggered). The line stays masked until irq_ack. Called with the
- * kernel lock held.
- */
-void ioapic_dispatch(unsigned vector)
-{
-	irq_deliver(vector - VEC_IRQ_BASE);
-	lapic_eoi();
 }

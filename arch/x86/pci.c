@@ -20,28 +20,58 @@
  * bridges included. Memory BARs (32- and 64-bit) are sized by writing
  * all-ones with memory decoding off, then restored with the command
  * register; unassigned (base 0) and empty BARs are left out, I/O BARs
- * and the expansion ROM are not handed out. No IRQ lines yet: MSI-X
- * comes later.
+ * and the expansion ROM are not handed out. Each function's 4 KiB of
+ * configuration space is listed too (d->config), for a read-only handle.
+ *
+ * Interrupts: MSI-X only (no INTx routing, no plain MSI). For a type-0
+ * function whose capability list has an MSI-X capability, the first
+ * MSIX_PER_FUNCTION entries of its table get vectors (msix.c, at most
+ * MSIX_VECTORS in all, first come first served in scan order) and become
+ * lines d->irq_line .. + d->nirq - 1. The table is mapped uncached in
+ * the kernel; then MSI-X Enable, Bus Master Enable and memory decoding
+ * are turned on, every entry masked until its irq object is bound.
+ * Bus mastering is needed for the message (a memory write by the
+ * device) and for DMA: the kernel assumes a function with MSI-X will be
+ * driven. There is no IOMMU and no interrupt remapping: a driver that
+ * holds the BAR with the table could rewrite it, as it could DMA
+ * anywhere; drivers are trusted.
  */
 #include <arch.h>
+#include <errno.h>
 #include <kernel.h>
 #include <memlayout.h>
 #include <string.h>
 #include <mm/pt.h>
 #include <arch/setup.h>
+#include <arch/trap.h>
 
 #define Q35_ECAM_BASE	0xb0000000ul
 #define PCI_MAX_DEPTH	16		/* bridges below bridges: bounds the recursion */
 #define BOOT_MAP_END	(4ul << 30)	/* the boot page tables' direct map */
 
 #define PCI_VENDOR		0x00
-#define PCI_COMMAND		0x04
+#define PCI_COMMAND		0x04	/* 16 bits; status is the upper half */
 #define PCI_CLASS_REV		0x08
 #define PCI_HEADER_TYPE		0x0e	/* byte */
 #define PCI_BAR0		0x10
+#define PCI_CAP_PTR		0x34	/* byte, type 0 headers */
 #define PCI_SECONDARY_BUS	0x19	/* byte, type 1 headers */
 
 #define PCI_COMMAND_MEMORY	0x2
+#define PCI_COMMAND_MASTER	0x4
+#define PCI_STATUS_CAP_LIST	(0x10u << 16)	/* in the dword at PCI_COMMAND */
+#define PCI_CAP_ID_MSIX		0x11
+#define PCI_CAPS_MAX		48	/* (256 - 64) / 4: ends a looping list */
+
+/* The MSI-X capability (PCI Local Bus 3.0, 6.8.2) */
+#define MSIX_CTRL_SHIFT		16	/* Message Control: upper half of the first dword */
+#define MSIX_CTRL_SIZE_MASK	0x7ffu	/* table size - 1 */
+#define MSIX_CTRL_FUNC_MASK	0x4000u
+#define MSIX_CTRL_ENABLE	0x8000u
+#define MSIX_TABLE		4	/* offset in the BAR | BAR index (BIR, bits 2:0) */
+#define MSIX_BIR_MASK		0x7u
+#define MSIX_ENTRY_SIZE		16
+#define MSIX_PER_FUNCTION	8	/* table entries given vectors, per function */
 #define PCI_BAR_IO		0x1
 #define PCI_BAR_TYPE_MASK	0x6
 #define PCI_BAR_TYPE_64		0x4
@@ -212,7 +242,7 @@ static uint8_t cfg_read8(unsigned bus, unsigned dev, unsigned fn, unsigned off)
 	return cfg_read(bus, dev, fn, off) >> ((off & 3) * 8);
 }
 
-/* ---- the scan ----------------------------------------------------------- */
+/* ---- the scan's pieces --------------------------------------------------- */
 
 struct scan {
 	struct arch_device *out;
@@ -232,18 +262,23 @@ static void add_region(struct arch_device *d, paddr_t base, uint64_t size)
 	}
 }
 
+/* A function's memory BARs by BAR index (a 64-bit BAR: at its first index); size 0: none. */
+struct bars {
+	uint64_t base[6], size[6];
+};
+
 /*
  * Size the memory BARs of a function with nbars of them, memory decoding
  * off meanwhile (the command register is restored after).
  */
-static void read_bars(struct arch_device *d, unsigned bus, unsigned dev, unsigned fn,
-		      unsigned nbars)
+static void read_bars(struct bars *b, unsigned bus, unsigned dev, unsigned fn, unsigned nbars)
 {
 	uint32_t cmd = cfg_read(bus, dev, fn, PCI_COMMAND) & 0xffff;	/* status: RW1C, write 0 */
 
+	memset(b, 0, sizeof(*b));
 	cfg_write(bus, dev, fn, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY);
 	for (unsigned i = 0; i < nbars; i++) {
-		unsigned off = PCI_BAR0 + 4 * i;
+		unsigned off = PCI_BAR0 + 4 * i, first = i;
 		uint32_t lo = cfg_read(bus, dev, fn, off), hi = 0, mlo, mhi = ~0u;
 		bool is64 = (lo & PCI_BAR_TYPE_MASK) == PCI_BAR_TYPE_64;
 		uint64_t base, mask;
@@ -266,9 +301,108 @@ static void read_bars(struct arch_device *d, unsigned bus, unsigned dev, unsigne
 		base = (uint64_t)hi << 32 | (lo & PCI_BAR_ADDR_MASK);
 		if (!(mlo & PCI_BAR_ADDR_MASK) || base == 0)
 			continue;	/* not implemented, or not assigned by the firmware */
-		add_region(d, base, ~mask + 1);
+		b->base[first] = base;
+		b->size[first] = ~mask + 1;
 	}
 	cfg_write(bus, dev, fn, PCI_COMMAND, cmd);
+}
+
+/* ---- MSI-X -------------------------------------------------------------- */
+
+/* The offset of the function's MSI-X capability in config space, or 0. */
+static unsigned find_msix(unsigned bus, unsigned dev, unsigned fn)
+{
+	unsigned off;
+
+	if (!(cfg_read(bus, dev, fn, PCI_COMMAND) & PCI_STATUS_CAP_LIST))
+		return 0;
+	off = cfg_read8(bus, dev, fn, PCI_CAP_PTR) & 0xfc;
+	for (unsigned n = 0; n < PCI_CAPS_MAX && off >= 0x40; n++) {
+		if (cfg_read8(bus, dev, fn, off) == PCI_CAP_ID_MSIX)
+			return off;
+		off = cfg_read8(bus, dev, fn, off + 1) & 0xfc;
+	}
+	return 0;
+}
+
+/*
+ * The kernel address of the first n entries of the MSI-X table (at
+ * offset in BAR bir), mapped uncached, or NULL if the BAR does not hold
+ * them or they cannot be mapped.
+ */
+static volatile uint32_t *map_table(const struct bars *b, unsigned bir, uint32_t offset,
+				    unsigned n)
+{
+	uint64_t len = (uint64_t)n * MSIX_ENTRY_SIZE;
+	paddr_t pa, start, end;
+	unsigned pg;
+	int err;
+
+	if (bir >= 6 || !b->size[bir] || offset > b->size[bir] || len > b->size[bir] - offset)
+		return NULL;
+	pa = b->base[bir] + offset;
+	start = ALIGN_DOWN(pa, PAGE_SIZE);
+	end = ALIGN_UP(pa + len, PAGE_SIZE);
+	for (paddr_t p = start; p < end; p += PAGE_SIZE) {
+		err = pt_map(arch_pt_root(), (vaddr_t)pa_to_kva(p), p, PAGE_SIZE,
+			     PG_READ | PG_WRITE | PG_DEVICE | PG_GLOBAL, NULL);
+		/* mapped before: fine if as device memory (say a shared page) */
+		if (err == -EEXIST && !pt_lookup(arch_pt_root(), (vaddr_t)pa_to_kva(p), NULL, &pg) &&
+		    (pg & PG_DEVICE))
+			err = 0;
+		if (err)
+			return NULL;
+	}
+	return pa_to_kva(pa);
+}
+
+/*
+ * Give the function's first MSI-X entries vectors and turn MSI-X on, all
+ * entries masked; d's lines are set if it worked. The function mask is
+ * held while the table is written (no message can go out half-set up),
+ * then released: from then on each entry's own mask bit rules.
+ */
+static void setup_msix(struct arch_device *d, const struct bars *b, unsigned bus, unsigned dev,
+		       unsigned fn)
+{
+	unsigned cap = find_msix(bus, dev, fn), n;
+	uint32_t head, table, cmd;
+	volatile uint32_t *t;
+	int first;
+
+	if (!cap)
+		return;
+	head = cfg_read(bus, dev, fn, cap);
+	table = cfg_read(bus, dev, fn, cap + MSIX_TABLE);
+	n = MIN(((head >> MSIX_CTRL_SHIFT) & MSIX_CTRL_SIZE_MASK) + 1, MSIX_PER_FUNCTION);
+	cmd = cfg_read(bus, dev, fn, PCI_COMMAND) & 0xffff;
+	cfg_write(bus, dev, fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+	head |= (MSIX_CTRL_ENABLE | MSIX_CTRL_FUNC_MASK) << MSIX_CTRL_SHIFT;
+	cfg_write(bus, dev, fn, cap, head);
+	t = map_table(b, table & MSIX_BIR_MASK, table & ~MSIX_BIR_MASK, n);
+	first = t ? msix_vectors_alloc(n, t) : -ENOENT;
+	if (first < 0) {
+		kprintf("pci: %s: MSI-X table %s, no interrupts\n", d->name,
+			first == -ENOSPC ? "but no vectors left" : "out of reach");
+		head &= ~(MSIX_CTRL_ENABLE << MSIX_CTRL_SHIFT);
+		cfg_write(bus, dev, fn, cap, head);
+		cfg_write(bus, dev, fn, PCI_COMMAND, cmd);
+		return;
+	}
+	cfg_write(bus, dev, fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	cfg_write(bus, dev, fn, cap, head & ~(MSIX_CTRL_FUNC_MASK << MSIX_CTRL_SHIFT));
+	d->irq_line = MSIX_LINE_BASE + (unsigned)first;
+	d->nirq = n;
+}
+
+/* ---- the scan ----------------------------------------------------------- */
+
+/* d's mmio regions: its memory BARs in BAR order. */
+static void add_bars(struct arch_device *d, const struct bars *b)
+{
+	for (unsigned i = 0; i < 6; i++)
+		if (b->size[i])
+			add_region(d, b->base[i], b->size[i]);
 }
 
 static void scan_bus(struct scan *s, unsigned bus, unsigned depth);
@@ -279,6 +413,7 @@ static void scan_function(struct scan *s, unsigned bus, unsigned dev, unsigned f
 	uint32_t id = cfg_read(bus, dev, fn, PCI_VENDOR);
 	unsigned htype = cfg_read8(bus, dev, fn, PCI_HEADER_TYPE) & 0x7f;
 	struct arch_device *d;
+	struct bars b;
 
 	if (s->n < s->max) {
 		d = &s->out[s->n++];
@@ -287,11 +422,14 @@ static void scan_function(struct scan *s, unsigned bus, unsigned dev, unsigned f
 		d->vendor = id & 0xffff;
 		d->device = id >> 16;
 		d->class_code = cfg_read(bus, dev, fn, PCI_CLASS_REV) >> 8;
-		d->irq_line = ~0u;	/* MSI-X: later */
+		d->irq_line = ~0u;
+		d->config = ecam_pa(bus) + (dev << 15 | fn << 12);
+		if (htype <= 1) {
+			read_bars(&b, bus, dev, fn, htype == 0 ? 6 : 2);
+			add_bars(d, &b);
+		}
 		if (htype == 0)
-			read_bars(d, bus, dev, fn, 6);
-		else if (htype == 1)
-			read_bars(d, bus, dev, fn, 2);
+			setup_msix(d, &b, bus, dev, fn);
 	}
 	if (htype == 1)
 		scan_bus(s, cfg_read8(bus, dev, fn, PCI_SECONDARY_BUS), depth + 1);

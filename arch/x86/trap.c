@@ -1,8 +1,8 @@
 /*
  * The IDT and trap dispatch. Traps from user mode go to x86_user_trap
  * (user.c). In kernel mode every exception is a kernel bug: it goes to
- * panic_trap(). The LAPIC timer ticks, the IOAPIC's lines go to the core
- * (ioapic.c); spurious interrupts are ignored (they need no EOI).
+ * panic_trap(). The LAPIC timer ticks, the IOAPIC's lines and the MSI-X
+ * vectors go to the core (irqline.c); spurious interrupts are ignored (they need no EOI).
  */
 #include <arch.h>
 #include <cpu.h>
@@ -30,7 +30,7 @@ struct idt_ptr {
 } __packed;
 
 extern const uint64_t exception_vectors[VEC_EXCEPTIONS], timer_vector, spurious_vector,
-	irq_vectors[IRQ_LINES];
+	irq_vectors[IRQ_LINES], msix_vectors[MSIX_VECTORS];
 
 static struct idt_gate idt[256];
 
@@ -87,6 +87,8 @@ void arch_trap_init(void)
 	set_gate(VEC_TIMER, timer_vector, 0, 0);
 	for (unsigned line = 0; line < IRQ_LINES; line++)
 		set_gate(VEC_IRQ_BASE + line, irq_vectors[line], 0, 0);
+	for (unsigned k = 0; k < MSIX_VECTORS; k++)
+		set_gate(VEC_MSIX_BASE + k, msix_vectors[k], 0, 0);
 	set_gate(VEC_SPURIOUS, spurious_vector, 0, 0);
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
@@ -140,7 +142,7 @@ vaddr_t x86_fault_address(const struct trap_frame *tf)
 /*
  * In kernel mode interrupts are enabled only by the idle loop, which has
  * dropped the kernel lock, and by boot-time self-tests, which hold it.
- * The timer and the IOAPIC's lines (whose drivers' threads the idle loop
+ * The timer and the interrupt lines (whose drivers' threads the idle loop
  * then runs) are handled the same way.
  */
 static void kernel_interrupt(uint64_t vector)
@@ -153,7 +155,7 @@ static void kernel_interrupt(uint64_t vector)
 		timer_tick();
 		lapic_eoi();
 	} else {
-		ioapic_dispatch(vector);
+		x86_irq_dispatch(vector);
 	}
 	if (lock)
 		kernel_unlock();
@@ -171,8 +173,7 @@ void trap(struct trap_frame *tf)
 		panic_trap(x86_exception_kind(tf, kind, sizeof(kind)), x86_fault_address(tf),
 			   tf->rip, tf->rbp, tf);
 	}
-	if (tf->vector == VEC_TIMER ||
-	    (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES)) {
+	if (tf->vector == VEC_TIMER || x86_irq_vector(tf->vector)) {
 		kernel_interrupt(tf->vector);
 		return;
 	}

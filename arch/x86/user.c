@@ -136,7 +136,8 @@ void x86_user_trap(struct trap_frame *tf)
 	case VEC_SPURIOUS:
 		break;
 	case VEC_IRQ_BASE ... VEC_IRQ_BASE + IRQ_LINES - 1:
-		ioapic_dispatch(tf->vector);
+	case VEC_MSIX_BASE ... VEC_MSIX_BASE + MSIX_VECTORS - 1:
+		x86_irq_dispatch(tf->vector);
 		break;
 	case VEC_NMI:
 	case VEC_DOUBLE_FAULT:

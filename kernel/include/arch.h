@@ -223,7 +223,10 @@ int arch_regs_set(struct thread *t, unsigned set, const void *buf, size_t len);
 /*
  * A line is the number the interrupt controller knows: an IOAPIC GSI on
  * x86_64 (the ISA IRQ for legacy devices: COM1 is 4), a GIC INTID on
- * AArch64 (SPIs from 32: the PL011 is 33). The arch's interrupt dispatch
+ * AArch64 (SPIs from 32: the PL011 is 33). x86_64 numbers the MSI-X
+ * vectors it gave PCI functions after the GSIs (arch_devices lists
+ * them; they are edge-triggered, and an entry masked while its device
+ * signals keeps the message pending until unmask). The arch's interrupt dispatch
  * calls the core's irq_deliver(line) for a line it enabled, masked until
  * the driver acknowledges (level-triggered lines work: the device keeps
  * the line up until the driver has served it).
@@ -265,7 +268,9 @@ struct arch_device {
 	char name[24];			/* "pci 00:03.0", "virtio-mmio@a003e00" */
 	uint32_t vendor, device;	/* PCI ids; virtio-mmio: VendorID and DeviceID registers */
 	uint32_t class_code;		/* PCI class/subclass/prog-if (0 for virtio-mmio) */
-	uint32_t irq_line;		/* a line for arch_irq_line_setup, or ~0u if none */
+	uint32_t irq_line;		/* its first line for arch_irq_line_setup, or ~0u if none */
+	unsigned nirq;			/* lines irq_line .. irq_line + nirq - 1 (PCI: MSI-X) */
+	paddr_t config;			/* its configuration space page (PCI), or 0 */
 	unsigned nmmio;
 	struct {
 		paddr_t base;

@@ -18,14 +18,22 @@ static struct task *self(void)
 	return sched_current()->task;
 }
 
-static int get_pool(int h, uint32_t rights, struct pool **out)
+/*
+ * The pool behind handle h if it has rights; *phys gets FL_RIGHT_PHYS if
+ * the handle has it too: the frames and child pools made from it pass it
+ * on (a trusted driver's DMA frames come from such a pool).
+ */
+static int get_pool(int h, uint32_t rights, struct pool **out, uint32_t *phys)
 {
-	struct kobj *o;
-	int err = handle_get(self(), h, &pool_ops, rights, &o);
+	struct handle *slot;
+	int err = handle_lookup(self(), h, &pool_ops, rights, &slot);
 
-	if (!err)
-		*out = (struct pool *)o;
-	return err;
+	if (err)
+		return err;
+	*out = (struct pool *)slot->obj;
+	if (phys)
+		*phys = slot->rights & FL_RIGHT_PHYS;
+	return 0;
 }
 
 static int get_frame(int h, uint32_t rights, struct frame **out)
@@ -61,19 +69,20 @@ static long install_new(struct kobj *o, uint32_t rights)
 long sys_pool_create(int parent, uint64_t pages)
 {
 	struct pool *p, *child;
-	int err = get_pool(parent, FL_RIGHT_MANAGE, &p);
+	uint32_t phys;
+	int err = get_pool(parent, FL_RIGHT_MANAGE, &p, &phys);
 
 	if (err)
 		return err;
 	err = pool_create(p, pages, &child);
-	return err ? err : install_new(&child->obj, FL_RIGHTS_ALL);
+	return err ? err : install_new(&child->obj, (FL_RIGHTS_ALL & ~FL_RIGHT_PHYS) | phys);
 }
 
 long sys_pool_info(int pool, void *buf)
 {
 	struct fl_pool_info info;
 	struct pool *p;
-	int err = get_pool(pool, FL_RIGHT_READ, &p);
+	int err = get_pool(pool, FL_RIGHT_READ, &p, NULL);
 
 	if (err)
 		return err;
@@ -87,14 +96,15 @@ long sys_frame_alloc(int pool, uint64_t pages)
 		       LARGE_PAGE_SIZE / PAGE_SIZE : 1;
 	struct frame *f;
 	struct pool *p;
-	int err = get_pool(pool, FL_RIGHT_MANAGE, &p);
+	uint32_t phys;
+	int err = get_pool(pool, FL_RIGHT_MANAGE, &p, &phys);
 
 	if (err)
 		return err;
 	if (pages == 0 || pages > FL_FRAME_PAGES_MAX)
 		return -EINVAL;
 	err = frame_create(p, pages, align, &f);
-	return err ? err : install_new(&f->obj, FL_RIGHTS_ALL & ~FL_RIGHT_PHYS);
+	return err ? err : install_new(&f->obj, (FL_RIGHTS_ALL & ~FL_RIGHT_PHYS) | phys);
 }
 
 long sys_frame_phys(int frame)

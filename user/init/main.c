@@ -23,9 +23,11 @@ int main(const struct fl_bootinfo *bi)
 		const struct fl_bootinfo_device *d =
 			(const struct fl_bootinfo_device *)((const char *)bi + bi->devices_offset) + i;
 
-		fl_printf("init: device %s %04x:%04x class %06x, %u region(s) at 0x%lx, irq handle %d\n",
+		fl_printf("init: device %s %04x:%04x class %06x, %u region(s) at 0x%lx, "
+			  "irq handle %d (%u irqs), config handle %d\n",
 			  d->name, d->vendor, d->device, d->class_code, d->nmmio,
-			  d->nmmio ? (unsigned long)d->mmio_base[0] : 0ul, d->irq);
+			  d->nmmio ? (unsigned long)d->mmio_base[0] : 0ul, d->irq, d->nirq,
+			  d->config);
 	}
 	fl_printf("init: bootfs of %lu bytes at %p; handles: task %d, thread %d, power %d\n",
 		  (unsigned long)bi->bootfs_size, (void *)bi->bootfs_addr, bi->self_task,

@@ -43,8 +43,8 @@ static bool log_is(const char *want)
 
 static int power_ro, task_ro, thread_ro, new_thread, new_thread_norights, dead_task,
 	dead_thread, ep, ep_nogrant, ep_grantonly, ep_badged, ep_ro, ep_wo, ntfn, ntfn_ro, ntfn_wo,
-	pool_ro, pool_norights, pool_empty, frame, frame_ro, child_task, child_task_norights,
-	irq_ro;
+	pool_ro, pool_norights, pool_nophys, pool_empty, frame, frame_ro, child_task,
+	child_task_norights, irq_ro;
 static char buf[4096];
 static const char rodata_buf[64] = "read only";
 static uint64_t tls_ok = 0x400000, tls_kernel = 0xffff800000000000ul;
@@ -124,13 +124,14 @@ static const char *make_fixtures(void)
 	ntfn_wo = (int)fl_handle_dup(ntfn, FL_RIGHT_WRITE);
 	pool_ro = (int)fl_handle_dup(boot->pool, FL_RIGHT_READ);
 	pool_norights = (int)fl_handle_dup(boot->pool, 0);
+	pool_nophys = (int)fl_handle_dup(boot->pool, FL_RIGHTS_ALL & ~FL_RIGHT_PHYS);
 	pool_empty = (int)fl_pool_create(boot->pool, 0);
-	frame = (int)fl_frame_alloc(boot->pool, 1);
+	frame = (int)fl_frame_alloc(pool_nophys, 1);	/* no FL_RIGHT_PHYS */
 	frame_ro = (int)fl_handle_dup(frame, FL_RIGHT_READ);
 	child_task = (int)fl_task_create(boot->pool);
 	child_task_norights = (int)fl_handle_dup(child_task, 0);
 	irq_ro = (int)fl_handle_dup(boot->console_irq, FL_RIGHT_READ);
-	if (pool_ro < 0 || pool_norights < 0 || pool_empty < 0 || frame < 0 || frame_ro < 0 ||
+	if (pool_ro < 0 || pool_norights < 0 || pool_nophys < 0 || pool_empty < 0 || frame < 0 || frame_ro < 0 ||
 	    child_task < 0 || child_task_norights < 0 || irq_ro < 0)
 		return "a memory fixture could not be made";
 	if (power_ro < 0 || task_ro < 0 || thread_ro < 0 || new_thread < 0 ||

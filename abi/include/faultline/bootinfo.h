@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define FL_BOOTINFO_MAGIC	0x49424c46u	/* "FLBI" */
-#define FL_BOOTINFO_VERSION	4
+#define FL_BOOTINFO_VERSION	5
 
 #define FL_MEM_RAM		1	/* usable RAM, as the firmware reported it */
 #define FL_MEM_RESERVED		2	/* in RAM but taken (kernel, bootfs, firmware) */
@@ -21,17 +21,27 @@ struct fl_bootinfo_mem {
 	uint32_t reserved;
 };
 
+#define FL_DEVICE_IRQS	8	/* irq handles per device at most (PCI: MSI-X vectors) */
+
 /* A device the kernel found (PCI on q35, virtio-mmio on virt). */
 struct fl_bootinfo_device {
 	char name[24];		/* "pci 00:03.0", "virtio-mmio@a003e00" */
 	uint32_t vendor;	/* PCI vendor; virtio-mmio: VendorID register */
 	uint32_t device;	/* PCI device; virtio-mmio: DeviceID register (2: block) */
 	uint32_t class_code;	/* PCI class, subclass, prog-if; 0 for virtio-mmio */
-	int32_t irq;		/* an irq handle for its interrupt line, or -1 */
+	int32_t irq;		/* irqs[0], or -1 if it has none */
 	uint32_t nmmio;
 	int32_t mmio[6];	/* device-frame handles of its registers (read, write, grant) */
 	uint64_t mmio_base[6];	/* their physical addresses */
 	uint64_t mmio_size[6];	/* and sizes, page-rounded */
+	/*
+	 * Its interrupts: virtio-mmio one SPI; PCI its MSI-X table entries
+	 * 0..nirq-1 in order (irqs[i] is entry i), none without MSI-X.
+	 */
+	uint32_t nirq;
+	int32_t irqs[FL_DEVICE_IRQS];	/* irq handles (every right), -1 past nirq */
+	int32_t config;		/* PCI: its 4 KiB of configuration space (read, grant), or -1 */
+	uint64_t config_base;	/* its physical (ECAM) address, or 0 */
 };
 
 struct fl_bootinfo {

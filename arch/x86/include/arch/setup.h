@@ -82,10 +82,22 @@ paddr_t lapic_base(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 
-/* ioapic.c: q35's one IOAPIC; lines are its GSIs (arch_irq_line_*). */
+/* ioapic.c: q35's one IOAPIC; lines 0..IRQ_LINES-1 are its GSIs. */
 #define IOAPIC_BASE	0xfec00000ul
 void ioapic_init(void);
-void ioapic_dispatch(unsigned vector);	/* VEC_IRQ_BASE .. + IRQ_LINES - 1 */
+int ioapic_line_setup(unsigned line);
+void ioapic_line_mask(unsigned line);
+void ioapic_line_unmask(unsigned line);
+
+/* msix.c: MSI-X vectors k = 0..MSIX_VECTORS-1 (lines MSIX_LINE_BASE + k). */
+int msix_vectors_alloc(unsigned n, volatile uint32_t *table);	/* first k, or -ENOSPC */
+int msix_setup(unsigned k);
+void msix_mask(unsigned k);
+void msix_unmask(unsigned k);
+
+/* irqline.c: an interrupt on an IOAPIC or MSI-X vector, to the core. */
+bool x86_irq_vector(uint64_t vector);
+void x86_irq_dispatch(unsigned vector);
 
 /* pvh.c: the PVH start_info into boot_params. */
 void pvh_parse(uint32_t start_info_pa, struct boot_params *bp);

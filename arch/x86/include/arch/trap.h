@@ -26,6 +26,9 @@
 #define VEC_TIMER		0x30
 #define VEC_IRQ_BASE		0x40	/* IOAPIC line n: VEC_IRQ_BASE + n (ioapic.c) */
 #define IRQ_LINES		24	/* vectors.S has a stub for each */
+#define VEC_MSIX_BASE		0x60	/* MSI-X vector k: VEC_MSIX_BASE + k (msix.c) */
+#define MSIX_VECTORS		32	/* in total, all PCI functions together; a stub each */
+#define MSIX_LINE_BASE		IRQ_LINES	/* MSI-X vector k is line MSIX_LINE_BASE + k */
 #define VEC_SPURIOUS		0xff
 #define VEC_SYSCALL		0x100	/* not a vector: marks a frame built by syscall_entry */
 
