@@ -54,6 +54,34 @@ static const char *pool_accounting(void)
 	return NULL;
 }
 
+/*
+ * FL_RIGHT_PHYS flows from a pool handle to the frames and child pools
+ * made from it (the root's system pool has it), and only from there.
+ */
+static const char *phys_right_from_pool(void)
+{
+	long nophys = fl_handle_dup(boot->pool, FL_RIGHTS_ALL & ~FL_RIGHT_PHYS);
+	long child = fl_pool_create(boot->pool, 4), grandchild = fl_pool_create(nophys, 4);
+	long f1 = fl_frame_alloc(boot->pool, 1), f2 = fl_frame_alloc(child, 1);
+	long f3 = fl_frame_alloc(nophys, 1), f4 = fl_frame_alloc(grandchild, 1);
+	long p1 = fl_frame_phys((int)f1), p2 = fl_frame_phys((int)f2);
+	long p3 = fl_frame_phys((int)f3), p4 = fl_frame_phys((int)f4);
+	const char *why = NULL;
+
+	if (p1 <= 0 || p2 <= 0 || (p1 & 4095) || p1 == p2)
+		why = FAIL("with the right: %#lx %#lx", p1, p2);
+	else if (p3 != -EPERM || p4 != -EPERM)
+		why = FAIL("without the right: %ld %ld", p3, p4);
+	fl_handle_close((int)f1);
+	fl_handle_close((int)f2);
+	fl_handle_close((int)f3);
+	fl_handle_close((int)f4);
+	fl_handle_close((int)grandchild);
+	fl_handle_close((int)child);
+	fl_handle_close((int)nophys);
+	return why;
+}
+
 static const char *two_mappings_one_frame(void)
 {
 	long f = fl_frame_alloc(boot->pool, 1), r1, r2;
@@ -635,6 +663,8 @@ static const char *objects_run_pool_dry(void)
 static const struct kt_case tests[] = {
 	{ "ipc: call/reply_recv across two tasks, a handle carried across", ipc_across_tasks },
 	{ "mem: a frame is charged to its pool and returned", pool_accounting },
+	{ "mem: FL_RIGHT_PHYS comes from the pool handle, child pools inherit it",
+	  phys_right_from_pool },
 	{ "mem: two mappings of one frame see the same bytes; new frames are zeroed", two_mappings_one_frame },
 	{ "mem: query shows accessed and dirty, and clears them", query_bits },
 	{ "mem: protect removes rights and never adds them", protect_only_removes },
