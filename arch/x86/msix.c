@@ -46,15 +46,16 @@ static volatile uint32_t *entry[MSIX_VECTORS];	/* vector k's table entry */
 static unsigned nvectors;			/* handed out so far */
 
 /*
- * Give the first n entries of the MSI-X table at table (its kernel
- * address) the next n free vectors, each entry masked, addressed to this
- * CPU's LAPIC. The first vector, or -ENOSPC if fewer than n are left.
+ * Give the first *n entries of the MSI-X table at table (its kernel
+ * address) the next free vectors, each entry masked, addressed to this
+ * CPU's LAPIC; fewer if fewer are left (*n says how many). The first
+ * vector, or -ENOSPC if none is left.
  */
-int msix_vectors_alloc(unsigned n, volatile uint32_t *table)
+int msix_vectors_alloc(unsigned *pn, volatile uint32_t *table)
 {
-	unsigned first = nvectors;
+	unsigned first = nvectors, n = MIN(*pn, MSIX_VECTORS - nvectors);
 
-	if (n == 0 || n > MSIX_VECTORS - nvectors)
+	if (n == 0)
 		return -ENOSPC;
 	for (unsigned i = 0; i < n; i++) {
 		volatile uint32_t *e = table + i * ENTRY_WORDS;
@@ -67,6 +68,7 @@ int msix_vectors_alloc(unsigned n, volatile uint32_t *table)
 		entry[first + i] = e;
 	}
 	nvectors += n;
+	*pn = n;
 	return (int)first;
 }
 

@@ -26,10 +26,12 @@
  * Interrupts: MSI-X only (no INTx routing, no plain MSI). For a type-0
  * function whose capability list has an MSI-X capability, the first
  * MSIX_PER_FUNCTION entries of its table get vectors (msix.c, at most
- * MSIX_VECTORS in all, first come first served in scan order) and become
- * lines d->irq_line .. + d->nirq - 1. The table is mapped uncached in
+ * MSIX_VECTORS in all, first come first served in scan order: the last
+ * functions may get fewer, or none) and become lines d->irq_line ..
+ * + d->nirq - 1. The table is mapped uncached in
  * the kernel; then MSI-X Enable, Bus Master Enable and memory decoding
- * are turned on, every entry masked until its irq object is bound.
+ * are turned on, every entry masked until its irq object is bound (the
+ * entries past those are left masked, as reset leaves them).
  * Bus mastering is needed for the message (a memory write by the
  * device) and for DMA: the kernel assumes a function with MSI-X will be
  * driven. There is no IOMMU and no interrupt remapping: a driver that
@@ -366,13 +368,13 @@ static void setup_msix(struct arch_device *d, const struct bars *b, unsigned bus
 		       unsigned fn)
 {
 	unsigned cap = find_msix(bus, dev, fn), n;
-	uint32_t head, table, cmd;
+	uint32_t head, orig, table, cmd;
 	volatile uint32_t *t;
 	int first;
 
 	if (!cap)
 		return;
-	head = cfg_read(bus, dev, fn, cap);
+	head = orig = cfg_read(bus, dev, fn, cap);
 	table = cfg_read(bus, dev, fn, cap + MSIX_TABLE);
 	n = MIN(((head >> MSIX_CTRL_SHIFT) & MSIX_CTRL_SIZE_MASK) + 1, MSIX_PER_FUNCTION);
 	cmd = cfg_read(bus, dev, fn, PCI_COMMAND) & 0xffff;
@@ -380,12 +382,11 @@ static void setup_msix(struct arch_device *d, const struct bars *b, unsigned bus
 	head |= (MSIX_CTRL_ENABLE | MSIX_CTRL_FUNC_MASK) << MSIX_CTRL_SHIFT;
 	cfg_write(bus, dev, fn, cap, head);
 	t = map_table(b, table & MSIX_BIR_MASK, table & ~MSIX_BIR_MASK, n);
-	first = t ? msix_vectors_alloc(n, t) : -ENOENT;
+	first = t ? msix_vectors_alloc(&n, t) : -ENOENT;
 	if (first < 0) {
 		kprintf("pci: %s: MSI-X table %s, no interrupts\n", d->name,
-			first == -ENOSPC ? "but no vectors left" : "out of reach");
-		head &= ~(MSIX_CTRL_ENABLE << MSIX_CTRL_SHIFT);
-		cfg_write(bus, dev, fn, cap, head);
+			first == -ENOSPC ? "but no vectors left" : "outside its BAR or unmappable");
+		cfg_write(bus, dev, fn, cap, orig);	/* as the firmware left it */
 		cfg_write(bus, dev, fn, PCI_COMMAND, cmd);
 		return;
 	}

@@ -90,7 +90,7 @@ void ioapic_line_mask(unsigned line);
 void ioapic_line_unmask(unsigned line);
 
 /* msix.c: MSI-X vectors k = 0..MSIX_VECTORS-1 (lines MSIX_LINE_BASE + k). */
-int msix_vectors_alloc(unsigned n, volatile uint32_t *table);	/* first k, or -ENOSPC */
+int msix_vectors_alloc(unsigned *n, volatile uint32_t *table);	/* first k, or -ENOSPC */
 int msix_setup(unsigned k);
 void msix_mask(unsigned k);
 void msix_unmask(unsigned k);
