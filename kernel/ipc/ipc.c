@@ -235,17 +235,18 @@ long ipc_recv(struct endpoint *ep, bool block)
  */
 static int map_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
 {
-	struct kobj *o;
+	struct handle *s;
 	int err;
 
 	if (m->w[2] > UINT32_MAX)
 		return -EINVAL;
-	err = handle_get(handler->task, (long)m->w[0], &frame_ops, frame_rights((unsigned)m->w[2]),
-			 &o);
+	err = handle_lookup(handler->task, (long)m->w[0], &frame_ops,
+			    frame_rights((unsigned)m->w[2]), &s);
 	if (err)
 		return err;
 	return umap_map(faulter->task, ALIGN_DOWN(faulter->fault_addr, PAGE_SIZE),
-			(struct frame *)o, m->w[1], 1, (unsigned)m->w[2], true);
+			(struct frame *)s->obj, m->w[1], 1, (unsigned)m->w[2],
+			UMAP_REPLACE | umap_may_write(s->rights));
 }
 
 /* Answer reply_handle with m; the caller it woke (not yet running) in *woken. */

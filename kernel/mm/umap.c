@@ -65,20 +65,21 @@ static int check_range(vaddr_t va, size_t len)
 }
 
 int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pages,
-	     unsigned prot, bool replace)
+	     unsigned prot, unsigned how)
 {
 	int pg = umap_pg(prot, f), err;
 	size_t len = pages * PAGE_SIZE;
 
 	if (pg < 0)
 		return pg;
+	pg |= (int)(how & UMAP_MAYWRITE);
 	if (pages == 0 || off >= f->pages || pages > f->pages - off)
 		return -EINVAL;
 	if ((err = check_range(va, len)))
 		return err;
 	if (len > FL_RANGE_MAX)
 		return -E2BIG;
-	if (replace && pt_leaf(t->pt, va) && (err = umap_unmap(t, va, len)) < 0)
+	if ((how & UMAP_REPLACE) && pt_leaf(t->pt, va) && (err = umap_unmap(t, va, len)) < 0)
 		return err;
 	/* before the mapping exists, so no CPU can fetch stale instructions */
 	if (pg & PG_EXEC)
