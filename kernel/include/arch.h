@@ -80,7 +80,7 @@ typedef uint64_t pte_t;
 /*
  * Software only, in a bit the walker ignores: the leaf was made from a
  * frame handle with FL_RIGHT_WRITE (or is the root task's own writable
- * memory), so a pager may give write back (a fault reply) after protect
+ * memory), so a pager may give write back (FL_FAULT_ALLOW) after protect
  * took it. Set by umap_map only; split, protect and map_copy keep it.
  */
 #define PG_MAYWRITE	0x100u

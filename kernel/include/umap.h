@@ -41,6 +41,16 @@ static inline unsigned umap_may_write(uint32_t rights)
 	return (rights & FL_RIGHT_WRITE) ? UMAP_MAYWRITE : 0;
 }
 
+/*
+ * Add the FL_MAP_* rights prot to the page mapped at va in t (a fault
+ * reply, FL_FAULT_ALLOW), splitting a large page so only va's page
+ * changes: 0, -EINVAL (bits that are no FL_MAP_* right, W^X without
+ * FL_MAP_WX, exec on device memory), -EFAULT (not user space), -ENOENT
+ * (nothing mapped), -EPERM (write on a leaf without PG_MAYWRITE),
+ * -ENOMEM (the split): nothing changes on failure.
+ */
+int umap_allow(struct task *t, vaddr_t va, uint64_t prot);
+
 /* Unmap, protect (remove rights only), copy: bytes done, or -errno. */
 long umap_unmap(struct task *t, vaddr_t va, size_t len);
 long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot);

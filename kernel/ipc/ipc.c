@@ -273,7 +273,9 @@ static int map_moved_for_fault(struct thread *handler, struct thread *faulter,
 
 /*
  * The kernel's part of a fault reply, done before the faulter is woken:
- * map-and-resume. 0 or -errno, with the faulter's mappings as they were.
+ * map-and-resume, or adding rights to the page at the fault address
+ * (FL_FAULT_ALLOW, w0 the FL_MAP_* rights). 0 or -errno, with the
+ * faulter's mappings as they were.
  */
 static int fault_reply(struct thread *handler, struct thread *faulter, const struct msg *m)
 {
@@ -282,6 +284,8 @@ static int fault_reply(struct thread *handler, struct thread *faulter, const str
 		if (m->w[0] & FL_HANDLE_MOVE)
 			return map_moved_for_fault(handler, faulter, m);
 		return map_for_fault(handler, faulter, m, (long)m->w[0]);
+	case FL_FAULT_ALLOW:
+		return umap_allow(faulter->task, faulter->fault_addr, m->w[0]);
 	default:
 		return 0;
 	}

@@ -522,10 +522,11 @@ static const char *ipc_across_tasks(void)
 	return why;
 }
 
-/* ---- fault replies: a moved frame handle ------------------------------------- */
+/* ---- fault replies: a moved frame handle, allow ------------------------------ */
 
 #define FR_PAGE		(FREE_VA + 0x600000)	/* shared: the child's orders and results */
 #define FR_STACK	(FREE_VA + 0x610000)
+#define FR_MINE		(FREE_VA + 0x620000)	/* ours: a look at a frame the child writes */
 #define FR_VA		(FREE_VA + 0x800000)	/* the child's pages (2 MiB aligned) */
 #define FR_DONE		(FREE_VA + 0xc00000)	/* the child touches it when done */
 #define FR_MAX		4
@@ -719,6 +720,192 @@ static const char *fault_map_moved_fails(void)
 	return why;
 }
 
+/*
+ * Write comes back after protect: a 4 KiB page, and one page of a 2 MiB
+ * one (split: its neighbours stay read-only). The second answer goes by
+ * reply_recv, which the fastpath must leave to the general path.
+ */
+static const char *fault_allow_write(void)
+{
+	uint64_t addr[2] = { FR_VA + 0x200000, FR_VA + 5 * 4096 };
+	long small = fl_frame_alloc(boot->pool, 1), big = fl_frame_alloc(boot->pool, 512), r = -1;
+	long q[3] = { 0 };
+	uint64_t seen = 0;
+	struct fl_msg m = { 0 };
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (fl_map((int)c.task, addr[0], (int)small, 0, 1, RW) ||
+		     fl_map((int)c.task, FR_VA, (int)big, 0, 512, RW) ||
+		     fl_protect((int)c.task, FR_VA, 0x400000, FL_MAP_READ) != 0x400000 ||
+		     fl_map(boot->self_task, FR_MINE, (int)small, 0, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why)
+		why = fr_fault(&c, addr[0], true, &rh);
+	if (!why && (r = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0)))
+		why = FAIL("allow: %ld", r);
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		uint64_t w[4] = { FL_MAP_WRITE, 0, 0, 0 };
+
+		r = fl_reply_recv_msg((int)c.ep, FL_TAG_WITH_REPLY(FL_TAG(FL_FAULT_ALLOW, 0, 0), rh),
+				      w, &m);
+		if (r != FL_RECV_MESSAGE || m.w[1] != FR_DONE)
+			why = FAIL("reply_recv %ld: then a fault at %#lx", r, (unsigned long)m.w[1]);
+	}
+	if (!why) {
+		seen = *(volatile uint64_t *)FR_MINE;
+		q[0] = fl_query((int)c.task, addr[0], 0);
+		q[1] = fl_query((int)c.task, addr[1], 0);
+		q[2] = fl_query((int)c.task, addr[1] + 4096, 0);
+		if (c.p->seen[0] != 0x100 || c.p->seen[1] != 0x101 || seen != 0x100)
+			why = FAIL("the child read %#lx %#lx, we %#lx", (unsigned long)c.p->seen[0],
+				   (unsigned long)c.p->seen[1], (unsigned long)seen);
+		else if (!(q[0] & FL_MAP_WRITE) || !(q[0] & FL_QUERY_DIRTY) ||
+			 !(q[1] & FL_MAP_WRITE) || !(q[2] & FL_QUERY_PRESENT) || (q[2] & FL_MAP_WRITE))
+			why = FAIL("query %#lx %#lx, the next page %#lx", q[0], q[1], q[2]);
+	}
+	fl_unmap(boot->self_task, FR_MINE, 4096);
+	fr_end(&c);
+	fl_handle_close((int)small);
+	fl_handle_close((int)big);
+	return why;
+}
+
+/* A fresh copy of frame f's first page, mapped writable at the fault by a moved handle. */
+static long answer_with_copy(int rh, long f)
+{
+	long copy = fl_frame_alloc(boot->pool, 1), r;
+
+	if (copy < 0)
+		return copy;
+	r = fl_frame_copy((int)copy, 0, (int)f, 0, 1);
+	if (!r)
+		r = answer(rh, FL_FAULT_MAP, (uint64_t)copy | FL_HANDLE_MOVE, 0, RW);
+	if (r)
+		fl_handle_close((int)copy);
+	return r;
+}
+
+/*
+ * Write is never given to a page of a read-only frame: one mapped from a
+ * read-only handle, and one of the bootfs shared by map_copy. The reply
+ * handle stays, and the pager answers with a copy instead.
+ */
+static const char *fault_allow_readonly_frame(void)
+{
+	uint64_t addr[2] = { FR_VA, boot->bootfs_addr };
+	long f = fl_frame_alloc(boot->pool, 1), ro = fl_handle_dup((int)f, FL_RIGHT_READ);
+	long r[4] = { 0 }, q = 0;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (fl_map((int)c.task, FR_VA, (int)ro, 0, 1, FL_MAP_READ) ||
+		     fl_map_copy((int)c.task, boot->self_task, boot->bootfs_addr, 4096,
+				 FL_COPY_SHARE) != 4096 ||
+		     fl_map(boot->self_task, FR_MINE, (int)f, 0, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why)
+		why = fr_fault(&c, addr[0], true, &rh);
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		q = fl_query((int)c.task, addr[0], 0);
+		r[1] = answer_with_copy(rh, f);
+		if (r[1])
+			why = FAIL("allow %ld, then a copy: %ld", r[0], r[1]);
+	}
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		r[2] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		r[3] = answer_with_copy(rh, boot->bootfs_frame);
+		if (r[0] != -EPERM || (q & FL_MAP_WRITE) || r[1] || r[2] != -EPERM || r[3])
+			why = FAIL("allow %ld (then %#lx), copy %ld; bootfs: allow %ld, copy %ld",
+				   r[0], q, r[1], r[2], r[3]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	if (!why && *(volatile uint64_t *)FR_MINE != 0)
+		why = "the read-only frame was written";
+	fl_unmap(boot->self_task, FR_MINE, 4096);
+	fr_end(&c);
+	fl_handle_close((int)ro);
+	fl_handle_close((int)f);
+	return why;
+}
+
+/*
+ * W^X holds over the rights a page would have: write and exec together
+ * need FL_MAP_WX, also when the page is executable already; unknown bits
+ * are refused.
+ */
+static const char *fault_allow_wx(void)
+{
+	uint64_t addr[2] = { FR_VA, FR_VA + 4096 };
+	long f = fl_frame_alloc(boot->pool, 2), r[5] = { 0 }, q = 0;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (fl_map((int)c.task, FR_VA, (int)f, 0, 1, RW) ||
+		     fl_protect((int)c.task, FR_VA, 4096, FL_MAP_READ) != 4096 ||
+		     fl_map((int)c.task, FR_VA + 4096, (int)f, 1, 1, FL_MAP_READ | FL_MAP_EXEC)))
+		why = "setup failed";
+	if (!why)
+		why = fr_fault(&c, addr[0], true, &rh);
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | FL_MAP_EXEC, 0, 0);
+		r[1] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | 0x10, 0, 0);
+		r[2] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		if (r[2])
+			why = FAIL("allow W+X %ld, unknown bit %ld, W %ld", r[0], r[1], r[2]);
+	}
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		r[3] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);	/* it is executable */
+		r[4] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | FL_MAP_WX, 0, 0);
+		if (r[0] != -EINVAL || r[1] != -EINVAL || r[2] || r[3] != -EINVAL || r[4])
+			why = FAIL("allow W+X %ld, unknown bit %ld, W %ld; on RX: W %ld, W+WX %ld",
+				   r[0], r[1], r[2], r[3], r[4]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	if (!why && ((q = fl_query((int)c.task, addr[0], 0)) & FL_MAP_EXEC))
+		why = FAIL("the first page is %#lx", q);
+	if (!why && ((q = fl_query((int)c.task, addr[1], 0)) & (FL_MAP_WRITE | FL_MAP_EXEC)) !=
+		    (FL_MAP_WRITE | FL_MAP_EXEC))
+		why = FAIL("the second page is %#lx", q);
+	fr_end(&c);
+	fl_handle_close((int)f);
+	return why;
+}
+
+/* Nothing mapped at the fault: allow is refused, and a map answers instead. */
+static const char *fault_allow_unmapped(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long f = -1, r[2] = { 0 };
+	struct fr c;
+	int rh;
+	const char *why = fr_first(&c, addr, 1, false, &rh);
+
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		f = fl_frame_alloc(boot->pool, 1);
+		r[1] = answer(rh, FL_FAULT_MAP, (uint64_t)f | FL_HANDLE_MOVE, 0, RW);
+		if (r[0] != -ENOENT || f < 0 || r[1])
+			why = FAIL("allow %ld, frame %ld, map %ld", r[0], f, r[1]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	fr_end(&c);
+	return why;
+}
+
 /* ---- kernel objects are paid for ---------------------------------------------- */
 
 /* Endpoints charge the creator's pool, and closing them gives it back. */
@@ -847,6 +1034,10 @@ static const struct kt_case tests[] = {
 	{ "mem: a pager serves a child: demand-zero, COW by hand, map-and-resume", child_pager },
 	{ "fault reply: map-and-resume with a moved frame handle", fault_map_moved },
 	{ "fault reply: a failing moved-handle map-and-resume keeps both handles", fault_map_moved_fails },
+	{ "fault reply: allow gives write back after protect (4 KiB and in a 2 MiB page)", fault_allow_write },
+	{ "fault reply: allow of write on a read-only frame's page is refused", fault_allow_readonly_frame },
+	{ "fault reply: allow of write and exec without FL_MAP_WX is refused", fault_allow_wx },
+	{ "fault reply: allow on an unmapped address is refused", fault_allow_unmapped },
 };
 
 int main(const struct fl_bootinfo *bi)

@@ -420,6 +420,11 @@
 #elif FL_FAULT_MAP != 4
 #error "FL_FAULT_MAP differs from the Faultline ABI"
 #endif
+#ifndef FL_FAULT_ALLOW
+#define FL_FAULT_ALLOW 5	/* add the FL_MAP_* rights in w0 (FL_MAP_WX to allow W+X) to the page mapped at the fault address, then resume; write only if that page was mapped from a frame handle with FL_RIGHT_WRITE */
+#elif FL_FAULT_ALLOW != 5
+#error "FL_FAULT_ALLOW differs from the Faultline ABI"
+#endif
 
 /* system-call numbers */
 #define FL_SYS_console_write 1
