@@ -56,6 +56,8 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 		pte |= PTE_RDONLY;
 	if (pg & PG_USER)
 		pte |= PTE_USER;
+	if (pg & PG_MAYWRITE)
+		pte |= PTE_SW_MAYWRITE;
 	/* the kernel never executes user pages, user code never kernel pages */
 	if (!(pg & PG_EXEC) || (pg & PG_DEVICE))
 		pte |= PTE_PXN | PTE_UXN;
@@ -105,6 +107,8 @@ unsigned arch_pte_flags(pte_t pte)
 		pg |= PG_ACCESSED;
 	if ((pte & PTE_SW_DIRTY) || !(pte & PTE_RDONLY))
 		pg |= PG_DIRTY;
+	if (pte & PTE_SW_MAYWRITE)
+		pg |= PG_MAYWRITE;
 	return pg;
 }
 

@@ -5,6 +5,11 @@
  *   63  62..52  51..12     11..9  8  7   6  5  4   3   2  1  0
  *   NX  ignored address    avail  G  PS  D  A  PCD PWT US RW P
  *
+ * Of the avail bits, 9 is PG_MAYWRITE. Bits 11:9 are ignored by the walker
+ * in a PTE and in a PDE that maps a 2 MiB page alike (SDM vol. 3A, 4.5,
+ * the entry formats of 4-level paging); 11 is left alone because HLAT
+ * paging reads it (its restart bit).
+ *
  * Leaves (level 0 pages, PS=1 at level 1 or 2) carry the permissions.
  * A and D are the CPU's: it sets A on the first access through an entry
  * and D on the first write (locked updates of the entry in memory), so
@@ -43,6 +48,7 @@
 #define PTE_D		(1ul << 6)	/* leaves only; PAT is bit 7 (4 KiB) or 12 (PS) */
 #define PTE_PS		(1ul << 7)
 #define PTE_G		(1ul << 8)
+#define PTE_SW_MAYWRITE	(1ul << 9)	/* software: PG_MAYWRITE */
 #define PTE_NX		(1ul << 63)
 #define PTE_ADDR	0x000ffffffffff000ul
 
@@ -84,6 +90,8 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 		pte |= PTE_G;
 	if (pg & PG_DEVICE)
 		pte |= PTE_PCD | PTE_PWT;	/* uncached */
+	if (pg & PG_MAYWRITE)
+		pte |= PTE_SW_MAYWRITE;
 	if ((!(pg & PG_EXEC) || (pg & PG_DEVICE)) && have_nx)
 		pte |= PTE_NX;
 	return pte;
@@ -126,6 +134,8 @@ unsigned arch_pte_flags(pte_t pte)
 		pg |= PG_ACCESSED;
 	if (pte & PTE_D)
 		pg |= PG_DIRTY;
+	if (pte & PTE_SW_MAYWRITE)
+		pg |= PG_MAYWRITE;
 	return pg;
 }
 

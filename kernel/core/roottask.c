@@ -45,6 +45,8 @@ static unsigned segment_prot(const struct elf_segment *s)
 /*
  * A fresh zeroed frame from the system pool mapped at [va, va + size) in
  * t (the mapping holds it): 0 with its kernel address in *kva, or -errno.
+ * The frame is the task's own: its writable pages may become writable
+ * again after a protect (PG_MAYWRITE).
  */
 static int map_new(struct task *t, vaddr_t va, size_t size, unsigned prot, void **kva)
 {
@@ -53,7 +55,8 @@ static int map_new(struct task *t, vaddr_t va, size_t size, unsigned prot, void 
 
 	if (err)
 		return err;
-	err = umap_map(t, va, f, 0, size / PAGE_SIZE, prot, false);
+	err = umap_map(t, va, f, 0, size / PAGE_SIZE, prot,
+		       prot & FL_MAP_WRITE ? UMAP_MAYWRITE : 0);
 	if (!err && kva)
 		*kva = pa_to_kva(f->pa);
 	kobj_put(&f->obj);
@@ -198,7 +201,7 @@ void roottask_start(const struct boot_params *bp)
 	    map_new(task, ROOT_BOOTINFO_ADDR, BOOTINFO_PAGES * PAGE_SIZE, FL_MAP_READ,
 		    (void **)&bi))
 		boot_fail("root task: out of memory for its stack or boot info");
-	err = umap_map(task, ROOT_BOOTFS_ADDR, bootfs, 0, bootfs->pages, FL_MAP_READ, false);
+	err = umap_map(task, ROOT_BOOTFS_ADDR, bootfs, 0, bootfs->pages, FL_MAP_READ, 0);
 	if (err)
 		boot_fail("root task: cannot map the bootfs (%s)", errno_name(err));
 

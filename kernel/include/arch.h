@@ -77,10 +77,17 @@ typedef uint64_t pte_t;
 #define PG_GLOBAL	0x20u	/* not flushed on address-space switch */
 #define PG_ACCESSED	0x40u	/* arch_pte_flags: used since last cleared */
 #define PG_DIRTY	0x80u	/* arch_pte_flags: written since last cleared */
+/*
+ * Software only, in a bit the walker ignores: the leaf was made from a
+ * frame handle with FL_RIGHT_WRITE (or is the root task's own writable
+ * memory), so a pager may give write back (FL_FAULT_ALLOW) after protect
+ * took it. Set by umap_map only; split, protect and map_copy keep it.
+ */
+#define PG_MAYWRITE	0x100u
 
 pte_t arch_pte_table(paddr_t table);		/* entry pointing at a next-level table */
 /*
- * A leaf mapping pa with pg (PG_READ/WRITE/EXEC/USER/DEVICE/GLOBAL). It
+ * A leaf mapping pa with pg (PG_READ/WRITE/EXEC/USER/DEVICE/GLOBAL/MAYWRITE). It
  * starts accessed, and dirty if writable: the bits matter only after a
  * query cleared them.
  */
@@ -88,7 +95,7 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level);
 bool arch_pte_valid(pte_t pte);
 bool arch_pte_leaf_at(pte_t pte, unsigned level);	/* a page or block, not a table */
 paddr_t arch_pte_addr(pte_t pte);
-unsigned arch_pte_flags(pte_t pte);		/* PG_* of a leaf, with ACCESSED/DIRTY */
+unsigned arch_pte_flags(pte_t pte);		/* PG_* of a leaf, with ACCESSED/DIRTY/MAYWRITE */
 
 /*
  * Accessed and dirty. clear_ad returns pte with both cleared; set_ad with

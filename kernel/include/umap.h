@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <arch.h>
 #include <faultline/abi.h>
 #include <frameobj.h>
 
@@ -21,14 +22,34 @@ static inline uint32_t frame_rights(unsigned prot)
 /* FL_MAP_* protections into PG_* bits for f (-EINVAL if not allowed). */
 int umap_pg(unsigned prot, const struct frame *f);
 
+/* How umap_map maps. UMAP_MAYWRITE is the leaf's PG_MAYWRITE itself (no branch to set it). */
+#define UMAP_REPLACE	1u		/* take out whatever is mapped there first (map-and-resume) */
+#define UMAP_MAYWRITE	PG_MAYWRITE	/* f was named with FL_RIGHT_WRITE: write may come back */
+
 /*
- * Map pages [off, off + pages) of f at va in t. -EINVAL (alignment,
- * range, protections), -EFAULT (not user space), -EEXIST (something is
- * mapped there), -ENOMEM (page tables): nothing changes on failure.
- * replace: take out whatever is mapped there first (map-and-resume).
+ * Map pages [off, off + pages) of f at va in t, with UMAP_* how.
+ * -EINVAL (alignment, range, protections), -EFAULT (not user space),
+ * -EEXIST (something is mapped there), -ENOMEM (page tables): nothing
+ * changes on failure.
  */
 int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pages,
-	     unsigned prot, bool replace);
+	     unsigned prot, unsigned how);
+
+/* UMAP_MAYWRITE if a frame handle's rights let its mappings be made writable. */
+static inline unsigned umap_may_write(uint32_t rights)
+{
+	return (rights & FL_RIGHT_WRITE) ? UMAP_MAYWRITE : 0;
+}
+
+/*
+ * Add the FL_MAP_* rights prot to the page mapped at va in t (a fault
+ * reply, FL_FAULT_ALLOW), splitting a large page so only va's page
+ * changes: 0, -EINVAL (bits that are no FL_MAP_* right, W^X without
+ * FL_MAP_WX, exec on device memory), -EFAULT (not user space), -ENOENT
+ * (nothing mapped), -EPERM (write on a leaf without PG_MAYWRITE),
+ * -ENOMEM (the split): nothing changes on failure.
+ */
+int umap_allow(struct task *t, vaddr_t va, uint64_t prot);
 
 /* Unmap, protect (remove rights only), copy: bytes done, or -errno. */
 long umap_unmap(struct task *t, vaddr_t va, size_t len);

@@ -230,22 +230,65 @@ long ipc_recv(struct endpoint *ep, bool block)
 
 /*
  * Map-and-resume: the fault handler's reply maps page w1 of its frame
- * handle w0 with protection w2 at the faulter's fault address (replacing
- * what was there), so the faulter resumes in the same kernel entry.
+ * handle h (w0) with protection w2 at the faulter's fault address
+ * (replacing what was there), so the faulter resumes in the same kernel
+ * entry. Inlined in both users: the plain one is the fault path's.
  */
-static int map_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
+static inline __attribute__((always_inline)) int map_for_fault(struct thread *handler,
+							       struct thread *faulter,
+							       const struct msg *m, long h)
 {
-	struct kobj *o;
+	struct handle *s;
 	int err;
 
 	if (m->w[2] > UINT32_MAX)
 		return -EINVAL;
-	err = handle_get(handler->task, (long)m->w[0], &frame_ops, frame_rights((unsigned)m->w[2]),
-			 &o);
+	err = handle_lookup(handler->task, h, &frame_ops, frame_rights((unsigned)m->w[2]), &s);
 	if (err)
 		return err;
 	return umap_map(faulter->task, ALIGN_DOWN(faulter->fault_addr, PAGE_SIZE),
-			(struct frame *)o, m->w[1], 1, (unsigned)m->w[2], true);
+			(struct frame *)s->obj, m->w[1], 1, (unsigned)m->w[2],
+			UMAP_REPLACE | umap_may_write(s->rights));
+}
+
+/*
+ * The same with FL_HANDLE_MOVE in w0: the handler gives its frame handle
+ * up once the page is mapped (the mapping then holds the frame alone).
+ * Such a reply must be registers only: then nothing after this can fail
+ * it, so the handle is never closed for a reply that did not go through.
+ */
+static int map_moved_for_fault(struct thread *handler, struct thread *faulter,
+			       const struct msg *m)
+{
+	long h = (long)(m->w[0] & ~(uint64_t)FL_HANDLE_MOVE);
+	int err;
+
+	if (FL_TAG_WORDS(m->tag) || FL_TAG_HANDLES(m->tag))
+		return -EINVAL;
+	err = map_for_fault(handler, faulter, m, h);
+	if (!err)
+		handle_close(handler->task, h);
+	return err;
+}
+
+/*
+ * The kernel's part of a fault reply, done before the faulter is woken:
+ * map-and-resume, or adding rights to the page at the fault address
+ * (FL_FAULT_ALLOW, w0 the FL_MAP_* rights). 0 or -errno, with the
+ * faulter's mappings as they were.
+ */
+static int fault_reply(struct thread *handler, struct thread *faulter, const struct msg *m)
+{
+	switch (FL_TAG_LABEL(m->tag)) {
+	case FL_FAULT_MAP:
+		if (m->w[0] & FL_HANDLE_MOVE)
+			return map_moved_for_fault(handler, faulter, m);
+		return map_for_fault(handler, faulter, m, (long)m->w[0]);
+	case FL_FAULT_ALLOW:
+		return umap_allow(faulter->task, faulter->fault_addr, m->w[0]);
+	default:
+		return 0;
+	}
 }
 
 /* Answer reply_handle with m; the caller it woke (not yet running) in *woken. */
@@ -267,8 +310,7 @@ static long reply_take(int reply_handle, const struct msg *m, struct thread **wo
 		handle_close(cur->task, reply_handle);
 		return -ESRCH;
 	}
-	if (caller->in_fault && FL_TAG_LABEL(m->tag) == FL_FAULT_MAP &&
-	    (err = map_for_fault(cur, caller, m)))
+	if (caller->in_fault && (err = fault_reply(cur, caller, m)))
 		return err;		/* the reply handle stays: answer again */
 	err = transfer(cur, caller, m, 0, 0, &dst_side);
 	if (err)

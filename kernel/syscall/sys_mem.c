@@ -3,6 +3,7 @@
 #include <faultline/abi.h>
 #include <faultline/mem.h>
 #include <frameobj.h>
+#include <handle.h>
 #include <kstat.h>
 #include <memlayout.h>
 #include <pool.h>
@@ -44,6 +45,19 @@ static int get_frame(int h, uint32_t rights, struct frame **out)
 	if (!err)
 		*out = (struct frame *)o;
 	return err;
+}
+
+/* A frame and the rights its handle carries. */
+static int get_frame_rights(int h, uint32_t rights, struct frame **out, uint32_t *has)
+{
+	struct handle *s;
+	int err = handle_lookup(self(), h, &frame_ops, rights, &s);
+
+	if (err)
+		return err;
+	*out = (struct frame *)s->obj;
+	*has = s->rights;
+	return 0;
 }
 
 static int get_task(int h, uint32_t rights, struct task **out)
@@ -120,11 +134,12 @@ long sys_map(int task, uintptr_t va, int frame, uint64_t offset, uint64_t pages,
 {
 	struct task *t;
 	struct frame *f;
+	uint32_t rights;
 	int err = get_task(task, FL_RIGHT_MANAGE, &t);
 
-	if (err || (err = get_frame(frame, frame_rights(prot), &f)))
+	if (err || (err = get_frame_rights(frame, frame_rights(prot), &f, &rights)))
 		return err;
-	return umap_map(t, va, f, offset, pages, prot, false);
+	return umap_map(t, va, f, offset, pages, prot, umap_may_write(rights));
 }
 
 long sys_unmap(int task, uintptr_t va, uint64_t len)

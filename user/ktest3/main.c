@@ -4,7 +4,8 @@
  * partial unmap, range operations in chunks, running a pool dry, and a
  * small pager serving a child task: demand mapping with map-and-resume,
  * copy-on-write by hand (both sides checked), protect after map_copy,
- * and the pool back at its starting count when the child is gone.
+ * and the pool back at its starting count when the child is gone; fault
+ * replies that move the frame handle or give rights back (FL_FAULT_ALLOW).
  */
 #include <faultline/ipc.h>
 #include <faultline/kstat.h>
@@ -549,6 +550,390 @@ static const char *ipc_across_tasks(void)
 	return why;
 }
 
+/* ---- fault replies: a moved frame handle, allow ------------------------------ */
+
+#define FR_PAGE		(FREE_VA + 0x600000)	/* shared: the child's orders and results */
+#define FR_STACK	(FREE_VA + 0x610000)
+#define FR_MINE		(FREE_VA + 0x620000)	/* ours: a look at a frame the child writes */
+#define FR_VA		(FREE_VA + 0x800000)	/* the child's pages (2 MiB aligned) */
+#define FR_DONE		(FREE_VA + 0xc00000)	/* the child touches it when done */
+#define FR_MAX		4
+
+struct fr_page {
+	struct fl_thread_start start;
+	int n;
+	uint64_t addr[FR_MAX];	/* the child writes 0x100 + i at addr[i] */
+	uint64_t seen[FR_MAX];	/* and reads it back */
+};
+
+/* The child's program (shared text, no globals). */
+static void fr_child(void *arg)
+{
+	struct fr_page *p = arg;
+
+	for (int i = 0; i < p->n; i++) {
+		volatile uint64_t *a = (uint64_t *)p->addr[i];
+
+		*a = 0x100 + (uint64_t)i;
+		p->seen[i] = *a;
+	}
+	*(volatile char *)FR_DONE = 0;
+}
+
+/* A child writing to addresses, its faults sent to us. */
+struct fr {
+	long task, ep, thread, page, stack;
+	struct fr_page *p;
+};
+
+static const char *fr_start(struct fr *c, const uint64_t *addr, int n)
+{
+	c->p = (struct fr_page *)FR_PAGE;
+	c->ep = fl_endpoint_create();
+	c->task = fl_child_task_create(boot, boot->pool);
+	c->thread = c->page = c->stack = -1;
+	if (c->ep < 0 || c->task < 0)
+		return FAIL("endpoint %ld, task %ld", c->ep, c->task);
+	c->page = fl_map_new(boot->pool, (int)c->task, FR_PAGE, 1, RW);
+	c->stack = fl_map_new(boot->pool, (int)c->task, FR_STACK, 4, RW);
+	if (c->page < 0 || c->stack < 0 || fl_map(boot->self_task, FR_PAGE, (int)c->page, 0, 1, RW))
+		return FAIL("page %ld, stack %ld", c->page, c->stack);
+	*c->p = (struct fr_page){ .start = { fr_child, c->p }, .n = n };
+	for (int i = 0; i < n; i++)
+		c->p->addr[i] = addr[i];
+	c->thread = fl_thread_create((int)c->task, MAIN_PRIORITY - 1);
+	if (c->thread < 0 || fl_thread_set_fault_handler((int)c->thread, (int)c->ep) ||
+	    fl_thread_start((int)c->thread, (uintptr_t)fl_thread_entry, FR_STACK + 4 * 4096,
+			    (uintptr_t)&c->p->start))
+		return FAIL("thread %ld", c->thread);
+	return NULL;
+}
+
+/* Check that m is the child's write fault at addr: NULL or why not. */
+static const char *fr_check(const struct fl_msg *m, uint64_t addr, bool present)
+{
+	unsigned access = FL_FAULT_ACCESS(m->w[0]);
+
+	if (FL_TAG_LABEL(m->tag) != FL_LABEL_FAULT || FL_FAULT_KIND(m->w[0]) != FL_FAULT_PAGE ||
+	    m->w[1] != addr || !(access & FL_ACCESS_WRITE) || !(access & FL_ACCESS_PRESENT) != !present)
+		return FAIL("fault kind %u access %#x at %#lx, not a write at %#lx",
+			    FL_FAULT_KIND(m->w[0]), access, (unsigned long)m->w[1],
+			    (unsigned long)addr);
+	return NULL;
+}
+
+/* Wait for the child's write fault at addr: NULL with its reply handle in *rh. */
+static const char *fr_fault(struct fr *c, uint64_t addr, bool present, int *rh)
+{
+	struct fl_msg m = { 0 };
+	long r = fl_recv_msg((int)c->ep, &m);
+
+	if (r != FL_RECV_MESSAGE)
+		return FAIL("recv: %ld", r);
+	*rh = FL_TAG_REPLY(m.tag);
+	return fr_check(&m, addr, present);
+}
+
+/* Start a child writing at addr[0..n) and wait for its first fault, at addr[0]. */
+static const char *fr_first(struct fr *c, const uint64_t *addr, int n, bool present, int *rh)
+{
+	const char *why = fr_start(c, addr, n);
+
+	return why ? why : fr_fault(c, addr[0], present, rh);
+}
+
+/* Wait for the child to say it is done (it stays, blocked in that fault). */
+static const char *fr_done(struct fr *c)
+{
+	struct fl_msg m = { 0 };
+	long r = fl_recv_msg((int)c->ep, &m);
+
+	if (r != FL_RECV_MESSAGE || m.w[1] != FR_DONE)
+		return FAIL("recv %ld: a fault at %#lx, not the last", r, (unsigned long)m.w[1]);
+	for (int i = 0; i < c->p->n; i++)
+		if (c->p->seen[i] != 0x100 + (uint64_t)i)
+			return FAIL("the child read %#lx at %#lx", (unsigned long)c->p->seen[i],
+				    (unsigned long)c->p->addr[i]);
+	return NULL;
+}
+
+static void fr_end(struct fr *c)
+{
+	if (c->thread >= 0)
+		fl_handle_close((int)c->thread);
+	if (c->task >= 0) {
+		fl_task_destroy((int)c->task);
+		fl_handle_close((int)c->task);
+	}
+	fl_unmap(boot->self_task, FR_PAGE, 4096);
+	if (c->page >= 0)
+		fl_handle_close((int)c->page);
+	if (c->stack >= 0)
+		fl_handle_close((int)c->stack);
+	if (c->ep >= 0)
+		fl_handle_close((int)c->ep);
+}
+
+static long answer(int rh, unsigned label, uint64_t w0, uint64_t w1, uint64_t w2)
+{
+	return fl_reply(rh, FL_TAG(label, 0, 0), w0, w1, w2, 0);
+}
+
+/* The pager gives its frame handle up: the mapping holds the frame alone. */
+static const char *fault_map_moved(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long pool = fl_pool_create(boot->pool, 4), f = -1, r = -1, closed = 0, mapped = 0;
+	struct fr c;
+	int rh;
+	const char *why = fr_first(&c, addr, 1, false, &rh);
+
+	if (!why) {
+		f = fl_frame_alloc((int)pool, 1);
+		r = answer(rh, FL_FAULT_MAP, (uint64_t)f | FL_HANDLE_MOVE, 0, RW);
+		closed = fl_handle_close((int)f);	/* it is gone */
+		if (f < 0 || r || closed != -EBADF)
+			why = FAIL("frame %ld, reply %ld, then close %ld", f, r, closed);
+	}
+	if (!why)
+		why = fr_done(&c);
+	if (!why && !(fl_query((int)c.task, FR_VA, 0) & FL_MAP_WRITE))
+		why = "the page is not mapped writable";
+	/* the frame goes back to its pool with the mapping */
+	mapped = (long)pool_used((int)pool);
+	fl_unmap((int)c.task, FR_VA, 4096);
+	if (!why && (mapped == 0 || pool_used((int)pool) != 0))
+		why = FAIL("pool used %ld mapped, %lu unmapped", mapped,
+			   (unsigned long)pool_used((int)pool));
+	fr_end(&c);
+	fl_handle_close((int)pool);
+	return why;
+}
+
+/* A refused map-and-resume with a moved handle keeps it, and the reply handle. */
+static const char *fault_map_moved_fails(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long f = fl_frame_alloc(boot->pool, 1), ro = fl_handle_dup((int)f, FL_RIGHT_READ);
+	long r[5] = { 0 }, closed = 0, ro_closed = -1;
+	struct fr c;
+	int rh;
+	const char *why = fr_first(&c, addr, 1, false, &rh);
+
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_MAP, (uint64_t)ro | FL_HANDLE_MOVE, 0, RW);
+		r[1] = answer(rh, FL_FAULT_MAP, (uint64_t)f | FL_HANDLE_MOVE, 0, 0);
+		r[2] = answer(rh, FL_FAULT_MAP, (uint64_t)f | FL_HANDLE_MOVE, 1, RW);
+		/* a moved frame handle and handles carried along: refused */
+		fl_thread_set_ipc_buffer(boot->self_thread, (uintptr_t)&my_buf);
+		my_buf.handles[0] = (int32_t)ro;
+		r[3] = fl_reply(rh, FL_TAG(FL_FAULT_MAP, 0, 1), (uint64_t)f | FL_HANDLE_MOVE, 0,
+				RW, 0);
+		fl_thread_set_ipc_buffer(boot->self_thread, 0);
+		ro_closed = fl_handle_close((int)ro);	/* still ours */
+		r[4] = answer(rh, FL_FAULT_MAP, (uint64_t)f | FL_HANDLE_MOVE, 0, RW);
+		closed = fl_handle_close((int)f);
+		if (r[0] != -EPERM || r[1] != -EINVAL || r[2] != -EINVAL || r[3] != -EINVAL ||
+		    ro_closed != 0 || r[4] != 0 || closed != -EBADF)
+			why = FAIL("replies %ld %ld %ld %ld, close %ld, reply %ld, close %ld", r[0],
+				   r[1], r[2], r[3], ro_closed, r[4], closed);
+	}
+	if (!why)
+		why = fr_done(&c);
+	fr_end(&c);
+	if (why) {
+		fl_handle_close((int)f);
+		fl_handle_close((int)ro);
+	}
+	return why;
+}
+
+/*
+ * Write comes back after protect: a 4 KiB page, and one page of a 2 MiB
+ * one (split: its neighbours stay read-only). The second answer goes by
+ * reply_recv, which the fastpath must leave to the general path.
+ */
+static const char *fault_allow_write(void)
+{
+	uint64_t addr[2] = { FR_VA + 0x200000, FR_VA + 5 * 4096 };
+	long small = fl_frame_alloc(boot->pool, 1), big = fl_frame_alloc(boot->pool, 512), r = -1;
+	long q[3] = { 0 };
+	uint64_t seen = 0;
+	struct fl_msg m = { 0 };
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (fl_map((int)c.task, addr[0], (int)small, 0, 1, RW) ||
+		     fl_map((int)c.task, FR_VA, (int)big, 0, 512, RW) ||
+		     fl_protect((int)c.task, FR_VA, 0x400000, FL_MAP_READ) != 0x400000 ||
+		     fl_map(boot->self_task, FR_MINE, (int)small, 0, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why)
+		why = fr_fault(&c, addr[0], true, &rh);
+	if (!why && (r = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0)))
+		why = FAIL("allow: %ld", r);
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		uint64_t w[4] = { FL_MAP_WRITE, 0, 0, 0 };
+
+		r = fl_reply_recv_msg((int)c.ep, FL_TAG_WITH_REPLY(FL_TAG(FL_FAULT_ALLOW, 0, 0), rh),
+				      w, &m);
+		if (r != FL_RECV_MESSAGE || m.w[1] != FR_DONE)
+			why = FAIL("reply_recv %ld: then a fault at %#lx", r, (unsigned long)m.w[1]);
+	}
+	if (!why) {
+		seen = *(volatile uint64_t *)FR_MINE;
+		q[0] = fl_query((int)c.task, addr[0], 0);
+		q[1] = fl_query((int)c.task, addr[1], 0);
+		q[2] = fl_query((int)c.task, addr[1] + 4096, 0);
+		if (c.p->seen[0] != 0x100 || c.p->seen[1] != 0x101 || seen != 0x100)
+			why = FAIL("the child read %#lx %#lx, we %#lx", (unsigned long)c.p->seen[0],
+				   (unsigned long)c.p->seen[1], (unsigned long)seen);
+		else if (!(q[0] & FL_MAP_WRITE) || !(q[0] & FL_QUERY_DIRTY) ||
+			 !(q[1] & FL_MAP_WRITE) || !(q[2] & FL_QUERY_PRESENT) || (q[2] & FL_MAP_WRITE))
+			why = FAIL("query %#lx %#lx, the next page %#lx", q[0], q[1], q[2]);
+	}
+	fl_unmap(boot->self_task, FR_MINE, 4096);
+	fr_end(&c);
+	fl_handle_close((int)small);
+	fl_handle_close((int)big);
+	return why;
+}
+
+/* A fresh copy of frame f's first page, mapped writable at the fault by a moved handle. */
+static long answer_with_copy(int rh, long f)
+{
+	long copy = fl_frame_alloc(boot->pool, 1), r;
+
+	if (copy < 0)
+		return copy;
+	r = fl_frame_copy((int)copy, 0, (int)f, 0, 1);
+	if (!r)
+		r = answer(rh, FL_FAULT_MAP, (uint64_t)copy | FL_HANDLE_MOVE, 0, RW);
+	if (r)
+		fl_handle_close((int)copy);
+	return r;
+}
+
+/*
+ * Write is never given to a page of a read-only frame: one mapped from a
+ * read-only handle, and one of the bootfs shared by map_copy. The reply
+ * handle stays, and the pager answers with a copy instead.
+ */
+static const char *fault_allow_readonly_frame(void)
+{
+	uint64_t addr[2] = { FR_VA, boot->bootfs_addr };
+	long f = fl_frame_alloc(boot->pool, 1), ro = fl_handle_dup((int)f, FL_RIGHT_READ);
+	long r[4] = { 0 }, q = 0;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (fl_map((int)c.task, FR_VA, (int)ro, 0, 1, FL_MAP_READ) ||
+		     fl_map_copy((int)c.task, boot->self_task, boot->bootfs_addr, 4096,
+				 FL_COPY_SHARE) != 4096 ||
+		     fl_map(boot->self_task, FR_MINE, (int)f, 0, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why)
+		why = fr_fault(&c, addr[0], true, &rh);
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		q = fl_query((int)c.task, addr[0], 0);
+		r[1] = answer_with_copy(rh, f);
+		if (r[1])
+			why = FAIL("allow %ld, then a copy: %ld", r[0], r[1]);
+	}
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		r[2] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		r[3] = answer_with_copy(rh, boot->bootfs_frame);
+		if (r[0] != -EPERM || (q & FL_MAP_WRITE) || r[1] || r[2] != -EPERM || r[3])
+			why = FAIL("allow %ld (then %#lx), copy %ld; bootfs: allow %ld, copy %ld",
+				   r[0], q, r[1], r[2], r[3]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	if (!why && *(volatile uint64_t *)FR_MINE != 0)
+		why = "the read-only frame was written";
+	fl_unmap(boot->self_task, FR_MINE, 4096);
+	fr_end(&c);
+	fl_handle_close((int)ro);
+	fl_handle_close((int)f);
+	return why;
+}
+
+/*
+ * W^X holds over the rights a page would have: write and exec together
+ * need FL_MAP_WX, also when the page is executable already; unknown bits
+ * are refused.
+ */
+static const char *fault_allow_wx(void)
+{
+	uint64_t addr[2] = { FR_VA, FR_VA + 4096 };
+	long f = fl_frame_alloc(boot->pool, 2), r[5] = { 0 }, q = 0;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (fl_map((int)c.task, FR_VA, (int)f, 0, 1, RW) ||
+		     fl_protect((int)c.task, FR_VA, 4096, FL_MAP_READ) != 4096 ||
+		     fl_map((int)c.task, FR_VA + 4096, (int)f, 1, 1, FL_MAP_READ | FL_MAP_EXEC)))
+		why = "setup failed";
+	if (!why)
+		why = fr_fault(&c, addr[0], true, &rh);
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | FL_MAP_EXEC, 0, 0);
+		r[1] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | 0x10, 0, 0);
+		r[2] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		if (r[2])
+			why = FAIL("allow W+X %ld, unknown bit %ld, W %ld", r[0], r[1], r[2]);
+	}
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		r[3] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);	/* it is executable */
+		r[4] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | FL_MAP_WX, 0, 0);
+		if (r[0] != -EINVAL || r[1] != -EINVAL || r[2] || r[3] != -EINVAL || r[4])
+			why = FAIL("allow W+X %ld, unknown bit %ld, W %ld; on RX: W %ld, W+WX %ld",
+				   r[0], r[1], r[2], r[3], r[4]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	if (!why && ((q = fl_query((int)c.task, addr[0], 0)) & FL_MAP_EXEC))
+		why = FAIL("the first page is %#lx", q);
+	if (!why && ((q = fl_query((int)c.task, addr[1], 0)) & (FL_MAP_WRITE | FL_MAP_EXEC)) !=
+		    (FL_MAP_WRITE | FL_MAP_EXEC))
+		why = FAIL("the second page is %#lx", q);
+	fr_end(&c);
+	fl_handle_close((int)f);
+	return why;
+}
+
+/* Nothing mapped at the fault: allow is refused, and a map answers instead. */
+static const char *fault_allow_unmapped(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long f = -1, r[2] = { 0 };
+	struct fr c;
+	int rh;
+	const char *why = fr_first(&c, addr, 1, false, &rh);
+
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE, 0, 0);
+		f = fl_frame_alloc(boot->pool, 1);
+		r[1] = answer(rh, FL_FAULT_MAP, (uint64_t)f | FL_HANDLE_MOVE, 0, RW);
+		if (r[0] != -ENOENT || f < 0 || r[1])
+			why = FAIL("allow %ld, frame %ld, map %ld", r[0], f, r[1]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	fr_end(&c);
+	return why;
+}
+
 /* ---- kernel objects are paid for ---------------------------------------------- */
 
 /* Endpoints charge the creator's pool, and closing them gives it back. */
@@ -677,6 +1062,12 @@ static const struct kt_case tests[] = {
 	{ "mem: a task's pool runs dry of endpoints and notifications with ENOMEM", objects_run_pool_dry },
 	{ "mem: map_copy into a mapped range", map_copy_into_mapped },
 	{ "mem: a pager serves a child: demand-zero, COW by hand, map-and-resume", child_pager },
+	{ "fault reply: map-and-resume with a moved frame handle", fault_map_moved },
+	{ "fault reply: a failing moved-handle map-and-resume keeps both handles", fault_map_moved_fails },
+	{ "fault reply: allow gives write back after protect (4 KiB and in a 2 MiB page)", fault_allow_write },
+	{ "fault reply: allow of write on a read-only frame's page is refused", fault_allow_readonly_frame },
+	{ "fault reply: allow of write and exec without FL_MAP_WX is refused", fault_allow_wx },
+	{ "fault reply: allow on an unmapped address is refused", fault_allow_unmapped },
 };
 
 int main(const struct fl_bootinfo *bi)

@@ -416,9 +416,14 @@
 #error "FL_FAULT_TERMINATE differs from the Faultline ABI"
 #endif
 #ifndef FL_FAULT_MAP
-#define FL_FAULT_MAP 4	/* map w1's page of frame handle w0 at the fault address with FL_MAP_* w2, then resume: one kernel entry */
+#define FL_FAULT_MAP 4	/* map w1's page of frame handle w0 at the fault address with FL_MAP_* w2, then resume: one kernel entry; w0 with FL_HANDLE_MOVE closes the frame handle once mapped (the mapping holds the frame) */
 #elif FL_FAULT_MAP != 4
 #error "FL_FAULT_MAP differs from the Faultline ABI"
+#endif
+#ifndef FL_FAULT_ALLOW
+#define FL_FAULT_ALLOW 5	/* add the FL_MAP_* rights in w0 (FL_MAP_WX to allow W+X) to the page mapped at the fault address, then resume; write only if that page was mapped from a frame handle with FL_RIGHT_WRITE */
+#elif FL_FAULT_ALLOW != 5
+#error "FL_FAULT_ALLOW differs from the Faultline ABI"
 #endif
 
 /* system-call numbers */

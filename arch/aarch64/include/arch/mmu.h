@@ -62,10 +62,13 @@
  * emulation for ARMv8.0, which has no hardware AF or DBM (docs/arch-aarch64.md).
  * SW_WRITE: the mapping allows writing (PG_WRITE); AP[2] is read-only
  * while it is clean, so the first write traps. SW_DIRTY: written since
- * the bits were last cleared.
+ * the bits were last cleared. SW_MAYWRITE is PG_MAYWRITE: a pager may add
+ * write back (arch.h). Bits 58:55 are for software in stage-1 block and
+ * page descriptors alike (Arm ARM D8.3); 62:59 are PBHA with FEAT_HPDS2.
  */
 #define PTE_SW_WRITE	(UL(1) << 55)
 #define PTE_SW_DIRTY	(UL(1) << 56)
+#define PTE_SW_MAYWRITE	(UL(1) << 57)
 
 /* User space is [0, ARCH_USER_TOP) in TTBR0 (the same 2^47 as on x86_64). */
 #define ARCH_USER_TOP	(UL(1) << 47)
