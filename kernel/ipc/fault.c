@@ -14,18 +14,6 @@
 #include <task.h>
 #include <thread.h>
 
-/* The signal a fault implies when nobody handles it. */
-static int default_signal(unsigned kind)
-{
-	switch (kind) {
-	case FL_FAULT_UNDEFINED: return SIGILL;
-	case FL_FAULT_ALIGNMENT: return SIGBUS;
-	case FL_FAULT_BREAKPOINT: return SIGTRAP;
-	case FL_FAULT_ARITHMETIC: return SIGFPE;
-	default: return SIGSEGV;
-	}
-}
-
 static __noreturn void terminate(struct thread *t, const struct fault_info *f, int sig,
 				 const char *why)
 {
@@ -55,7 +43,7 @@ void user_fault(const struct fault_info *f)
 	t->fault_seq++;
 	t->task->faults++;
 	if (!t->fault_ep)
-		terminate(t, f, default_signal(f->kind), "no fault handler");
+		terminate(t, f, fl_fault_signal(f->kind), "no fault handler");
 	m = (struct msg){
 		.tag = FL_TAG(FL_LABEL_FAULT, 0, 0),
 		.w = { f->kind | f->access << 8 | t->fault_seq << 16, f->addr, f->pc, f->sp },
@@ -66,7 +54,7 @@ void user_fault(const struct fault_info *f)
 		r = ipc_send(t->fault_ep, t->fault_badge, &m, true, true);
 	t->in_fault = false;
 	if (r < 0)
-		terminate(t, f, default_signal(f->kind), "its fault handler is gone");
+		terminate(t, f, fl_fault_signal(f->kind), "its fault handler is gone");
 	switch (FL_TAG_LABEL(t->msg.tag)) {
 	case FL_FAULT_RESUME:
 	case FL_FAULT_MAP:	/* the replier mapped the page already */
@@ -77,6 +65,6 @@ void user_fault(const struct fault_info *f)
 	case FL_FAULT_TERMINATE:
 		terminate(t, f, 0, "the fault handler ended it");
 	default:
-		terminate(t, f, default_signal(f->kind), "the fault handler's reply made no sense");
+		terminate(t, f, fl_fault_signal(f->kind), "the fault handler's reply made no sense");
 	}
 }

@@ -121,7 +121,7 @@ static pte_t relabel(pte_t old, unsigned pg, unsigned level)
 static void protect_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 {
 	unsigned keep = *(unsigned *)arg, pg = arch_pte_flags(*slot);
-	unsigned now = pg & (keep | ~(unsigned)(PG_WRITE | PG_EXEC | PG_READ));
+	unsigned now = pg & (keep | ~(unsigned)(PG_WRITE | PG_EXEC | PG_READ | PG_USER));
 
 	if (now == pg)
 		return;
@@ -131,17 +131,21 @@ static void protect_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 		arch_tlb_flush_all();
 }
 
+/*
+ * prot 0 keeps the pages but takes every user access away (PROT_NONE):
+ * the leaves lose PG_USER, so a user access faults as a protection fault
+ * and the kernel's checked copies refuse them; FL_FAULT_ALLOW gives
+ * access back.
+ */
 long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot)
 {
-	unsigned keep = PG_READ;
+	unsigned keep = prot ? PG_READ | PG_USER : 0;
 	int err = check_range(va, len);
 
 	if (err)
 		return err;
 	if (prot & ~(unsigned)(FL_MAP_READ | FL_MAP_WRITE | FL_MAP_EXEC))
 		return -EINVAL;
-	if (prot == 0)
-		return -EINVAL;		/* no access at all: unmap instead */
 	len = MIN(len, FL_RANGE_MAX);
 	err = split_ends(t, va, len);
 	if (err)
@@ -166,6 +170,7 @@ static int allow_pg(uint64_t prot, unsigned pg)
 		add |= PG_WRITE;
 	if (prot & FL_MAP_EXEC)
 		add |= PG_EXEC;
+	add |= PG_USER;			/* out of a no-access protect */
 	add &= ~pg;
 	if (!add)
 		return 0;
@@ -305,11 +310,10 @@ long umap_query(struct task *t, vaddr_t va, bool clear)
 	if (!e)
 		return 0;
 	pg = arch_pte_flags(*e);
-	r = FL_QUERY_PRESENT | FL_MAP_READ;
-	if (pg & PG_WRITE)
-		r |= FL_MAP_WRITE;
-	if (pg & PG_EXEC)
-		r |= FL_MAP_EXEC;
+	r = FL_QUERY_PRESENT;
+	if (pg & PG_USER)		/* else protected to no access: no rights */
+		r |= FL_MAP_READ | (pg & PG_WRITE ? FL_MAP_WRITE : 0) |
+		     (pg & PG_EXEC ? FL_MAP_EXEC : 0);
 	if (pg & PG_ACCESSED)
 		r |= FL_QUERY_ACCESSED;
 	if (pg & PG_DIRTY)

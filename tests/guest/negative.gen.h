@@ -216,7 +216,7 @@
 	X("protect", "EINVAL", "task is not a task", FL_SYS_protect, -EINVAL, T_FRAME, T_FREE_VA, 4096, 1, 0, 0) \
 	X("protect", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_protect, -EPERM, T_SELF_TASK_READONLY, T_FREE_VA, 4096, 1, 0, 0) \
 	X("protect", "EINVAL", "va or len is not page-aligned, or len is 0", FL_SYS_protect, -EINVAL, T_SELF_TASK, T_FREE_VA, 0, 1, 0, 0) \
-	X("protect", "EINVAL", "prot is 0 or has unknown bits", FL_SYS_protect, -EINVAL, T_SELF_TASK, T_FREE_VA, 4096, 0, 0, 0) \
+	X("protect", "EINVAL", "prot has unknown bits", FL_SYS_protect, -EINVAL, T_SELF_TASK, T_FREE_VA, 4096, 8, 0, 0) \
 	X("protect", "EFAULT", "the range is not user space", FL_SYS_protect, -EFAULT, T_SELF_TASK, T_KERNEL, 4096, 1, 0, 0) \
 	X("protect", "EINVAL", "task does not fit in int", FL_SYS_protect, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
 	X("protect", "EINVAL", "prot does not fit in unsigned int", FL_SYS_protect, -EINVAL, 0, 0, 0, 0x100000000L, 0, 0) \

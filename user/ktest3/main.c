@@ -934,6 +934,52 @@ static const char *fault_allow_unmapped(void)
 	return why;
 }
 
+/*
+ * protect to 0 keeps the page but takes all access away: query shows it
+ * present without rights, the child's write faults as a protection fault,
+ * and allow gives access back to the same frame, its data intact.
+ */
+static const char *fault_allow_after_noaccess(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long f = fl_frame_alloc(boot->pool, 1), q[2] = { 0 }, r[3] = { -1, -1, -1 };
+	volatile uint64_t *mine = (volatile uint64_t *)FR_MINE;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 1);
+
+	if (!why && (f < 0 || fl_map((int)c.task, FR_VA, (int)f, 0, 1, RW) ||
+		     fl_map(boot->self_task, FR_MINE, (int)f, 0, 1, RW)))
+		why = "setup failed";
+	if (!why) {
+		*mine = 0x5a5a;		/* before the child runs: the child writes first */
+		r[0] = fl_protect((int)c.task, FR_VA, 4096, 0);
+		q[0] = fl_query((int)c.task, FR_VA, 0);
+		if (r[0] != 4096 || q[0] & (FL_MAP_READ | FL_MAP_WRITE) || !(q[0] & FL_QUERY_PRESENT))
+			why = FAIL("protect %ld, query %#lx", r[0], q[0]);
+	}
+	if (!why)
+		why = fr_fault(&c, FR_VA, true, &rh);	/* present: a protection fault */
+	if (!why) {
+		r[1] = answer(rh, FL_FAULT_ALLOW, FL_MAP_WRITE | FL_MAP_EXEC, 0, 0);	/* W^X */
+		r[2] = answer(rh, FL_FAULT_ALLOW, FL_MAP_READ | FL_MAP_WRITE, 0, 0);
+		if (r[1] != -EINVAL || r[2])
+			why = FAIL("allow W+X %ld, allow RW %ld", r[1], r[2]);
+	}
+	if (!why)
+		why = fr_done(&c);	/* the child wrote and read back through the same frame */
+	if (!why) {
+		q[1] = fl_query((int)c.task, FR_VA, 0);
+		if (*mine != 0x100 || !(q[1] & FL_MAP_WRITE))
+			why = FAIL("our view %#lx, query %#lx", (unsigned long)*mine, q[1]);
+	}
+	fl_unmap(boot->self_task, FR_MINE, 4096);
+	fr_end(&c);
+	if (f >= 0)
+		fl_handle_close((int)f);
+	return why;
+}
+
 /* ---- kernel objects are paid for ---------------------------------------------- */
 
 /* Endpoints charge the creator's pool, and closing them gives it back. */
@@ -1068,6 +1114,7 @@ static const struct kt_case tests[] = {
 	{ "fault reply: allow of write on a read-only frame's page is refused", fault_allow_readonly_frame },
 	{ "fault reply: allow of write and exec without FL_MAP_WX is refused", fault_allow_wx },
 	{ "fault reply: allow on an unmapped address is refused", fault_allow_unmapped },
+	{ "fault reply: allow gives access back after protect to no access", fault_allow_after_noaccess },
 };
 
 int main(const struct fl_bootinfo *bi)

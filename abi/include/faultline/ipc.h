@@ -46,3 +46,15 @@ _Static_assert(sizeof(struct fl_ipc_buffer) <= 4096, "the IPC buffer is one page
 #define FL_FAULT_KIND(w0)	((unsigned)(w0) & 0xff)
 #define FL_FAULT_ACCESS(w0)	((unsigned)((w0) >> 8) & 0xff)
 #define FL_FAULT_SEQ(w0)	((w0) >> 16)
+
+/* The signal a fault of kind (FL_FAULT_*) implies: what ends an unhandled faulter. */
+static inline int fl_fault_signal(unsigned kind)
+{
+	switch (kind) {
+	case FL_FAULT_UNDEFINED: return SIGILL;
+	case FL_FAULT_ALIGNMENT: return SIGBUS;
+	case FL_FAULT_BREAKPOINT: return SIGTRAP;
+	case FL_FAULT_ARITHMETIC: return SIGFPE;
+	default: return SIGSEGV;
+	}
+}
