@@ -16,7 +16,7 @@ import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAM = os.path.join(TOP, "tests", "guest", "program", "hello_program.c")
-WANT_LINE = "hello from --program (init, 1 argument)"
+WANT_LINE = "hello from --program (bin/hello_program, 1 argument)"
 WANT_STATUS = 7
 
 

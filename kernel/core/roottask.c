@@ -1,6 +1,6 @@
 /*
  * The root task: the kernel's only ELF loading. The program named by
- * init= on the command line (default bin/init) is read from the bootfs into
+ * init= on the command line (default bin/pager) is read from the bootfs into
  * a new task, with a stack, the bootfs mapped read-only and the boot-info
  * block, and its first thread is started with the block's address as its
  * argument. Any problem is a boot failure.
@@ -169,7 +169,7 @@ _Static_assert(sizeof(struct fl_bootinfo) + 2 * BOOT_RANGES_MAX * sizeof(struct 
 
 void roottask_start(const struct boot_params *bp)
 {
-	char name[64] = "bin/init";
+	char name[64] = "bin/pager";
 	struct cpio_file file;
 	struct elf_file elf;
 	struct task *task;

@@ -1,36 +1,47 @@
 /*
- * bin/init until the pager exists: show what the kernel handed the root
- * task, then power off with status 0.
+ * bin/init: the first process the pager starts when the command line names
+ * no other (run=). For now it greets and ends; the pager II makes it the
+ * demo that shows demand-zero, the zero page, COW fork and a killed bad
+ * access with numbers.
  */
-#include <faultline/sys.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <faultline/abi.h>
+#include <faultline/mem.h>
+#include <faultline/process.h>
+#include <faultline/syscalls.gen.h>
 
-int main(const struct fl_bootinfo *bi)
+#define PAGES	1024
+
+/* Pages the process's pool pays for now. */
+static long used(void)
 {
-	const struct fl_bootinfo_mem *mem =
-		(const void *)((const char *)bi + bi->mem_offset);
+	struct fl_pool_info info;
 
-	fl_printf("init: hello from user mode on %s (%s, %s), %u cpu(s)\n", bi->arch,
-		  bi->machine, bi->irqchip, bi->ncpus);
-	fl_printf("init: command line \"%s\"\n", (const char *)bi + bi->cmdline_offset);
-	fl_printf("init: %lu MiB of RAM, counter %lu Hz, tick %lu Hz\n",
-		  (unsigned long)(bi->ram_bytes >> 20), (unsigned long)bi->counter_hz,
-		  (unsigned long)bi->timer_hz);
-	for (uint32_t i = 0; i < bi->mem_count; i++)
-		fl_printf("init:   %s 0x%012lx +%lu KiB\n",
-			  mem[i].kind == FL_MEM_RAM ? "ram     " : "reserved",
-			  (unsigned long)mem[i].base, (unsigned long)(mem[i].size >> 10));
-	for (uint32_t i = 0; i < bi->device_count; i++) {
-		const struct fl_bootinfo_device *d =
-			(const struct fl_bootinfo_device *)((const char *)bi + bi->devices_offset) + i;
+	return fl_pool_info(fl_self_pool(), &info) < 0 ? -1 : (long)info.used;
+}
 
-		fl_printf("init: device %s %04x:%04x class %06x, %u region(s) at 0x%lx, "
-			  "irq handle %d (%u irqs), config handle %d\n",
-			  d->name, d->vendor, d->device, d->class_code, d->nmmio,
-			  d->nmmio ? (unsigned long)d->mmio_base[0] : 0ul, d->irq, d->nirq,
-			  d->config);
-	}
-	fl_printf("init: bootfs of %lu bytes at %p; handles: task %d, thread %d, power %d\n",
-		  (unsigned long)bi->bootfs_size, (void *)bi->bootfs_addr, bi->self_task,
-		  bi->self_thread, bi->power);
-	return 0;
+int main(int argc, char **argv)
+{
+	long before, mapped, read, written;
+	volatile char *p;
+	int sum = 0;
+
+	printf("init: hello from pid %d on %s (%s, %d argument%s)\n", getpid(), fl_platform(),
+	       argv[0], argc, argc == 1 ? "" : "s");
+	before = used();
+	p = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	mapped = used();
+	for (int i = 0; i < PAGES; i++)
+		sum += p[i * 4096];
+	read = used();
+	for (int i = 0; i < PAGES; i += 4)
+		p[i * 4096] = 1;
+	written = used();
+	printf("init: mmap of %d pages: %ld pages allocated; reading all: %ld (the zero page); "
+	       "writing every 4th: %ld\n", PAGES, mapped - before, read - mapped, written - read);
+	return sum;
 }

@@ -1,0 +1,46 @@
+/*
+ * The pager protocol: what a process asks the system pager (servers/pager),
+ * and how the pager starts a process (docs/process.md).
+ *
+ * A process holds one endpoint handle to the pager, badged with its pid
+ * (auxv AT_FL_PAGER); its threads' faults arrive on the same endpoint. A
+ * request is a call with a label below and the words in registers; the
+ * reply's w0 is the result: >= 0, or -errno.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define FL_PAGER_EXIT		1	/* w0 status (0..255): no reply */
+#define FL_PAGER_BRK		2	/* w0 new break, or 0 to ask: the break */
+#define FL_PAGER_MMAP		3	/* w0 addr, w1 len, w2 prot | flags << 8 | (uint32)fd << 32, w3 offset: addr */
+#define FL_PAGER_MUNMAP		4	/* w0 addr, w1 len: 0 */
+#define FL_PAGER_MPROTECT	5	/* w0 addr, w1 len, w2 prot: 0 */
+#define FL_PAGER_GETPID		6	/* the pid */
+#define FL_PAGER_GETPPID	7	/* the parent's pid (0: the pager started it) */
+#define FL_PAGER_KILL		8	/* w0 pid, w1 signal: 0 (no reply if the caller is killed) */
+
+#define FL_PAGER_MMAP_PROT(w2)	((unsigned)(w2) & 0xff)
+#define FL_PAGER_MMAP_FLAGS(w2)	((unsigned)((w2) >> 8) & 0xffffff)
+#define FL_PAGER_MMAP_FD(w2)	((int32_t)((w2) >> 32))
+
+/*
+ * The initial stack, as on System V: at sp, argc; then argv[0..argc-1],
+ * NULL, envp..., NULL, then the auxiliary vector (type, value) pairs ending
+ * with AT_NULL; the strings lie above. sp is 16-byte aligned and also the
+ * first argument register; every other register is zero, and so is the
+ * TLS base.
+ */
+#define AT_NULL		0
+#define AT_PHDR		3	/* the program headers, as mapped */
+#define AT_PHENT	4
+#define AT_PHNUM	5
+#define AT_PAGESZ	6
+#define AT_ENTRY	9
+#define AT_PLATFORM	15	/* the architecture: "x86_64", "aarch64" */
+#define AT_RANDOM	25	/* 16 bytes for stack protectors (not random yet: fixed per pid) */
+#define AT_EXECFN	31	/* the program's path */
+#define AT_FL_PAGER	0x464c0001	/* handle: the pager endpoint, badged with the pid */
+#define AT_FL_TASK	0x464c0002	/* handle: the process's own task (read: query, task_info) */
+#define AT_FL_POOL	0x464c0003	/* handle: the pool that pays for it (read: pool_info) */
+#define AT_FL_PID	0x464c0004	/* its pid */

@@ -1,0 +1,16 @@
+/*
+ * What a process started by the pager knows about itself (from its auxv,
+ * docs/process.md): handles for looking at its own memory from the
+ * kernel's side (query, task_info, pool_info), and the pager's endpoint.
+ */
+#pragma once
+
+#include <stdint.h>
+
+int fl_self_task(void);		/* its task, read right: query, task_info */
+int fl_self_pool(void);		/* the pool that pays for it, read right: pool_info */
+int fl_pager(void);		/* the pager endpoint, badged with the pid */
+const char *fl_platform(void);	/* the architecture: "x86_64", "aarch64" */
+
+/* A pager request (faultline/pager.h): the reply's w0, >= 0 or -errno. */
+long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);

@@ -1,0 +1,152 @@
+/*
+ * newlib for processes the pager starts: the initial stack (argc, argv,
+ * envp, auxv: docs/process.md), and the calls the pager serves: exit,
+ * brk, mmap, munmap, mprotect, getpid, getppid, kill.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <faultline/abi.h>
+#include <faultline/msg.h>
+#include <faultline/pager.h>
+#include <faultline/process.h>
+#include <faultline/syscalls.gen.h>
+#include "glue.h"
+
+static int pager = -1, self_task = -1, self_pool = -1, pid;
+static const char *platform = "";
+static uintptr_t brk_now;		/* 0 until first asked */
+
+void fl_start(uint64_t *sp);
+
+int fl_self_task(void)
+{
+	return self_task;
+}
+
+int fl_self_pool(void)
+{
+	return self_pool;
+}
+
+int fl_pager(void)
+{
+	return pager;
+}
+
+const char *fl_platform(void)
+{
+	return platform;
+}
+
+long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	const uint64_t w[4] = { w0, w1, w2, w3 };
+	struct fl_msg reply;
+	long r = fl_call_msg(pager, FL_TAG(label, 0, 0), w, &reply);
+
+	return r < 0 ? r : (long)reply.w[0];
+}
+
+/* Called by start.S with sp at argc (the System V initial stack). */
+void fl_start(uint64_t *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)&sp[1], **envp = argv + argc + 1, **p = envp;
+	uint64_t *aux;
+
+	while (*p)
+		p++;
+	for (aux = (uint64_t *)(p + 1); aux[0] != AT_NULL; aux += 2) {
+		switch (aux[0]) {
+		case AT_FL_PAGER: pager = (int)aux[1]; break;
+		case AT_FL_TASK: self_task = (int)aux[1]; break;
+		case AT_FL_POOL: self_pool = (int)aux[1]; break;
+		case AT_FL_PID: pid = (int)aux[1]; break;
+		case AT_PLATFORM: platform = (const char *)aux[1]; break;
+		}
+	}
+	environ = envp;
+	__libc_init_array();
+	exit(main(argc, argv, envp));
+}
+
+void _exit(int status)
+{
+	fl_pager_call(FL_PAGER_EXIT, (uint64_t)(status & 0xff), 0, 0, 0);
+	fl_thread_exit();	/* only if the pager is gone */
+	for (;;)
+		;
+}
+
+/* The pager moves the break; the heap between is demand-zero memory. */
+void *_sbrk(ptrdiff_t incr)
+{
+	uintptr_t old;
+	long r;
+
+	if (!brk_now && (r = fl_pager_call(FL_PAGER_BRK, 0, 0, 0, 0)) > 0)
+		brk_now = (uintptr_t)r;
+	old = brk_now;
+	if (!old || (incr < 0 && (uintptr_t)-incr > old)) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	if (incr) {
+		r = fl_pager_call(FL_PAGER_BRK, old + (uintptr_t)incr, 0, 0, 0);
+		if (r < 0) {
+			errno = (int)-r;
+			return (void *)-1;
+		}
+		brk_now = (uintptr_t)r;
+	}
+	return (void *)old;
+}
+void *sbrk(ptrdiff_t incr) ALIAS(sbrk);
+
+static long result(long r)
+{
+	return r < 0 ? fail((int)-r) : r;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+	uint64_t w2 = (uint64_t)(prot & 0xff) | (uint64_t)(flags & 0xffffff) << 8 |
+		      (uint64_t)(uint32_t)fd << 32;
+	long r;
+
+	if ((prot & ~0xff) || (flags & ~0xffffff))
+		return fail(EINVAL), MAP_FAILED;
+	r = fl_pager_call(FL_PAGER_MMAP, (uintptr_t)addr, len, w2, (uint64_t)offset);
+	return r < 0 ? (fail((int)-r), MAP_FAILED) : (void *)r;
+}
+
+int munmap(void *addr, size_t len)
+{
+	return (int)result(fl_pager_call(FL_PAGER_MUNMAP, (uintptr_t)addr, len, 0, 0));
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	return (int)result(fl_pager_call(FL_PAGER_MPROTECT, (uintptr_t)addr, len,
+					 (uint64_t)(unsigned)prot, 0));
+}
+
+int _getpid(void)
+{
+	return pid;
+}
+int getpid(void) ALIAS(getpid);
+
+int getppid(void)
+{
+	return (int)result(fl_pager_call(FL_PAGER_GETPPID, 0, 0, 0, 0));
+}
+
+int _kill(int target, int sig)
+{
+	return (int)result(fl_pager_call(FL_PAGER_KILL, (uint64_t)(int64_t)target,
+					 (uint64_t)(int64_t)sig, 0, 0));
+}
+int kill(int target, int sig) ALIAS(kill);

@@ -1,0 +1,96 @@
+/*
+ * newlib for a root task (init=bin/NAME: the pager, or a program run with
+ * no pager under it): the kernel starts it with the boot-info block; its
+ * heap is mapped eagerly from the system pool, so it never faults; its
+ * exit powers the machine off.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <faultline/abi.h>
+#include <faultline/bootinfo.h>
+#include <faultline/syscalls.gen.h>
+#include "glue.h"
+
+#define HEAP_BASE	0x20000000ul		/* above the image, below test areas */
+#define HEAP_MAX	(256ul << 20)
+#define HEAP_CHUNK	(64ul << 10)		/* mapped at a time */
+#define PAGE		4096ul
+
+const struct fl_bootinfo *fl_boot;		/* for the root task's own use */
+static uintptr_t heap_end = HEAP_BASE, heap_mapped = HEAP_BASE;
+
+void fl_start(const struct fl_bootinfo *bi);
+
+/* Called by start.S with the boot-info block: run main as a C program. */
+void fl_start(const struct fl_bootinfo *bi)
+{
+	static char name[] = "init";
+	static char *argv[] = { name, NULL };
+
+	fl_boot = bi;
+	if (bi->magic != FL_BOOTINFO_MAGIC || bi->version != FL_BOOTINFO_VERSION) {
+		fl_console_write("newlib: bad boot-info block\n", 28);
+		fl_thread_exit();
+	}
+	__libc_init_array();
+	exit(main(1, argv, environ));
+}
+
+/* The root task's exit is the machine's: power off with the status (0..63). */
+void _exit(int status)
+{
+	if (status < 0 || status > FL_STATUS_MAX)
+		status = FL_STATUS_MAX;
+	fl_poweroff(fl_boot->power, status);
+	fl_thread_exit();
+	for (;;)
+		;
+}
+
+/* Grow the heap in chunks of fresh frames; the mapping keeps each frame. */
+void *_sbrk(ptrdiff_t incr)
+{
+	uintptr_t old = heap_end;
+
+	if (incr < 0 ? (uintptr_t)-incr > heap_end - HEAP_BASE :
+		       (uintptr_t)incr > HEAP_BASE + HEAP_MAX - heap_end) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	while (heap_mapped < heap_end + incr) {
+		long f = fl_frame_alloc(fl_boot->pool, HEAP_CHUNK / PAGE);
+
+		if (f < 0 || fl_map(fl_boot->self_task, heap_mapped, (int)f, 0, HEAP_CHUNK / PAGE,
+				    FL_MAP_READ | FL_MAP_WRITE) < 0) {
+			if (f >= 0)
+				fl_handle_close((int)f);
+			errno = ENOMEM;
+			return (void *)-1;
+		}
+		fl_handle_close((int)f);
+		heap_mapped += HEAP_CHUNK;
+	}
+	heap_end += incr;
+	return (void *)old;
+}
+void *sbrk(ptrdiff_t incr) ALIAS(sbrk);
+
+int _getpid(void)
+{
+	return 1;
+}
+int getpid(void) ALIAS(getpid);
+
+/* Only a signal to oneself (abort, raise): the program ends with it as status. */
+int _kill(int pid, int sig)
+{
+	static const char msg[] = "newlib: killed by a signal\n";
+
+	if (pid != 1)
+		return fail(ESRCH);
+	fl_console_write(msg, sizeof(msg) - 1);
+	_exit(sig);
+	return 0;
+}
+int kill(int pid, int sig) ALIAS(kill);

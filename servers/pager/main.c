@@ -1,0 +1,231 @@
+/*
+ * The system pager's start and its loop. It runs as the root task: the
+ * kernel loaded it eagerly and its heap grows by eager mappings, so it
+ * never takes a fault (it says so at the end, from the kernel's count).
+ * It starts the program named by run= on the kernel command line (default
+ * bin/init), then serves faults and requests until that program ends;
+ * the machine powers off with its status (docs/process.md).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <faultline/abi.h>
+#include <faultline/ipc.h>
+#include <faultline/msg.h>
+#include <faultline/pager.h>
+#include <faultline/syscalls.gen.h>
+#include <faultline/task.h>
+#include "pager.h"
+
+#define SCRATCH_VA	0x300000000000ul	/* the pager's own window */
+#define ARGV_MAX	16
+#define RUN_MAX		256
+
+struct pager pager;
+extern const struct fl_bootinfo *fl_boot;	/* libsys's root glue */
+
+void *scratch_map(int frame, uint64_t pages)
+{
+	if (fl_map(pager.self_task, SCRATCH_VA, frame, 0, pages, FL_MAP_READ | FL_MAP_WRITE))
+		return NULL;
+	return (void *)SCRATCH_VA;
+}
+
+void scratch_unmap(uint64_t pages)
+{
+	fl_unmap(pager.self_task, SCRATCH_VA, pages * PAGE);
+}
+
+/* The answer to the message being served: sent by the loop's reply_recv. */
+static struct {
+	int reply;			/* -1: none */
+	int pid;
+	uint32_t label;
+	uint64_t w[4];
+} answer = { .reply = -1 };
+
+void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
+{
+	answer.reply = reply;
+	answer.label = label;
+	answer.w[0] = w0;
+	answer.w[1] = w1;
+	answer.w[2] = w2;
+}
+
+/*
+ * Send the answer and wait for the next message, in one system call. A
+ * refused answer (the kernel could not map what a fault reply named) is
+ * the pager's own mistake: the process it was for is killed, not hung.
+ */
+static long answer_and_receive(struct fl_msg *m)
+{
+	long r;
+
+	if (answer.reply < 0)
+		return fl_recv_msg(pager.ep, m);
+	r = fl_reply_recv_msg(pager.ep, FL_TAG_WITH_REPLY(FL_TAG(answer.label, 0, 0), answer.reply),
+			      answer.w, m);
+	if (r < 0) {
+		struct proc *p = proc_find(answer.pid);
+
+		printf("pager: pid %d killed by SIGKILL: the answer (label %u) was refused: %s\n",
+		       answer.pid, answer.label, strerror((int)-r));
+		fl_handle_close(answer.reply);
+		if (answer.label == FL_FAULT_MAP && (answer.w[0] & FL_HANDLE_MOVE))
+			fl_handle_close((int)(answer.w[0] & ~(uint64_t)FL_HANDLE_MOVE));
+		answer.reply = -1;
+		if (p)
+			proc_exit(p, 0, SIGKILL);
+		return fl_recv_msg(pager.ep, m);
+	}
+	answer.reply = -1;
+	return r;
+}
+
+/*
+ * The value of key= on the command line, into buf: words separated by
+ * commas become spaces ("run=bin/prog,a,b" runs bin/prog with a and b).
+ */
+static bool cmdline_value(const char *key, char *buf, size_t size)
+{
+	const char *cmd = (const char *)pager.bi + pager.bi->cmdline_offset;
+	size_t klen = strlen(key), n = 0;
+
+	for (const char *p = cmd; *p; p++) {
+		if ((p == cmd || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
+			for (p += klen + 1; *p && *p != ' ' && n + 1 < size; p++)
+				buf[n++] = *p == ',' ? ' ' : *p;
+			buf[n] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int split_args(char *line, char *argv[], int max)
+{
+	int n = 0;
+
+	for (char *tok = strtok(line, " "); tok && n < max - 1; tok = strtok(NULL, " "))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	return n;
+}
+
+static long request(struct proc *p, uint32_t label, const uint64_t w[4])
+{
+	switch (label) {
+	case FL_PAGER_BRK:
+		return vm_brk(p, (uintptr_t)w[0]);
+	case FL_PAGER_MMAP:
+		return vm_mmap(p, (uintptr_t)w[0], w[1], FL_PAGER_MMAP_PROT(w[2]),
+			       FL_PAGER_MMAP_FLAGS(w[2]), FL_PAGER_MMAP_FD(w[2]), w[3]);
+	case FL_PAGER_MUNMAP:
+		return vm_munmap(p, (uintptr_t)w[0], w[1]);
+	case FL_PAGER_MPROTECT:
+		return vm_mprotect(p, (uintptr_t)w[0], w[1], (unsigned)w[2]);
+	case FL_PAGER_GETPID:
+		return p->pid;
+	case FL_PAGER_GETPPID:
+		return p->parent;
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* kill: a process may signal only itself for now (the pager II brings the rest). */
+static void kill_request(struct proc *p, int reply, const uint64_t w[4])
+{
+	int pid = (int)w[0], sig = (int)w[1];
+	long err = 0;
+
+	if (sig < 0 || sig > 31)
+		err = -EINVAL;
+	else if (pid != p->pid)
+		err = proc_find(pid) ? -EPERM : -ESRCH;
+	if (err || sig == 0)
+		return pager_reply(reply, 0, (uint64_t)err, 0, 0);
+	fl_handle_close(reply);
+	printf("pager: pid %d (%s) killed by %s: it sent it to itself\n", p->pid, p->name,
+	       signal_name(sig));
+	proc_exit(p, 0, sig);
+}
+
+/* The pager's own record, from the kernel's books: it must never have faulted. */
+void pager_report(void)
+{
+	struct fl_task_info self;
+
+	if (fl_task_info(pager.self_task, &self) < 0)
+		self.faults = ~0ull;
+	printf("pager: served %lu faults (%lu zero-page maps, %lu private pages); "
+	       "own faults: %lu\n", (unsigned long)pager.faults, (unsigned long)pager.zero_maps,
+	       (unsigned long)pager.private_pages, (unsigned long)self.faults);
+}
+
+static void serve(const struct fl_msg *m)
+{
+	struct proc *p = proc_find((int)m->badge);
+	int reply = FL_TAG_REPLY(m->tag);
+	uint32_t label = FL_TAG_LABEL(m->tag);
+
+	answer.pid = (int)m->badge;
+	if (!p) {			/* a message from a process that has just died */
+		if (reply >= 0)
+			fl_handle_close(reply);
+		return;
+	}
+	if (reply < 0)
+		return;			/* every request is a call */
+	if (label == FL_LABEL_FAULT)
+		return vm_fault(p, reply, m->w);
+	if (label == FL_PAGER_EXIT) {
+		fl_handle_close(reply);
+		return proc_exit(p, (int)(m->w[0] & 0xff), 0);
+	}
+	if (label == FL_PAGER_KILL)
+		return kill_request(p, reply, m->w);
+	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
+}
+
+/* Handles and the zero frame: anything missing here is fatal. */
+static void setup(void)
+{
+	long ep = fl_endpoint_create(), zero = fl_frame_alloc(fl_boot->pool, 1), ro;
+
+	pager.bi = fl_boot;
+	pager.self_task = fl_boot->self_task;
+	pager.sys_pool = fl_boot->pool;
+	pager.bootfs = fl_boot->bootfs_frame;
+	if (ep < 0 || zero < 0 || (ro = fl_handle_dup((int)zero, FL_RIGHT_READ)) < 0) {
+		printf("pager: cannot set up (%ld, %ld)\n", ep, zero);
+		exit(FL_STATUS_MAX);
+	}
+	fl_handle_close((int)zero);	/* read-only from here on: never writable */
+	pager.ep = (int)ep;
+	pager.zero = (int)ro;
+}
+
+int main(void)
+{
+	static char run[RUN_MAX] = "bin/init";
+	char *argv[ARGV_MAX];
+	struct proc *init;
+	struct fl_msg m;
+	int err = 0;
+
+	setup();
+	cmdline_value("run", run, sizeof(run));
+	if (split_args(run, argv, ARGV_MAX) == 0 ||
+	    (err = proc_spawn(argv[0], argv, 0, &init))) {
+		printf("pager: cannot start %s: %s\n", run, strerror(err ? -err : EINVAL));
+		return FL_STATUS_MAX;
+	}
+	printf("pager: started %s as pid %d\n", argv[0], init->pid);
+	for (;;) {
+		if (answer_and_receive(&m) == FL_RECV_MESSAGE)
+			serve(&m);
+	}
+}

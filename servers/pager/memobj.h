@@ -1,0 +1,72 @@
+/*
+ * Memory objects: what backs a region. Each kind lives in its own file and
+ * fills in one operations table; the rest of the pager calls only through
+ * it, so adding a kind touches no switch elsewhere (MINIX 3's mem_type,
+ * HelenOS's mem_backend).
+ *
+ * A region maps [start, end) to the object's bytes [offset, offset + end -
+ * start). Objects are reference-counted: regions split off one another
+ * share their object, each at its own offset.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct memobj;
+struct proc;
+struct region;
+
+/* What a fault op decided: the fault reply that resolves it. */
+struct fault_answer {
+	uint32_t label;		/* FL_FAULT_MAP, FL_FAULT_ALLOW */
+	uint64_t w[3];
+};
+
+/* One fault, as the pager sees it. */
+struct fault {
+	struct proc *proc;
+	struct region *region;
+	uintptr_t va;		/* page-aligned */
+	uint64_t offset;	/* of the page in the object */
+	unsigned access;	/* FL_ACCESS_* */
+	unsigned present;	/* FL_QUERY_* bits of what is mapped there now */
+	unsigned prot;		/* FL_MAP_* the region allows */
+};
+
+struct memobj_ops {
+	const char *kind;	/* "anonymous", "bootfs file" */
+	/* Resolve a legal access: 0 with *a filled, or -errno (the process is then killed). */
+	int (*fault)(struct memobj *o, const struct fault *f, struct fault_answer *a);
+	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
+	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
+	/* The last region let go: free the object. */
+	void (*release)(struct memobj *o);
+};
+
+struct memobj {
+	const struct memobj_ops *ops;
+	unsigned refs;		/* regions using it */
+	uint64_t size;		/* bytes */
+};
+
+static inline struct memobj *memobj_get(struct memobj *o)
+{
+	o->refs++;
+	return o;
+}
+
+static inline void memobj_put(struct memobj *o)
+{
+	if (--o->refs == 0)
+		o->ops->release(o);
+}
+
+/* Answers the kinds share (vm.c). */
+unsigned fault_map_prot(unsigned prot);		/* FL_MAP_* for a region's PROT_* */
+void fault_allow(const struct fault *f, struct fault_answer *a);
+int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame);
+
+/* The kinds (anon.c, bootfile.c). */
+struct memobj *anon_create(uint64_t size);
+struct memobj *bootfile_create(uint64_t file_page, uint64_t size, uint64_t head, uint64_t valid);

@@ -1,0 +1,348 @@
+/*
+ * Processes: spawning a program from the bootfs (its segments as regions,
+ * demand-paged; a stack with argv, envp and auxv), exit and the machine's
+ * end when the first process ends.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <faultline/abi.h>
+#include <faultline/mem.h>
+#include <faultline/pager.h>
+#include <faultline/syscalls.gen.h>
+#include <lib/cpio.h>
+#include <lib/elf.h>
+#include "memobj.h"
+#include "pager.h"
+
+#define PROC_PRIORITY	16		/* below the pager's 32 */
+#define ARGS_MAX	(16 * PAGE)	/* argv, envp, auxv and strings: the first stack pages */
+#define POOL_SHARE	4		/* a process's pool: at most 1/4 of what is free... */
+#define POOL_MAX	(256ul << 20)	/* ...and 256 MiB */
+
+static struct proc procs[PROC_MAX];
+static int next_pid = 1;
+
+struct proc *proc_find(int pid)
+{
+	struct proc *p = &procs[pid % PROC_MAX];
+
+	return pid > 0 && p->pid == pid ? p : NULL;
+}
+
+/* A free slot and a pid that maps to it, or NULL (-EAGAIN). */
+static struct proc *proc_alloc(void)
+{
+	for (int i = 0; i < PROC_MAX; i++, next_pid++) {
+		struct proc *p = &procs[next_pid % PROC_MAX];
+
+		if (next_pid <= 0)
+			next_pid = 1;
+		if (!p->pid) {
+			memset(p, 0, sizeof(*p));
+			p->pid = next_pid++;
+			p->task = p->pool = -1;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* The file at path in the bootfs: 0 with *f, or -ENOENT. */
+static int bootfs_file(const char *path, struct cpio_file *f)
+{
+	struct cpio_reader r;
+	const char *why;
+	int got;
+
+	cpio_open(&r, (const void *)pager.bi->bootfs_addr, pager.bi->bootfs_size);
+	while ((got = cpio_next(&r, f, &why)) > 0)
+		if (!strcmp(f->name, path) && (f->mode & CPIO_MODE_TYPE) == CPIO_MODE_FILE)
+			return 0;
+	return -ENOENT;
+}
+
+static unsigned segment_prot(const struct elf_segment *s)
+{
+	return (s->read ? PROT_READ : 0) | (s->write ? PROT_WRITE : 0) | (s->exec ? PROT_EXEC : 0);
+}
+
+/*
+ * One PT_LOAD segment as regions: the pages holding file bytes private
+ * from the bootfs, the rest (bss) anonymous.
+ */
+static int map_segment(struct proc *p, const struct cpio_file *file, const struct elf_segment *s)
+{
+	uintptr_t start = s->vaddr & ~(PAGE - 1), end = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+	uintptr_t file_end = (s->vaddr + s->filesz + PAGE - 1) & ~(PAGE - 1);
+	uint64_t at = file->offset + s->offset - (s->vaddr - start);	/* bootfs byte of start */
+	unsigned prot = segment_prot(s);
+	struct memobj *o;
+	int err;
+
+	if (s->filesz) {
+		if (at % PAGE)
+			return -ENOEXEC;	/* file offset and address disagree modulo a page */
+		o = bootfile_create(at / PAGE, file_end - start, s->vaddr - start,
+				    s->vaddr - start + s->filesz);
+		if (!o)
+			return -ENOMEM;
+		if ((err = vm_map_object(p, start, file_end, prot, MAP_PRIVATE, o, 0))) {
+			memobj_put(o);
+			return err;
+		}
+		start = file_end;
+	}
+	if (start >= end)
+		return 0;
+	if (!(o = anon_create(end - start)))
+		return -ENOMEM;
+	if ((err = vm_map_object(p, start, end, prot, MAP_PRIVATE | MAP_ANONYMOUS, o, 0)))
+		memobj_put(o);
+	return err;
+}
+
+static int load_program(struct proc *p, const struct cpio_file *file, uint64_t *entry,
+			uint64_t *phdr, unsigned *phnum)
+{
+	struct elf_file elf;
+	struct elf_segment s;
+	int err = elf_open(&elf, file->data, file->size, elf_machine(pager.bi->arch));
+
+	if (err)
+		return err;
+	*entry = elf.entry;
+	*phnum = elf.phnum;
+	*phdr = 0;
+	for (unsigned i = 0; elf_segment(&elf, i, &s) == 0; i++) {
+		if ((err = map_segment(p, file, &s)))
+			return err;
+		if (s.offset <= elf.phoff && elf.phoff < s.offset + s.filesz)
+			*phdr = s.vaddr + (elf.phoff - s.offset);
+		if (s.vaddr + s.memsz > p->brk_base)
+			p->brk_base = (s.vaddr + s.memsz + PAGE - 1) & ~(PAGE - 1);
+	}
+	p->brk = p->brk_base;
+	return 0;
+}
+
+/* Builds the initial stack image top-down in buf (its user address: top). */
+struct stack_image {
+	char *buf;
+	uintptr_t top;
+	size_t used;
+	int err;
+};
+
+static uintptr_t push(struct stack_image *st, const void *data, size_t len, size_t align)
+{
+	size_t at = (st->used + len + align - 1) & ~(align - 1);
+
+	if (at > ARGS_MAX) {
+		st->err = -E2BIG;
+		return 0;
+	}
+	st->used = at;
+	memcpy(st->buf + ARGS_MAX - at, data, len);
+	return st->top - at;
+}
+
+static int count(char *const v[])
+{
+	int n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/*
+ * The first stack pages: argc, argv, envp, auxv and the strings, in a
+ * frame mapped at the top of the stack region (private from the start).
+ */
+static int build_stack(struct proc *p, char *const argv[], char *const envp[],
+		       const uint64_t *aux, unsigned naux, uintptr_t *sp)
+{
+	int argc = count(argv), envc = count(envp);
+	uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2ull * naux;
+	uint64_t *vec = calloc(words, sizeof(*vec));
+	struct stack_image st = { .top = STACK_TOP };
+	uintptr_t platform;
+	long frame = fl_frame_alloc(p->pool, ARGS_MAX / PAGE);
+	int err = 0;
+
+	if (frame < 0 || !vec) {
+		free(vec);
+		return frame < 0 ? (int)frame : -ENOMEM;
+	}
+	if (!(st.buf = scratch_map((int)frame, ARGS_MAX / PAGE))) {
+		err = -ENOMEM;
+		goto out;
+	}
+	vec[0] = (uint64_t)argc;
+	for (int i = argc - 1; i >= 0; i--)
+		vec[1 + i] = push(&st, argv[i], strlen(argv[i]) + 1, 1);
+	for (int i = envc - 1; i >= 0; i--)
+		vec[2 + argc + i] = push(&st, envp[i], strlen(envp[i]) + 1, 1);
+	platform = push(&st, pager.bi->arch, strlen(pager.bi->arch) + 1, 1);
+	memcpy(&vec[3 + argc + envc], aux, 2 * naux * sizeof(*aux));
+	for (unsigned i = 0; i < naux; i++) {	/* the values that are strings on this stack */
+		uint64_t *value = &vec[3 + argc + envc + 2 * i + 1];
+
+		if (aux[2 * i] == AT_EXECFN)
+			*value = argc ? vec[1] : 0;
+		if (aux[2 * i] == AT_PLATFORM)
+			*value = platform;
+	}
+	*sp = push(&st, vec, words * sizeof(*vec), 16);
+	scratch_unmap(ARGS_MAX / PAGE);
+	if ((err = st.err))
+		goto out;
+	err = (int)fl_map(p->task, STACK_TOP - ARGS_MAX, (int)frame, 0, ARGS_MAX / PAGE,
+			  FL_MAP_READ | FL_MAP_WRITE);
+out:
+	fl_handle_close((int)frame);
+	free(vec);
+	return err;
+}
+
+/* The stack region: anonymous, growing down; its top pages hold the arguments. */
+static int map_stack(struct proc *p)
+{
+	struct memobj *o = anon_create(STACK_MAX);
+	int err;
+
+	if (!o)
+		return -ENOMEM;
+	err = vm_map_object(p, STACK_TOP - STACK_INIT, STACK_TOP, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | REGION_STACK, o, STACK_MAX - STACK_INIT);
+	if (err)
+		memobj_put(o);
+	return err;
+}
+
+/* The process's kernel objects: pool, task, the pager endpoint badged with its pid. */
+static int make_task(struct proc *p, int *ep, int *thread)
+{
+	struct fl_pool_info info;
+	uint64_t quota;
+	long r;
+
+	if ((r = fl_pool_info(pager.sys_pool, &info)) < 0)
+		return (int)r;
+	quota = (info.quota - info.used) / POOL_SHARE;
+	if (quota > POOL_MAX / PAGE)
+		quota = POOL_MAX / PAGE;
+	if ((r = fl_pool_create(pager.sys_pool, quota)) < 0)
+		return (int)r;
+	p->pool = (int)r;
+	if ((r = fl_task_create(p->pool)) < 0)
+		return (int)r;
+	p->task = (int)r;
+	if ((r = fl_handle_mint(pager.ep, FL_RIGHT_WRITE | FL_RIGHT_GRANT, (unsigned)p->pid)) < 0)
+		return (int)r;
+	*ep = (int)r;
+	if ((r = fl_thread_create(p->task, PROC_PRIORITY)) < 0)
+		return (int)r;
+	*thread = (int)r;
+	return (int)fl_thread_set_fault_handler(*thread, *ep);
+}
+
+/* The handles a process starts with, named in its auxv. */
+static int give_handles(struct proc *p, int ep, uint64_t out[3])
+{
+	long r;
+
+	if ((r = fl_task_give_handle(p->task, ep, FL_RIGHT_WRITE)) < 0)
+		return (int)r;
+	out[0] = (uint64_t)r;
+	if ((r = fl_task_give_handle(p->task, p->task, FL_RIGHT_READ)) < 0)
+		return (int)r;
+	out[1] = (uint64_t)r;
+	if ((r = fl_task_give_handle(p->task, p->pool, FL_RIGHT_READ)) < 0)
+		return (int)r;
+	out[2] = (uint64_t)r;
+	return 0;
+}
+
+static int start(struct proc *p, const struct cpio_file *file, char *const argv[])
+{
+	static char *const envp[] = { "PATH=/bin", NULL };
+	uint64_t entry = 0, phdr = 0, given[3] = { 0 };
+	unsigned phnum = 0;
+	int ep = -1, thread = -1, err;
+	uintptr_t sp = 0;
+
+	if ((err = make_task(p, &ep, &thread)) || (err = give_handles(p, ep, given)) ||
+	    (err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)))
+		goto out;
+	{
+		const uint64_t aux[] = {
+			AT_PHDR, phdr, AT_PHENT, 56, AT_PHNUM, phnum, AT_PAGESZ, PAGE,
+			AT_ENTRY, entry, AT_EXECFN, 0, AT_PLATFORM, 0, AT_FL_PAGER, given[0],
+			AT_FL_TASK, given[1], AT_FL_POOL, given[2], AT_FL_PID, (uint64_t)p->pid,
+			AT_NULL, 0,
+		};
+
+		if ((err = build_stack(p, argv, envp, aux, sizeof(aux) / sizeof(aux[0]) / 2, &sp)))
+			goto out;
+	}
+	err = (int)fl_thread_start(thread, entry, sp, sp);
+out:
+	if (ep >= 0)
+		fl_handle_close(ep);	/* the fault handler and the process hold it */
+	if (thread >= 0)
+		fl_handle_close(thread);
+	return err;
+}
+
+static void release(struct proc *p)
+{
+	if (p->task >= 0) {
+		fl_task_destroy(p->task);
+		fl_handle_close(p->task);
+	}
+	vm_destroy(p);
+	if (p->pool >= 0)
+		fl_handle_close(p->pool);
+	p->pid = 0;
+}
+
+int proc_spawn(const char *path, char *const argv[], int parent, struct proc **out)
+{
+	struct cpio_file file;
+	struct proc *p;
+	int err;
+
+	if ((err = bootfs_file(path, &file)))
+		return err;
+	if (!(p = proc_alloc()))
+		return -EAGAIN;
+	p->parent = parent;
+	snprintf(p->name, sizeof(p->name), "%s", path);
+	region_map_init(&p->map, USER_LO, USER_HI);
+	if ((err = start(p, &file, argv))) {
+		release(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+/*
+ * The process ends: everything it had goes back. When the first process
+ * (init) ends, so does the machine, with a status that says how (docs/process.md).
+ */
+void proc_exit(struct proc *p, int status, int signal)
+{
+	int pid = p->pid;
+
+	release(p);
+	if (pid != 1)
+		return;
+	pager_report();
+	fflush(stdout);
+	exit(signal ? 32 + (signal & 31) : status < 32 ? status : 31);
+}

@@ -1,0 +1,385 @@
+/*
+ * Address spaces: mmap, munmap, mprotect and brk on a process's regions,
+ * and the fault path (legal address? legal access? then the region's
+ * memory object resolves it). The kernel's page tables follow: unmap and
+ * protect remove what a region no longer allows; faults add the rest.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <faultline/abi.h>
+#include <faultline/ipc.h>
+#include <faultline/syscalls.gen.h>
+#include "memobj.h"
+#include "pager.h"
+
+#define PROT_ALL	(PROT_READ | PROT_WRITE | PROT_EXEC)
+#define MAP_KNOWN	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE)
+
+/* ---- answers the memory-object kinds share -------------------------- */
+
+unsigned fault_map_prot(unsigned prot)
+{
+	unsigned p = prot | FL_MAP_READ;
+
+	return (p & FL_MAP_WRITE) && (p & FL_MAP_EXEC) ? p | FL_MAP_WX : p;
+}
+
+void fault_allow(const struct fault *f, struct fault_answer *a)
+{
+	*a = (struct fault_answer){ FL_FAULT_ALLOW, { fault_map_prot(f->prot) } };
+}
+
+int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame)
+{
+	long h = fl_frame_alloc(f->proc->pool, 1);
+
+	if (h < 0)
+		return (int)h;
+	*frame = h;
+	*a = (struct fault_answer){
+		FL_FAULT_MAP, { (uint64_t)h | FL_HANDLE_MOVE, 0, fault_map_prot(f->prot) } };
+	pager.private_pages++;
+	return 0;
+}
+
+/* ---- regions ---------------------------------------------------------- */
+
+/* The kernel's side of a range: nothing mapped there any more. */
+static void unmap_pages(struct proc *p, uintptr_t start, uintptr_t end)
+{
+	while (start < end) {
+		long done = fl_unmap(p->task, start, end - start);
+
+		if (done <= 0) {
+			printf("pager: unmap %#lx..%#lx of pid %d failed (%ld)\n",
+			       (unsigned long)start, (unsigned long)end, p->pid, done);
+			return;
+		}
+		start += (uintptr_t)done;
+	}
+}
+
+/*
+ * Cut the region containing at (if any) so that a region boundary falls
+ * there: 0 or -ENOMEM.
+ */
+static int cut_at(struct proc *p, uintptr_t at)
+{
+	struct region *r = region_find(&p->map, at), *tail;
+
+	if (!r || r->start == at)
+		return 0;
+	if (!(tail = malloc(sizeof(*tail))))
+		return -ENOMEM;
+	region_split(&p->map, r, at, tail);
+	memobj_get(tail->obj);
+	return 0;
+}
+
+/* Take one whole region out: its pages, its object reference. */
+static void region_drop(struct proc *p, struct region *r)
+{
+	unmap_pages(p, r->start, r->end);
+	r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
+	region_remove(&p->map, r);
+	memobj_put(r->obj);
+	free(r);
+}
+
+/* Remove [start, end) from every region (holes are fine): 0 or -ENOMEM. */
+static int unmap_range(struct proc *p, uintptr_t start, uintptr_t end)
+{
+	struct region *r;
+	int err;
+
+	if ((err = cut_at(p, start)) || (err = cut_at(p, end)))
+		return err;
+	while ((r = region_next(&p->map, start)) && r->start < end)
+		region_drop(p, r);
+	return 0;
+}
+
+int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
+		  unsigned flags, struct memobj *o, uint64_t offset)
+{
+	struct region *r = malloc(sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	*r = (struct region){ .start = start, .end = end, .prot = prot, .flags = flags,
+			      .obj = o, .offset = offset };
+	if ((err = region_insert(&p->map, r)))
+		free(r);
+	return err;
+}
+
+/* ---- the requests --------------------------------------------------- */
+
+static bool range_ok(uintptr_t addr, uint64_t len)
+{
+	return addr % PAGE == 0 && len && len <= USER_HI && addr >= USER_LO &&
+	       addr <= USER_HI - len;
+}
+
+long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsigned flags,
+	     int fd, uint64_t offset)
+{
+	struct memobj *o;
+	uintptr_t at;
+	int err;
+
+	if (!len || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN))
+		return -EINVAL;
+	if (((flags & MAP_SHARED) != 0) == ((flags & MAP_PRIVATE) != 0))
+		return -EINVAL;			/* exactly one of them */
+	if (!(flags & MAP_ANONYMOUS))
+		return fd < 0 ? -EBADF : -ENODEV;	/* file mappings: the fs server's, later */
+	if (flags & MAP_SHARED)
+		return -ENOTSUP;		/* shared anonymous memory: the pager II */
+	if (offset % PAGE)
+		return -EINVAL;
+	if (len > USER_HI - USER_LO)
+		return -ENOMEM;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if (flags & MAP_FIXED) {
+		if (!range_ok(addr, len))
+			return addr % PAGE ? -EINVAL : -ENOMEM;
+		if ((err = unmap_range(p, addr, addr + len)))
+			return err;
+		at = addr;
+	} else {
+		uintptr_t hint = addr && addr % PAGE == 0 ? addr : MMAP_BASE;
+
+		if ((err = region_find_hole(&p->map, len, hint, &at)))
+			return err;
+	}
+	if (!(o = anon_create(len)))
+		return -ENOMEM;
+	if ((err = vm_map_object(p, at, at + len, prot, flags, o, 0))) {
+		memobj_put(o);
+		return err;
+	}
+	return (long)at;
+}
+
+long vm_munmap(struct proc *p, uintptr_t addr, uint64_t len)
+{
+	if (addr % PAGE || !len)
+		return -EINVAL;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if (!range_ok(addr, len))
+		return -EINVAL;
+	return unmap_range(p, addr, addr + len);
+}
+
+/* Whether regions cover [start, end) without a hole. */
+static bool covered(struct proc *p, uintptr_t start, uintptr_t end)
+{
+	for (struct region *r; start < end; start = r->end)
+		if (!(r = region_find(&p->map, start)))
+			return false;
+	return true;
+}
+
+/* Take from the kernel's present pages what prot no longer allows. */
+static int protect_pages(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot)
+{
+	unsigned keep = prot ? fault_map_prot(prot) & ~FL_MAP_WX : 0;
+
+	while (start < end) {
+		long done = fl_protect(p->task, start, end - start, keep);
+
+		if (done <= 0)
+			return done ? (int)done : -EIO;
+		start += (uintptr_t)done;
+	}
+	return 0;
+}
+
+long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
+{
+	uintptr_t end;
+	int err;
+
+	if (addr % PAGE || (prot & ~PROT_ALL))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if (!range_ok(addr, len))
+		return -ENOMEM;
+	end = addr + len;
+	if (!covered(p, addr, end))
+		return -ENOMEM;			/* POSIX: part of the range is not mapped */
+	if ((err = cut_at(p, addr)) || (err = cut_at(p, end)))
+		return err;
+	for (struct region *r = region_find(&p->map, addr); r && r->start < end;
+	     r = region_next(&p->map, r->end))
+		r->prot = prot;
+	return protect_pages(p, addr, end, prot);
+}
+
+/* Grow the heap from old_end to new_end: its top region, or a new one. */
+static int heap_grow(struct proc *p, uintptr_t old_end, uintptr_t new_end)
+{
+	struct region *top = old_end > p->brk_base ? region_find(&p->map, old_end - 1) : NULL;
+	struct region *next = region_next(&p->map, old_end);
+	struct memobj *o;
+	int err;
+
+	if (next && next->start < new_end)
+		return -ENOMEM;
+	if (top && (top->flags & REGION_HEAP) && top->end == old_end &&
+	    top->offset + (new_end - top->start) <= top->obj->size) {
+		top->end = new_end;	/* nothing lies between: checked above */
+		return 0;
+	}
+	if (!(o = anon_create(HEAP_MAX)))
+		return -ENOMEM;
+	err = vm_map_object(p, old_end, new_end, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | REGION_HEAP, o, 0);
+	if (err)
+		memobj_put(o);
+	return err ? -ENOMEM : 0;
+}
+
+/* The break moves within [brk_base, brk_base + HEAP_MAX), never into a region. */
+long vm_brk(struct proc *p, uintptr_t want)
+{
+	uintptr_t old_end = (p->brk + PAGE - 1) & ~(PAGE - 1);
+	uintptr_t new_end = (want + PAGE - 1) & ~(PAGE - 1);
+	int err = 0;
+
+	if (!want)
+		return (long)p->brk;
+	if (want < p->brk_base || want - p->brk_base > HEAP_MAX)
+		return -ENOMEM;
+	if (new_end > old_end)
+		err = heap_grow(p, old_end, new_end);
+	else if (new_end < old_end)
+		err = unmap_range(p, new_end, old_end);
+	if (err)
+		return err;
+	p->brk = want;
+	return (long)want;
+}
+
+void vm_destroy(struct proc *p)
+{
+	struct region *r;
+
+	while ((r = region_first(&p->map))) {
+		r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
+		region_remove(&p->map, r);
+		memobj_put(r->obj);
+		free(r);
+	}
+}
+
+/* ---- faults ------------------------------------------------------------ */
+
+/*
+ * A fault below a stack region grows it down to the page, if that stays
+ * within STACK_MAX of its top and STACK_GUARD above the region below.
+ */
+static struct region *grow_stack(struct proc *p, uintptr_t va)
+{
+	struct region *s = region_next(&p->map, va);
+	uintptr_t page = va & ~(PAGE - 1), top, lo;
+
+	if (!s || !(s->flags & REGION_STACK) || page < USER_LO + STACK_GUARD)
+		return NULL;
+	top = s->start - s->offset + s->obj->size;	/* the object ends at the top */
+	lo = page - STACK_GUARD;
+	if (top - page > STACK_MAX || region_next(&p->map, lo) != s)
+		return NULL;		/* too deep, or a region within the guard gap */
+	s->offset -= s->start - page;
+	s->start = page;
+	return s;
+}
+
+static const char *access_name(unsigned access)
+{
+	return access & FL_ACCESS_EXEC ? "exec" : access & FL_ACCESS_WRITE ? "write" : "read";
+}
+
+static bool access_ok(unsigned prot, unsigned access)
+{
+	if (access & FL_ACCESS_WRITE)
+		return prot & PROT_WRITE;
+	if (access & FL_ACCESS_EXEC)
+		return prot & PROT_EXEC;
+	return prot != PROT_NONE;
+}
+
+const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGBUS: return "SIGBUS";
+	case SIGILL: return "SIGILL";
+	case SIGFPE: return "SIGFPE";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGKILL: return "SIGKILL";
+	default: return "a signal";
+	}
+}
+
+/* The process dies of sig: a console line saying why, then exit. */
+static void kill_for_fault(struct proc *p, int reply, int sig, const char *what,
+			   const uint64_t w[4], const char *why)
+{
+	char at[32] = "";
+
+	if (FL_FAULT_KIND(w[0]) == FL_FAULT_PAGE)
+		snprintf(at, sizeof(at), " at 0x%lx", (unsigned long)w[1]);
+	printf("pager: pid %d (%s) killed by %s: %s%s, pc 0x%lx: %s\n", p->pid, p->name,
+	       signal_name(sig), what, at, (unsigned long)w[2], why);
+	fl_handle_close(reply);
+	proc_exit(p, 0, sig);
+}
+
+static const char *kind_name(unsigned kind)
+{
+	switch (kind) {
+	case FL_FAULT_UNDEFINED: return "undefined instruction";
+	case FL_FAULT_ALIGNMENT: return "misaligned access";
+	case FL_FAULT_BREAKPOINT: return "breakpoint";
+	case FL_FAULT_ARITHMETIC: return "arithmetic exception";
+	case FL_FAULT_PROTECTION: return "protection fault";
+	default: return "exception";
+	}
+}
+
+void vm_fault(struct proc *p, int reply, const uint64_t w[4])
+{
+	unsigned kind = FL_FAULT_KIND(w[0]), access = FL_FAULT_ACCESS(w[0]);
+	uintptr_t va = (uintptr_t)w[1];
+	struct fault_answer a;
+	struct region *r;
+	struct fault f;
+	int err;
+
+	pager.faults++;
+	if (kind != FL_FAULT_PAGE)
+		return kill_for_fault(p, reply, fl_fault_signal(kind), kind_name(kind), w,
+				      "not a page fault");
+	if (!(r = region_find(&p->map, va)) && !(r = grow_stack(p, va)))
+		return kill_for_fault(p, reply, SIGSEGV, access_name(access), w, "no mapping");
+	if (!access_ok(r->prot, access))
+		return kill_for_fault(p, reply, SIGSEGV, access_name(access), w, "protection");
+	f = (struct fault){ .proc = p, .region = r, .va = va & ~(PAGE - 1), .access = access,
+			    .offset = r->offset + (va & ~(PAGE - 1)) - r->start, .prot = r->prot };
+	if (f.offset >= r->obj->size)
+		return kill_for_fault(p, reply, SIGBUS, access_name(access), w,
+				      "past the end of its object");
+	err = r->obj->ops->fault(r->obj, &f, &a);
+	if (err == -ENOMEM)
+		return kill_for_fault(p, reply, SIGKILL, access_name(access), w, "out of memory");
+	if (err)
+		return kill_for_fault(p, reply, SIGBUS, access_name(access), w, "the object failed");
+	pager_reply(reply, a.label, a.w[0], a.w[1], a.w[2]);
+}
