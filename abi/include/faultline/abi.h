@@ -343,6 +343,52 @@
 #elif FL_FRAME_PAGES_MAX != 262144
 #error "FL_FRAME_PAGES_MAX differs from the Faultline ABI"
 #endif
+/* mman */
+#ifndef PROT_NONE
+#define PROT_NONE 0	/* mmap/mprotect: no access */
+#elif PROT_NONE != 0
+#error "PROT_NONE differs from the Faultline ABI"
+#endif
+#ifndef PROT_READ
+#define PROT_READ 1	/* readable (the same bit as FL_MAP_READ) */
+#elif PROT_READ != 1
+#error "PROT_READ differs from the Faultline ABI"
+#endif
+#ifndef PROT_WRITE
+#define PROT_WRITE 2	/* writable (FL_MAP_WRITE) */
+#elif PROT_WRITE != 2
+#error "PROT_WRITE differs from the Faultline ABI"
+#endif
+#ifndef PROT_EXEC
+#define PROT_EXEC 4	/* executable (FL_MAP_EXEC) */
+#elif PROT_EXEC != 4
+#error "PROT_EXEC differs from the Faultline ABI"
+#endif
+#ifndef MAP_SHARED
+#define MAP_SHARED 1	/* mmap: changes are shared with every mapper */
+#elif MAP_SHARED != 1
+#error "MAP_SHARED differs from the Faultline ABI"
+#endif
+#ifndef MAP_PRIVATE
+#define MAP_PRIVATE 2	/* mmap: changes are private (copy-on-write) */
+#elif MAP_PRIVATE != 2
+#error "MAP_PRIVATE differs from the Faultline ABI"
+#endif
+#ifndef MAP_FIXED
+#define MAP_FIXED 16	/* mmap: exactly at addr, replacing what is there */
+#elif MAP_FIXED != 16
+#error "MAP_FIXED differs from the Faultline ABI"
+#endif
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS 32	/* mmap: zero-filled memory, no file */
+#elif MAP_ANONYMOUS != 32
+#error "MAP_ANONYMOUS differs from the Faultline ABI"
+#endif
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 16384	/* mmap: accepted; anonymous memory always overcommits */
+#elif MAP_NORESERVE != 16384
+#error "MAP_NORESERVE differs from the Faultline ABI"
+#endif
 /* fault */
 #ifndef FL_FAULT_PAGE
 #define FL_FAULT_PAGE 1	/* page fault: no mapping or not allowed */
