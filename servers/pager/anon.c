@@ -60,6 +60,7 @@ static void anon_release(struct memobj *o)
 static const struct memobj_ops anon_ops = {
 	.kind = "anonymous",
 	.fault = anon_fault,
+	.split = memobj_share,
 	.discard = anon_discard,
 	.release = anon_release,
 };

@@ -91,6 +91,7 @@ static void bootfile_release(struct memobj *o)
 static const struct memobj_ops bootfile_ops = {
 	.kind = "bootfs file",
 	.fault = bootfile_fault,
+	.split = memobj_share,
 	.discard = bootfile_discard,
 	.release = bootfile_release,
 };

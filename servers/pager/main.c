@@ -167,11 +167,13 @@ void pager_report(void)
 
 static void serve(const struct fl_msg *m)
 {
-	struct proc *p = proc_find((int)m->badge);
+	bool fault = m->badge & FAULT_BADGE;
+	int pid = (int)(m->badge & ~(uint64_t)FAULT_BADGE);
+	struct proc *p = proc_find(pid);
 	int reply = FL_TAG_REPLY(m->tag);
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
-	answer.pid = (int)m->badge;
+	answer.pid = pid;
 	if (!p) {			/* a message from a process that has just died */
 		if (reply >= 0)
 			fl_handle_close(reply);
@@ -179,8 +181,8 @@ static void serve(const struct fl_msg *m)
 	}
 	if (reply < 0)
 		return;			/* every request is a call */
-	if (label == FL_LABEL_FAULT)
-		return vm_fault(p, reply, m->w);
+	if (fault)
+		return vm_fault(p, reply, m->w);	/* only the kernel sends on that handle */
 	if (label == FL_PAGER_EXIT) {
 		fl_handle_close(reply);
 		return proc_exit(p, (int)(m->w[0] & 0xff), 0);

@@ -38,6 +38,11 @@ struct memobj_ops {
 	const char *kind;	/* "anonymous", "bootfs file" */
 	/* Resolve a legal access: 0 with *a filled, or -errno (the process is then killed). */
 	int (*fault)(struct memobj *o, const struct fault *f, struct fault_answer *a);
+	/*
+	 * A region on o is cut in two: the object for the tail (o shared, each
+	 * part at its own offset, or a new one), or NULL for want of memory.
+	 */
+	struct memobj *(*split)(struct memobj *o);
 	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */
@@ -54,6 +59,12 @@ static inline struct memobj *memobj_get(struct memobj *o)
 {
 	o->refs++;
 	return o;
+}
+
+/* The split of kinds whose parts simply share the object. */
+static inline struct memobj *memobj_share(struct memobj *o)
+{
+	return memobj_get(o);
 }
 
 static inline void memobj_put(struct memobj *o)

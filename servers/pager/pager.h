@@ -25,6 +25,13 @@
 #define STACK_GUARD	(64ul << 10)		/* free space it keeps from the region below */
 #define HEAP_MAX	(1ul << 30)		/* how far brk may move */
 
+/*
+ * Badges: a process's requests arrive with its pid, its threads' faults
+ * with the pid and FAULT_BADGE, on a handle the process never holds, so a
+ * process cannot pass a message of its own off as a fault.
+ */
+#define FAULT_BADGE	0x40000000u
+
 /* Region flags (struct region.flags) beside the MAP_* ones. */
 #define REGION_STACK	0x1000000u		/* grows down on a fault below it */
 #define REGION_HEAP	0x2000000u		/* the brk area */

@@ -223,12 +223,15 @@ static int map_stack(struct proc *p)
 	return err;
 }
 
-/* The process's kernel objects: pool, task, the pager endpoint badged with its pid. */
+/*
+ * The process's kernel objects: pool, task, its thread with the fault
+ * handle (badge pid | FAULT_BADGE), and its request handle (badge pid).
+ */
 static int make_task(struct proc *p, int *ep, int *thread)
 {
 	struct fl_pool_info info;
 	uint64_t quota;
-	long r;
+	long r, fault_ep;
 
 	if ((r = fl_pool_info(pager.sys_pool, &info)) < 0)
 		return (int)r;
@@ -247,7 +250,12 @@ static int make_task(struct proc *p, int *ep, int *thread)
 	if ((r = fl_thread_create(p->task, PROC_PRIORITY)) < 0)
 		return (int)r;
 	*thread = (int)r;
-	return (int)fl_thread_set_fault_handler(*thread, *ep);
+	fault_ep = fl_handle_mint(pager.ep, FL_RIGHT_WRITE, (unsigned)p->pid | FAULT_BADGE);
+	if (fault_ep < 0)
+		return (int)fault_ep;
+	r = fl_thread_set_fault_handler(*thread, (int)fault_ep);
+	fl_handle_close((int)fault_ep);		/* the thread holds it */
+	return (int)r;
 }
 
 /* The handles a process starts with, named in its auxv. */
@@ -292,7 +300,7 @@ static int start(struct proc *p, const struct cpio_file *file, char *const argv[
 	err = (int)fl_thread_start(thread, entry, sp, sp);
 out:
 	if (ep >= 0)
-		fl_handle_close(ep);	/* the fault handler and the process hold it */
+		fl_handle_close(ep);	/* the process holds it */
 	if (thread >= 0)
 		fl_handle_close(thread);
 	return err;

@@ -15,6 +15,10 @@
 #include "pager.h"
 
 #define PROT_ALL	(PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/* A region's PROT_* bits are handed to the kernel as FL_MAP_* bits. */
+_Static_assert(PROT_READ == FL_MAP_READ && PROT_WRITE == FL_MAP_WRITE &&
+	       PROT_EXEC == FL_MAP_EXEC, "PROT_* and FL_MAP_* agree");
 #define MAP_KNOWN	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE)
 
 /* ---- answers the memory-object kinds share -------------------------- */
@@ -68,13 +72,18 @@ static void unmap_pages(struct proc *p, uintptr_t start, uintptr_t end)
 static int cut_at(struct proc *p, uintptr_t at)
 {
 	struct region *r = region_find(&p->map, at), *tail;
+	struct memobj *o;
 
 	if (!r || r->start == at)
 		return 0;
 	if (!(tail = malloc(sizeof(*tail))))
 		return -ENOMEM;
+	if (!(o = r->obj->ops->split(r->obj))) {
+		free(tail);
+		return -ENOMEM;
+	}
 	region_split(&p->map, r, at, tail);
-	memobj_get(tail->obj);
+	tail->obj = o;
 	return 0;
 }
 

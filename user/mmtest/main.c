@@ -16,7 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <faultline/abi.h>
+#include <faultline/ipc.h>
+#include <faultline/pager.h>
 #include <faultline/mem.h>
 #include <faultline/process.h>
 #include <faultline/syscalls.gen.h>
@@ -220,6 +223,50 @@ static void errors(void)
 	      "munmap of a range with nothing mapped is fine", "%d", errno);
 }
 
+/* Ranges that reach the kernel or wrap around: refused, nothing changes. */
+static void bad_ranges(void)
+{
+	char *top = (char *)0x7ffffffff000, *kernel = (char *)0xffff800000000000ul, *r;
+
+	errno = 0;
+	check(munmap(top, 2 * PAGE) == -1 && errno == EINVAL,
+	      "munmap reaching past user space: EINVAL", "%d", errno);
+	errno = 0;
+	check(mprotect(kernel, PAGE, PROT_READ) == -1 && errno == ENOMEM,
+	      "mprotect of a kernel address: ENOMEM", "%d", errno);
+	errno = 0;
+	r = mmap(top, 2 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	check(r == MAP_FAILED && errno == ENOMEM, "MAP_FIXED reaching past user space: ENOMEM",
+	      "%d", errno);
+	r = mmap(kernel, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(r != MAP_FAILED && (uintptr_t)r < 0x800000000000ul && munmap(r, PAGE) == 0,
+	      "a hint in the kernel half gives a user address", "%p", r);
+	errno = 0;
+	check(munmap((void *)0x100000000000, (size_t)-0x100000000000) == -1 && errno == EINVAL,
+	      "a range that wraps around: EINVAL", "%d", errno);
+}
+
+/* Whatever a process sends, the pager answers it or ignores it, and goes on. */
+static void garbage(void)
+{
+	char *p = map(PAGE, PROT_READ | PROT_WRITE);
+	long r;
+
+	check(fl_pager_call(999, 1, 2, 3, 4) == -ENOSYS, "an unknown request: ENOSYS", "-");
+	munmap(p, PAGE);
+	r = fl_pager_call(FL_LABEL_FAULT, FL_FAULT_PAGE | FL_ACCESS_WRITE << 8, (uintptr_t)p, 0, 0);
+	check(r == -ENOSYS && query(p) == 0,
+	      "a message passed off as a fault is a request: ENOSYS, nothing mapped", "%ld %#lx",
+	      r, query(p));
+	r = fl_send(fl_pager(), FL_TAG(FL_PAGER_GETPID, 0, 0), 0, 0, 0, 0);
+	check(r == 0 && getppid() == 0, "a plain send is ignored; the pager goes on serving",
+	      "%ld", r);
+	errno = 0;
+	check(kill(2, SIGKILL) == -1 && errno == ESRCH && kill(getpid(), 99) == -1 &&
+	      errno == EINVAL && kill(getpid(), 0) == 0, "kill: ESRCH, EINVAL, signal 0",
+	      "%d", errno);
+}
+
 static void hints(void)
 {
 	char *want = (char *)0x200000000000;
@@ -320,6 +367,12 @@ static int crash(const char *what)
 	}
 	if (!strcmp(what, "stack"))
 		return depth(1 << 20);
+	if (!strcmp(what, "stackguard")) {
+		/* a neighbour 2 MiB below the stack top: growth stops a guard gap above it */
+		p = mmap((void *)(0x7ff000000000ul - (2ul << 20)), PAGE, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		return p == MAP_FAILED ? 2 : depth(1 << 20);
+	}
 	if (!strcmp(what, "trap"))
 		__builtin_trap();
 	printf("mmtest: no crash named %s\n", what);
@@ -330,13 +383,15 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "crash"))
 		return crash(argv[2]);
-	printf("1..47\n");
+	printf("1..56\n");
 	start_abi(argc, argv);
 	image();
 	demand_zero();
 	unmap_parts();
 	protections();
 	errors();
+	bad_ranges();
+	garbage();
 	hints();
 	heap();
 	stack();
