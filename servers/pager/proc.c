@@ -340,14 +340,22 @@ int proc_spawn(const char *path, char *const argv[], int parent, struct proc **o
 }
 
 /*
- * The process ends: everything it had goes back. When the first process
- * (init) ends, so does the machine, with a status that says how (docs/process.md).
+ * The process ends: everything it had goes back, and its wait status (as
+ * POSIX encodes it: exit code << 8, or the signal) is on the console until
+ * the pager II keeps it for waitpid. When the first process (init) ends,
+ * so does the machine, with a status that says how (docs/process.md).
  */
 void proc_exit(struct proc *p, int status, int signal)
 {
-	int pid = p->pid;
+	int pid = p->pid, wstatus = signal ? signal & 0x7f : (status & 0xff) << 8;
 
 	release(p);
+	if (signal)
+		printf("pager: pid %d (%s) ended: wait status 0x%04x (killed by %s)\n", pid, p->name,
+		       wstatus, signal_name(signal));
+	else
+		printf("pager: pid %d (%s) ended: wait status 0x%04x (exit %d)\n", pid, p->name,
+		       wstatus, status & 0xff);
 	if (pid != 1)
 		return;
 	pager_report();

@@ -333,6 +333,12 @@ const char *signal_name(int sig)
 	case SIGFPE: return "SIGFPE";
 	case SIGTRAP: return "SIGTRAP";
 	case SIGKILL: return "SIGKILL";
+	case SIGABRT: return "SIGABRT";
+	case SIGTERM: return "SIGTERM";
+	case SIGINT: return "SIGINT";
+	case SIGHUP: return "SIGHUP";
+	case SIGQUIT: return "SIGQUIT";
+	case SIGPIPE: return "SIGPIPE";
 	default: return "a signal";
 	}
 }
