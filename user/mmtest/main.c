@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,24 @@ static void protections(void)
 	check(mprotect(p, 4 * PAGE, PROT_READ) == 0 && !strcmp(p + PAGE, "Kept"),
 	      "PROT_NONE back to PROT_READ: the data is still there", "-");
 	munmap(p, 4 * PAGE);
+}
+
+/* Code written into anonymous memory runs once mprotect makes it R|X (W^X in between). */
+static void exec_mapping(void)
+{
+	static const uint8_t x86[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };	/* mov $42,%eax; ret */
+	static const uint32_t arm[] = { 0x52800540, 0xd65f03c0 };		/* mov w0,#42; ret */
+	bool is_x86 = !strcmp(fl_platform(), "x86_64");
+	char *p = map(PAGE, PROT_READ | PROT_WRITE);
+	int (*fn)(void) = (int (*)(void))(void *)p;
+	int got = -1;
+
+	memcpy(p, is_x86 ? (const void *)x86 : (const void *)arm, is_x86 ? sizeof(x86) : sizeof(arm));
+	if (mprotect(p, PAGE, PROT_READ | PROT_EXEC) == 0)
+		got = fn();
+	check(got == 42 && (query(p) & FL_MAP_EXEC) && !(query(p) & FL_MAP_WRITE),
+	      "code written, then mprotect R|X, runs", "got %d, query %#lx", got, query(p));
+	munmap(p, PAGE);
 }
 
 static void errors(void)
@@ -393,12 +412,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "crash"))
 		return crash(argv[2]);
-	printf("1..56\n");
+	printf("1..57\n");
 	start_abi(argc, argv);
 	image();
 	demand_zero();
 	unmap_parts();
 	protections();
+	exec_mapping();
 	errors();
 	bad_ranges();
 	garbage();
