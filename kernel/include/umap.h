@@ -51,6 +51,17 @@ static inline unsigned umap_may_write(uint32_t rights)
  */
 int umap_allow(struct task *t, vaddr_t va, uint64_t prot);
 
+/*
+ * Copy the page mapped at va in t (any present leaf, also one protected
+ * to no access; of a 2 MiB page, va's 4 KiB) into page `page` of f, then
+ * map that page at va in its place with prot and how (a fault reply,
+ * FL_FAULT_COPY). 0, -EINVAL (protections, page outside f, device memory
+ * on either side), -EFAULT (not user space), -ENOENT (nothing mapped),
+ * -ENOMEM (page tables): nothing changes on failure.
+ */
+int umap_copy_in(struct task *t, vaddr_t va, struct frame *f, size_t page, unsigned prot,
+		 unsigned how);
+
 /* Unmap, protect (remove rights only), copy: bytes done, or -errno. */
 long umap_unmap(struct task *t, vaddr_t va, size_t len);
 long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot);

@@ -252,20 +252,44 @@ static inline __attribute__((always_inline)) int map_for_fault(struct thread *ha
 }
 
 /*
- * The same with FL_HANDLE_MOVE in w0: the handler gives its frame handle
- * up once the page is mapped (the mapping then holds the frame alone).
- * Such a reply must be registers only: then nothing after this can fail
- * it, so the handle is never closed for a reply that did not go through.
+ * Copy-on-write: copy the page mapped at the fault address into page w1
+ * of frame handle h (w0, which needs write) and map that page there with
+ * w2, as map-and-resume does.
  */
-static int map_moved_for_fault(struct thread *handler, struct thread *faulter,
-			       const struct msg *m)
+static int copy_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m,
+			  long h)
+{
+	struct handle *s;
+	int err;
+
+	if (m->w[2] > UINT32_MAX)
+		return -EINVAL;
+	err = handle_lookup(handler->task, h, &frame_ops,
+			    frame_rights((unsigned)m->w[2]) | FL_RIGHT_WRITE, &s);
+	if (err)
+		return err;
+	return umap_copy_in(faulter->task, faulter->fault_addr, (struct frame *)s->obj, m->w[1],
+			    (unsigned)m->w[2], umap_may_write(s->rights));
+}
+
+/*
+ * Either with FL_HANDLE_MOVE in w0: the handler gives its frame handle up
+ * once the page is mapped (the mapping then holds the frame alone). Such
+ * a reply must be registers only: then nothing after this can fail it, so
+ * the handle is never closed for a reply that did not go through.
+ */
+static int moved_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m,
+			   bool copy)
 {
 	long h = (long)(m->w[0] & ~(uint64_t)FL_HANDLE_MOVE);
 	int err;
 
 	if (FL_TAG_WORDS(m->tag) || FL_TAG_HANDLES(m->tag))
 		return -EINVAL;
-	err = map_for_fault(handler, faulter, m, h);
+	if (copy)
+		err = copy_for_fault(handler, faulter, m, h);
+	else
+		err = map_for_fault(handler, faulter, m, h);
 	if (!err)
 		handle_close(handler->task, h);
 	return err;
@@ -273,17 +297,21 @@ static int map_moved_for_fault(struct thread *handler, struct thread *faulter,
 
 /*
  * The kernel's part of a fault reply, done before the faulter is woken:
- * map-and-resume, or adding rights to the page at the fault address
- * (FL_FAULT_ALLOW, w0 the FL_MAP_* rights). 0 or -errno, with the
- * faulter's mappings as they were.
+ * map-and-resume, copy-on-write (FL_FAULT_COPY), or adding rights to the
+ * page at the fault address (FL_FAULT_ALLOW, w0 the FL_MAP_* rights). 0
+ * or -errno, with the faulter's mappings as they were.
  */
 static int fault_reply(struct thread *handler, struct thread *faulter, const struct msg *m)
 {
 	switch (FL_TAG_LABEL(m->tag)) {
 	case FL_FAULT_MAP:
 		if (m->w[0] & FL_HANDLE_MOVE)
-			return map_moved_for_fault(handler, faulter, m);
+			return moved_for_fault(handler, faulter, m, false);
 		return map_for_fault(handler, faulter, m, (long)m->w[0]);
+	case FL_FAULT_COPY:
+		if (m->w[0] & FL_HANDLE_MOVE)
+			return moved_for_fault(handler, faulter, m, true);
+		return copy_for_fault(handler, faulter, m, (long)m->w[0]);
 	case FL_FAULT_ALLOW:
 		return umap_allow(faulter->task, faulter->fault_addr, m->w[0]);
 	default:

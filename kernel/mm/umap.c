@@ -4,8 +4,10 @@
 #include <faultline/abi.h>
 #include <frameobj.h>
 #include <kernel.h>
+#include <kstat.h>
 #include <memlayout.h>
 #include <mm/pt.h>
+#include <string.h>
 #include <task.h>
 #include <umap.h>
 
@@ -158,6 +160,15 @@ long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot)
 	return (long)len;
 }
 
+/* The leaf mapping page va of t: 0 with *e, -EFAULT (not user space), -ENOENT. */
+static int user_leaf(struct task *t, vaddr_t va, pte_t **e)
+{
+	if (!arch_user_addr_ok(va, PAGE_SIZE))
+		return -EFAULT;
+	*e = pt_leaf(t->pt, va);
+	return *e ? 0 : -ENOENT;
+}
+
 /*
  * The PG_* bits FL_MAP_* prot adds to a leaf with pg: those it lacks (0:
  * none, nothing to check), or -EINVAL or -EPERM.
@@ -192,11 +203,9 @@ int umap_allow(struct task *t, vaddr_t va, uint64_t prot)
 	va = ALIGN_DOWN(va, PAGE_SIZE);
 	if (prot & ~(uint64_t)(FL_MAP_READ | FL_MAP_WRITE | FL_MAP_EXEC | FL_MAP_WX))
 		return -EINVAL;
-	if (!arch_user_addr_ok(va, PAGE_SIZE))
-		return -EFAULT;
-	e = pt_leaf(t->pt, va);
-	if (!e)
-		return -ENOENT;
+	err = user_leaf(t, va, &e);
+	if (err)
+		return err;
 	pg = arch_pte_flags(*e);
 	add = allow_pg(prot, pg);
 	if (add <= 0)
@@ -220,6 +229,41 @@ int umap_allow(struct task *t, vaddr_t va, uint64_t prot)
 	arch_pte_store(e, relabel(*e, (pg | (unsigned)add) & ~(unsigned)(PG_ACCESSED | PG_DIRTY), 0));
 	arch_tlb_flush_page(va);
 	return 0;
+}
+
+/*
+ * Copy-on-write in one step: everything that can fail is checked, and the
+ * 2 MiB page split, before the copy, so the map after it cannot fail.
+ */
+int umap_copy_in(struct task *t, vaddr_t va, struct frame *f, size_t page, unsigned prot,
+		 unsigned how)
+{
+	int pg = umap_pg(prot, f), err;
+	pte_t *e;
+
+	va = ALIGN_DOWN(va, PAGE_SIZE);
+	if (pg < 0)
+		return pg;
+	if (page >= f->pages || f->device)
+		return -EINVAL;
+	err = user_leaf(t, va, &e);
+	if (err)
+		return err;
+	if (arch_pte_flags(*e) & PG_DEVICE)
+		return -EINVAL;		/* the direct map is no way to read a device */
+	err = pt_split(t->pt, va, t->pool);	/* the leaf is then va's 4 KiB page */
+	if (err)
+		return err;
+	e = pt_leaf(t->pt, va);
+	/* through the direct map: the source may be protected to no access */
+	memmove(pa_to_kva(f->pa + page * PAGE_SIZE), pa_to_kva(arch_pte_addr(*e)), PAGE_SIZE);
+	kstat.pages_copied++;
+	/*
+	 * Replacing a valid entry: umap_map unmaps first (entry cleared, TLB
+	 * flushed: AArch64's break-before-make) and syncs the instruction
+	 * cache for an executable page before the new entry exists.
+	 */
+	return umap_map(t, va, f, page, 1, prot, how | UMAP_REPLACE);
 }
 
 struct copy {

@@ -5,7 +5,8 @@
  * small pager serving a child task: demand mapping with map-and-resume,
  * copy-on-write by hand (both sides checked), protect after map_copy,
  * and the pool back at its starting count when the child is gone; fault
- * replies that move the frame handle or give rights back (FL_FAULT_ALLOW).
+ * replies that move the frame handle, give rights back (FL_FAULT_ALLOW) or
+ * copy the page on write (FL_FAULT_COPY).
  */
 #include <faultline/ipc.h>
 #include <faultline/kstat.h>
@@ -980,6 +981,171 @@ static const char *fault_allow_after_noaccess(void)
 	return why;
 }
 
+/* Fill a page with a pattern of its words' indices; does it hold it but at word skip? */
+static void fill_pattern(volatile uint64_t *p)
+{
+	for (unsigned i = 0; i < 512; i++)
+		p[i] = 0xc0de0000 + i;
+}
+
+static bool has_pattern(const volatile uint64_t *p, unsigned skip)
+{
+	for (unsigned i = 0; i < 512; i++)
+		if (i != skip && p[i] != 0xc0de0000 + i)
+			return false;
+	return true;
+}
+
+/*
+ * Copy-on-write in one kernel entry: the child writes read-only pages (a
+ * 4 KiB one, and one page of a 2 MiB one); each answer copies the page
+ * into a fresh frame (the first moved) and maps that writable. The old
+ * frames keep the pattern, the new pages hold it plus the child's write,
+ * and each answer counts one copied page.
+ */
+static const char *fault_copy(void)
+{
+	uint64_t addr[2] = { FR_VA + 3 * 8, FR_VA + 0x200000 + 5 * 4096 + 7 * 8 };
+	long small = fl_frame_alloc(boot->pool, 1), big = fl_frame_alloc(boot->pool, 512);
+	long fresh = fl_frame_alloc(boot->pool, 1), kept = fl_frame_alloc(boot->pool, 2);
+	long r[3] = { -1, -1, -1 }, q[3] = { 0 }, closed = 0;
+	uint64_t copied[2] = { 0 };
+	volatile uint64_t *mine = (volatile uint64_t *)FR_MINE;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 2);
+
+	if (!why && (small < 0 || big < 0 || fresh < 0 || kept < 0 ||
+		     fl_map((int)c.task, FR_VA, (int)small, 0, 1, FL_MAP_READ) ||
+		     fl_map((int)c.task, FR_VA + 0x200000, (int)big, 0, 512, FL_MAP_READ) ||
+		     fl_map(boot->self_task, FR_MINE, (int)small, 0, 1, RW) ||
+		     fl_map(boot->self_task, FR_MINE + 4096, (int)big, 5, 1, RW) ||
+		     fl_map(boot->self_task, FR_MINE + 2 * 4096, (int)kept, 1, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why) {
+		fill_pattern(mine);
+		fill_pattern(mine + 512);
+		why = fr_fault(&c, addr[0], true, &rh);
+	}
+	if (!why) {
+		fl_kstat(&k0, sizeof(k0));
+		r[0] = answer(rh, FL_FAULT_COPY, (uint64_t)fresh | FL_HANDLE_MOVE, 0, RW);
+		fl_kstat(&k1, sizeof(k1));
+		copied[0] = k1.pages_copied - k0.pages_copied;
+		closed = fl_handle_close((int)fresh);	/* the mapping holds it alone */
+		if (r[0] || closed != -EBADF || copied[0] != 1)
+			why = FAIL("copy %ld, close %ld, %lu pages copied", r[0], closed,
+				   (unsigned long)copied[0]);
+	}
+	if (!why)
+		why = fr_fault(&c, addr[1], true, &rh);
+	if (!why) {
+		fl_kstat(&k0, sizeof(k0));
+		r[1] = answer(rh, FL_FAULT_COPY, (uint64_t)kept, 1, RW);
+		fl_kstat(&k1, sizeof(k1));
+		copied[1] = k1.pages_copied - k0.pages_copied;
+		if (r[1] || copied[1] != 1)
+			why = FAIL("copy from a 2 MiB page %ld, %lu pages copied", r[1],
+				   (unsigned long)copied[1]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	if (!why) {
+		q[0] = fl_query((int)c.task, addr[0], 0);
+		q[1] = fl_query((int)c.task, addr[1], 0);
+		q[2] = fl_query((int)c.task, addr[1] + 4096, 0);	/* the split's neighbour */
+		if (!(q[0] & FL_MAP_WRITE) || !(q[1] & FL_MAP_WRITE) ||
+		    !(q[2] & FL_QUERY_PRESENT) || (q[2] & FL_MAP_WRITE))
+			why = FAIL("query %#lx %#lx, the next page %#lx", q[0], q[1], q[2]);
+	}
+	/* the old frames are as they were */
+	if (!why && (!has_pattern(mine, 512) || !has_pattern(mine + 512, 512)))
+		why = "an old frame was written";
+	/* the new pages: the pattern and the child's write */
+	if (!why && (r[2] = fl_map_copy(boot->self_task, (int)c.task, FR_VA, 4096,
+					FL_COPY_SHARE)) != 4096)
+		why = FAIL("map_copy of the new page: %ld", r[2]);
+	if (!why && (!has_pattern((uint64_t *)FR_VA, 3) || ((uint64_t *)FR_VA)[3] != 0x100))
+		why = FAIL("the new page holds %#lx at word 3, or lost the pattern",
+			   (unsigned long)((uint64_t *)FR_VA)[3]);
+	if (!why && (!has_pattern(mine + 1024, 7) || mine[1024 + 7] != 0x101))
+		why = FAIL("the new page of kept holds %#lx at word 7, or lost the pattern",
+			   (unsigned long)mine[1024 + 7]);
+	fl_unmap(boot->self_task, FR_VA, 4096);
+	fl_unmap(boot->self_task, FR_MINE, 3 * 4096);
+	fr_end(&c);
+	if (why)
+		fl_handle_close((int)fresh);
+	fl_handle_close((int)small);
+	fl_handle_close((int)big);
+	fl_handle_close((int)kept);
+	return why;
+}
+
+/*
+ * Refused copies change nothing, and keep the reply handle and a moved
+ * frame handle: a read-only frame handle (-EPERM, even for a read-only
+ * map), a page outside the frame (-EINVAL), nothing mapped at the fault
+ * address (-ENOENT: unmapped while the child waits). Then a valid answer.
+ */
+static const char *fault_copy_refused(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long f = fl_frame_alloc(boot->pool, 1), fresh = fl_frame_alloc(boot->pool, 1);
+	long ro = fl_handle_dup((int)fresh, FL_RIGHT_READ);
+	long r[6] = { -1, -1, -1, -1, -1, -1 }, closed[2] = { 0 }, u = 0;
+	volatile uint64_t *mine = (volatile uint64_t *)FR_MINE;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 1);
+
+	if (!why && (f < 0 || fresh < 0 || ro < 0 ||
+		     fl_map((int)c.task, FR_VA, (int)f, 0, 1, FL_MAP_READ) ||
+		     fl_map(boot->self_task, FR_MINE, (int)f, 0, 1, RW) ||
+		     fl_map(boot->self_task, FR_MINE + 4096, (int)fresh, 0, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why) {
+		fill_pattern(mine);
+		why = fr_fault(&c, FR_VA, true, &rh);
+	}
+	if (!why) {
+		fl_kstat(&k0, sizeof(k0));
+		r[0] = answer(rh, FL_FAULT_COPY, (uint64_t)ro | FL_HANDLE_MOVE, 0, RW);
+		r[1] = answer(rh, FL_FAULT_COPY, (uint64_t)ro | FL_HANDLE_MOVE, 0, FL_MAP_READ);
+		r[2] = answer(rh, FL_FAULT_COPY, (uint64_t)fresh | FL_HANDLE_MOVE, 1, RW);
+		r[3] = fl_query((int)c.task, FR_VA, 0);
+		u = fl_unmap((int)c.task, FR_VA, 4096);
+		r[4] = answer(rh, FL_FAULT_COPY, (uint64_t)fresh | FL_HANDLE_MOVE, 0, RW);
+		fl_kstat(&k1, sizeof(k1));
+		if (r[0] != -EPERM || r[1] != -EPERM || r[2] != -EINVAL || !(r[3] & FL_QUERY_PRESENT) ||
+		    (r[3] & FL_MAP_WRITE) || u != 4096 || r[4] != -ENOENT)
+			why = FAIL("copy: read-only %ld %ld, outside %ld (query %#lx), unmap %ld, "
+				   "unmapped %ld", r[0], r[1], r[2], r[3], u, r[4]);
+		else if (k1.pages_copied != k0.pages_copied || !has_pattern(mine, 512))
+			why = "a refused copy copied, or wrote the old frame";
+		for (unsigned i = 0; !why && i < 512; i++)
+			if (mine[512 + i])
+				why = "a refused copy wrote the fresh frame";
+	}
+	if (!why) {
+		closed[0] = fl_handle_close((int)ro);	/* still ours */
+		r[5] = answer(rh, FL_FAULT_MAP, (uint64_t)fresh | FL_HANDLE_MOVE, 0, RW);
+		closed[1] = fl_handle_close((int)fresh);
+		if (closed[0] || r[5] || closed[1] != -EBADF)
+			why = FAIL("close %ld, then map %ld, close %ld", closed[0], r[5], closed[1]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	fl_unmap(boot->self_task, FR_MINE, 2 * 4096);
+	fr_end(&c);
+	if (why) {
+		fl_handle_close((int)ro);
+		fl_handle_close((int)fresh);
+	}
+	fl_handle_close((int)f);
+	return why;
+}
+
 /* ---- kernel objects are paid for ---------------------------------------------- */
 
 /* Endpoints charge the creator's pool, and closing them gives it back. */
@@ -1115,6 +1281,8 @@ static const struct kt_case tests[] = {
 	{ "fault reply: allow of write and exec without FL_MAP_WX is refused", fault_allow_wx },
 	{ "fault reply: allow on an unmapped address is refused", fault_allow_unmapped },
 	{ "fault reply: allow gives access back after protect to no access", fault_allow_after_noaccess },
+	{ "fault reply: copy-on-write in one entry (4 KiB and in a 2 MiB page, moved and kept)", fault_copy },
+	{ "fault reply: copy refuses a read-only frame handle, a page outside the frame and an unmapped address", fault_copy_refused },
 };
 
 int main(const struct fl_bootinfo *bi)
