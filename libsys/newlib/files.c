@@ -105,29 +105,7 @@ clock_t _times(struct tms *t)
 }
 clock_t times(struct tms *t) ALIAS(times);
 
-/* Processes and links: the pager's and the fs server's, later. */
-int _fork(void)
-{
-	return fail(ENOSYS);
-}
-int fork(void) ALIAS(fork);
-
-int _execve(const char *path, char *const argv[], char *const envp[])
-{
-	(void)path;
-	(void)argv;
-	(void)envp;
-	return fail(ENOSYS);
-}
-int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
-
-int _wait(int *status)
-{
-	(void)status;
-	return fail(ENOSYS);
-}
-int wait(int *status) ALIAS(wait);
-
+/* Links: the fs server's, later. */
 int _link(const char *from, const char *to)
 {
 	(void)from;

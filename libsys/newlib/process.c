@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <faultline/abi.h>
 #include <faultline/msg.h>
 #include <faultline/pager.h>
@@ -14,7 +15,7 @@
 #include <faultline/syscalls.gen.h>
 #include "glue.h"
 
-static int pager = -1, self_task = -1, self_pool = -1, pid;
+static int pager = -1, self_task = -1, self_pool = -1, system_pool = -1, pid;
 static const char *platform = "";
 static uintptr_t brk_now;		/* 0 until first asked */
 
@@ -28,6 +29,11 @@ int fl_self_task(void)
 int fl_self_pool(void)
 {
 	return self_pool;
+}
+
+int fl_system_pool(void)
+{
+	return system_pool;
 }
 
 int fl_pager(void)
@@ -49,6 +55,26 @@ long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64
 	return r < 0 ? r : (long)reply.w[0];
 }
 
+/* A request whose reply carries more than w0: the words in out[0..2] (w1..w3). */
+static long pager_call3(uint32_t label, uint64_t w0, uint64_t w1, uint64_t out[3])
+{
+	const uint64_t w[4] = { w0, w1, 0, 0 };
+	struct fl_msg reply;
+	long r = fl_call_msg(pager, FL_TAG(label, 0, 0), w, &reply);
+
+	if (r < 0)
+		return r;
+	out[0] = reply.w[1];
+	out[1] = reply.w[2];
+	out[2] = reply.w[3];
+	return (long)reply.w[0];
+}
+
+int fl_pager_stats(int target, int group, uint64_t out[3])
+{
+	return (int)pager_call3(FL_PAGER_STATS, (uint64_t)(int64_t)target, (uint64_t)group, out);
+}
+
 /* Called by start.S with sp at argc (the System V initial stack). */
 void fl_start(uint64_t *sp)
 {
@@ -63,6 +89,7 @@ void fl_start(uint64_t *sp)
 		case AT_FL_PAGER: pager = (int)aux[1]; break;
 		case AT_FL_TASK: self_task = (int)aux[1]; break;
 		case AT_FL_POOL: self_pool = (int)aux[1]; break;
+		case AT_FL_SYSPOOL: system_pool = (int)aux[1]; break;
 		case AT_FL_PID: pid = (int)aux[1]; break;
 		case AT_PLATFORM: platform = (const char *)aux[1]; break;
 		}
@@ -143,6 +170,48 @@ int getppid(void)
 {
 	return (int)result(fl_pager_call(FL_PAGER_GETPPID, 0, 0, 0, 0));
 }
+
+/* The child comes back from the same call with 0 (the pager writes its registers so). */
+int _fork(void)
+{
+	long r = fl_pager_call(FL_PAGER_FORK, 0, 0, 0, 0);
+
+	if (r > 0)
+		return (int)r;
+	if (r == 0) {		/* the child: its own pid (the rest is the parent's copy) */
+		pid = (int)fl_pager_call(FL_PAGER_GETPID, 0, 0, 0, 0);
+		return 0;
+	}
+	return fail((int)-r);
+}
+int fork(void) ALIAS(fork);
+
+pid_t waitpid(pid_t target, int *status, int options)
+{
+	uint64_t words[3];
+	long r = pager_call3(FL_PAGER_WAIT, (uint64_t)(int64_t)target, (uint64_t)options, words);
+
+	if (r < 0)
+		return fail((int)-r);
+	if (r > 0 && status)
+		*status = (int)words[0];
+	return (pid_t)r;
+}
+
+int _wait(int *status)
+{
+	return waitpid(-1, status, 0);
+}
+int wait(int *status) ALIAS(wait);
+
+int _execve(const char *path, char *const argv[], char *const envp[])
+{
+	(void)path;
+	(void)argv;
+	(void)envp;
+	return fail(ENOSYS);	/* the fs server's files come first */
+}
+int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
 
 int _kill(int target, int sig)
 {

@@ -21,6 +21,7 @@ const struct fl_bootinfo *fl_boot;		/* for the root task's own use */
 static uintptr_t heap_end = HEAP_BASE, heap_mapped = HEAP_BASE;
 
 void fl_start(const struct fl_bootinfo *bi);
+size_t fl_heap_pages(void);		/* what the heap has mapped, never given back */
 
 /* Called by start.S with the boot-info block: run main as a C program. */
 void fl_start(const struct fl_bootinfo *bi)
@@ -46,6 +47,11 @@ void _exit(int status)
 	fl_thread_exit();
 	for (;;)
 		;
+}
+
+size_t fl_heap_pages(void)
+{
+	return (heap_mapped - HEAP_BASE) / PAGE;
 }
 
 /* Grow the heap in chunks of fresh frames; the mapping keeps each frame. */
@@ -94,3 +100,26 @@ int _kill(int pid, int sig)
 	return 0;
 }
 int kill(int pid, int sig) ALIAS(kill);
+
+/* A root task has no pager above it: no processes to make or wait for. */
+int _fork(void)
+{
+	return fail(ENOSYS);
+}
+int fork(void) ALIAS(fork);
+
+int _wait(int *status)
+{
+	(void)status;
+	return fail(ENOSYS);
+}
+int wait(int *status) ALIAS(wait);
+
+int _execve(const char *path, char *const argv[], char *const envp[])
+{
+	(void)path;
+	(void)argv;
+	(void)envp;
+	return fail(ENOSYS);
+}
+int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);

@@ -2,8 +2,8 @@
  * Anonymous private memory: demand-zero. A read of an untouched page maps
  * the one shared zero frame read-only; a write allocates a zeroed frame
  * from the process's pool and maps it, the frame handle moved into the
- * mapping (the pager keeps no handle per page). Which pages have a frame
- * of their own is all the object remembers.
+ * mapping (the pager keeps no handle per page). Written pages are private
+ * frames, shared copy-on-write after fork (private.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,11 +12,11 @@
 #include <faultline/syscalls.gen.h>
 #include "memobj.h"
 #include "pager.h"
-#include "pageset.h"
+#include "private.h"
 
 struct anon {
 	struct memobj obj;
-	struct pageset private;		/* pages with a frame of their own */
+	struct pagemap private;		/* pages with a frame of their own */
 };
 
 static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
@@ -24,36 +24,48 @@ static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	struct anon *an = (struct anon *)o;
 	uint64_t page = f->offset / PAGE;
 	long frame;
-	int err;
+	int err = private_fault(&an->private, f, page, a);
 
-	if (pageset_has(&an->private, page)) {
-		fault_allow(f, a);
-		return 0;
-	}
+	if (err)
+		return err < 0 ? err : 0;
 	if (!(f->access & FL_ACCESS_WRITE)) {
 		/* the zero page: shared, read-only, allocated once */
 		*a = (struct fault_answer){ FL_FAULT_MAP,
 			{ (uint64_t)pager.zero, 0, fault_map_prot(f->prot & ~FL_MAP_WRITE) } };
 		pager.zero_maps++;
+		f->proc->zero_maps++;
 		return 0;
 	}
-	if ((err = pageset_add(&an->private, page)))
+	if ((err = private_add(&an->private, page)))
 		return err;
 	if ((err = fault_new_frame(f, a, &frame)))
-		pageset_remove(&an->private, page, 1);
+		private_discard(&an->private, page, 1);
 	return err;
+}
+
+static struct memobj *anon_fork(struct memobj *o)
+{
+	struct anon *child = (struct anon *)anon_create(o->size);
+
+	if (!child)
+		return NULL;
+	if (private_fork(&child->private, &((struct anon *)o)->private)) {
+		memobj_put(&child->obj);
+		return NULL;
+	}
+	return &child->obj;
 }
 
 static void anon_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
-	pageset_remove(&((struct anon *)o)->private, offset / PAGE, len / PAGE);
+	private_discard(&((struct anon *)o)->private, offset / PAGE, len / PAGE);
 }
 
 static void anon_release(struct memobj *o)
 {
 	struct anon *an = (struct anon *)o;
 
-	pageset_free(&an->private);
+	private_free(&an->private);
 	free(an);
 }
 
@@ -61,6 +73,7 @@ static const struct memobj_ops anon_ops = {
 	.kind = "anonymous",
 	.fault = anon_fault,
 	.split = memobj_share,
+	.fork = anon_fork,
 	.discard = anon_discard,
 	.release = anon_release,
 };
@@ -73,4 +86,14 @@ struct memobj *anon_create(uint64_t size)
 		return NULL;
 	an->obj = (struct memobj){ &anon_ops, 1, size };
 	return &an->obj;
+}
+
+int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len)
+{
+	struct anon *an = (struct anon *)o;
+	int err = 0;
+
+	for (uint64_t page = offset / PAGE; !err && page < (offset + len) / PAGE; page++)
+		err = private_add(&an->private, page);
+	return err;
 }

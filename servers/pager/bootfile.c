@@ -13,13 +13,13 @@
 #include <faultline/syscalls.gen.h>
 #include "memobj.h"
 #include "pager.h"
-#include "pageset.h"
+#include "private.h"
 
 struct bootfile {
 	struct memobj obj;
 	uint64_t file_page;		/* the bootfs page holding the object's byte 0 */
 	uint64_t head, valid;		/* the file's bytes are [head, valid) of the object */
-	struct pageset private;		/* pages with a frame of their own */
+	struct pagemap private;		/* pages with a frame of their own */
 };
 
 /* Whether page n of the object is the file's bytes and nothing else. */
@@ -53,7 +53,7 @@ static int private_copy(struct bootfile *b, const struct fault *f, uint64_t page
 		}
 	}
 	if (!err)
-		err = pageset_add(&b->private, page);
+		err = private_add(&b->private, page);
 	if (err)
 		fl_handle_close((int)frame);
 	return err;
@@ -63,11 +63,10 @@ static int bootfile_fault(struct memobj *o, const struct fault *f, struct fault_
 {
 	struct bootfile *b = (struct bootfile *)o;
 	uint64_t page = f->offset / PAGE;
+	int err = private_fault(&b->private, f, page, a);
 
-	if (pageset_has(&b->private, page)) {
-		fault_allow(f, a);
-		return 0;
-	}
+	if (err)
+		return err < 0 ? err : 0;
 	if ((f->access & FL_ACCESS_WRITE) || !whole(b, page))
 		return private_copy(b, f, page, a);
 	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)pager.bootfs, b->file_page + page,
@@ -75,16 +74,30 @@ static int bootfile_fault(struct memobj *o, const struct fault *f, struct fault_
 	return 0;
 }
 
+static struct memobj *bootfile_fork(struct memobj *o)
+{
+	struct bootfile *b = (struct bootfile *)o, *child;
+
+	child = (struct bootfile *)bootfile_create(b->file_page, o->size, b->head, b->valid);
+	if (!child)
+		return NULL;
+	if (private_fork(&child->private, &b->private)) {
+		memobj_put(&child->obj);
+		return NULL;
+	}
+	return &child->obj;
+}
+
 static void bootfile_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
-	pageset_remove(&((struct bootfile *)o)->private, offset / PAGE, len / PAGE);
+	private_discard(&((struct bootfile *)o)->private, offset / PAGE, len / PAGE);
 }
 
 static void bootfile_release(struct memobj *o)
 {
 	struct bootfile *b = (struct bootfile *)o;
 
-	pageset_free(&b->private);
+	private_free(&b->private);
 	free(b);
 }
 
@@ -92,6 +105,7 @@ static const struct memobj_ops bootfile_ops = {
 	.kind = "bootfs file",
 	.fault = bootfile_fault,
 	.split = memobj_share,
+	.fork = bootfile_fork,
 	.discard = bootfile_discard,
 	.release = bootfile_release,
 };

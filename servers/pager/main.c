@@ -24,6 +24,7 @@
 
 struct pager pager;
 extern const struct fl_bootinfo *fl_boot;	/* libsys's root glue */
+size_t fl_heap_pages(void);
 
 void *scratch_map(int frame, uint64_t pages)
 {
@@ -52,6 +53,7 @@ void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w
 	answer.w[0] = w0;
 	answer.w[1] = w1;
 	answer.w[2] = w2;
+	answer.w[3] = 0;
 }
 
 /*
@@ -130,27 +132,74 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return p->pid;
 	case FL_PAGER_GETPPID:
 		return p->parent;
+	case FL_PAGER_FORK:
+		return proc_fork(p);
 	default:
 		return -ENOSYS;
 	}
 }
 
-/* kill: a process may signal only itself for now (the pager II brings the rest). */
+/* kill: the target ends with the signal (no handlers yet); signal 0 only checks. */
 static void kill_request(struct proc *p, int reply, const uint64_t w[4])
 {
 	int pid = (int)w[0], sig = (int)w[1];
-	long err = 0;
+	struct proc *t = proc_find(pid);
 
 	if (sig < 0 || sig > 31)
-		err = -EINVAL;
-	else if (pid != p->pid)
-		err = proc_find(pid) ? -EPERM : -ESRCH;
-	if (err || sig == 0)
-		return pager_reply(reply, 0, (uint64_t)err, 0, 0);
-	fl_handle_close(reply);
-	printf("pager: pid %d (%s) killed by %s: it sent it to itself\n", p->pid, p->name,
-	       signal_name(sig));
-	proc_exit(p, 0, sig);
+		return pager_reply(reply, 0, (uint64_t)-EINVAL, 0, 0);
+	if (!t)
+		return pager_reply(reply, 0, (uint64_t)-ESRCH, 0, 0);
+	if (sig == 0 || t->zombie)
+		return pager_reply(reply, 0, 0, 0, 0);
+	printf("pager: pid %d (%s) killed by %s from pid %d\n", t->pid, t->name,
+	       signal_name(sig), p->pid);
+	if (t == p) {
+		fl_handle_close(reply);
+		return proc_exit(p, 0, sig);
+	}
+	proc_exit(t, 0, sig);
+	pager_reply(reply, 0, 0, 0, 0);
+}
+
+static void wait_request(struct proc *p, int reply, const uint64_t w[4])
+{
+	uint64_t wstatus = 0;
+	long r = proc_wait(p, reply, (int)w[0], (unsigned)w[1], &wstatus);
+
+	if (r != PROC_WAIT_PARKED)
+		pager_reply(reply, 0, (uint64_t)r, wstatus, 0);
+}
+
+/* Counters of one process, or of all (pid -1). */
+static void stats_request(struct proc *p, int reply, const uint64_t w[4])
+{
+	int pid = (int)w[0];
+	struct proc *t = pid == 0 ? p : proc_find(pid);
+	const uint64_t *c;
+	uint64_t all[5] = { pager.faults, pager.zero_maps, pager.private_pages, pager.cow_copies,
+			    pager.cow_reuses };
+	uint64_t one[5];
+
+	if (pid != -1 && (!t || t->zombie))
+		return pager_reply(reply, 0, (uint64_t)-ESRCH, 0, 0);
+	if (w[1] > FL_STATS_PAGER)
+		return pager_reply(reply, 0, (uint64_t)-EINVAL, 0, 0);
+	if (w[1] == FL_STATS_PAGER) {
+		pager_reply(reply, 0, 0, fl_heap_pages(), (uint64_t)proc_count());
+		return;
+	}
+	if (pid != -1) {
+		one[0] = t->faults, one[1] = t->zero_maps, one[2] = t->private_pages;
+		one[3] = t->cow_copies, one[4] = t->cow_reuses;
+	}
+	c = pid == -1 ? all : one;
+	if (w[1] == FL_STATS_FAULTS) {
+		pager_reply(reply, 0, 0, c[0], c[1]);
+		answer.w[3] = c[2];
+	} else {
+		pager_reply(reply, 0, 0, c[3], c[4]);
+		answer.w[3] = pager.pages;
+	}
 }
 
 /* The pager's own record, from the kernel's books: it must never have faulted. */
@@ -174,7 +223,7 @@ static void serve(const struct fl_msg *m)
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
 	answer.pid = pid;
-	if (!p) {			/* a message from a process that has just died */
+	if (!p || p->zombie) {		/* a message from a process that has just died */
 		if (reply >= 0)
 			fl_handle_close(reply);
 		return;
@@ -189,6 +238,10 @@ static void serve(const struct fl_msg *m)
 	}
 	if (label == FL_PAGER_KILL)
 		return kill_request(p, reply, m->w);
+	if (label == FL_PAGER_WAIT)
+		return wait_request(p, reply, m->w);
+	if (label == FL_PAGER_STATS)
+		return stats_request(p, reply, m->w);
 	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
 }
 

@@ -29,8 +29,7 @@ struct fault {
 	struct region *region;
 	uintptr_t va;		/* page-aligned */
 	uint64_t offset;	/* of the page in the object */
-	unsigned access;	/* FL_ACCESS_* */
-	unsigned present;	/* FL_QUERY_* bits of what is mapped there now */
+	unsigned access;	/* FL_ACCESS_* (with FL_ACCESS_PRESENT: a page is mapped there) */
 	unsigned prot;		/* FL_MAP_* the region allows */
 };
 
@@ -43,6 +42,12 @@ struct memobj_ops {
 	 * part at its own offset, or a new one), or NULL for want of memory.
 	 */
 	struct memobj *(*split)(struct memobj *o);
+	/*
+	 * fork: the object the child's copy of a region uses (its private
+	 * frames shared copy-on-write, after map_copy write-protected them),
+	 * or NULL for want of memory.
+	 */
+	struct memobj *(*fork)(struct memobj *o);
 	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */
@@ -80,4 +85,6 @@ int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame);
 
 /* The kinds (anon.c, bootfile.c). */
 struct memobj *anon_create(uint64_t size);
+/* Pages [offset, offset + len) of an anonymous object got private frames by other means. */
+int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len);
 struct memobj *bootfile_create(uint64_t file_page, uint64_t size, uint64_t head, uint64_t valid);

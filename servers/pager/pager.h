@@ -24,6 +24,7 @@
 #define STACK_MAX	(8ul << 20)		/* how far it may grow */
 #define STACK_GUARD	(64ul << 10)		/* free space it keeps from the region below */
 #define HEAP_MAX	(1ul << 30)		/* how far brk may move */
+#define REGIONS_MAX	65536			/* regions per process (Linux: 65530) */
 
 /*
  * Badges: a process's requests arrive with its pid, its threads' faults
@@ -40,10 +41,16 @@ struct proc {
 	int pid;			/* 0: a free slot */
 	int parent;			/* pid, 0: the pager */
 	char name[PROC_NAME_MAX];
-	int task, pool;			/* handles: the pager keeps them */
+	int task, pool, thread;		/* handles: the pager keeps them (-1: none) */
+	int given[4];			/* its handles: the pager, its task, its pool, the system pool */
 	struct region_map map;
 	uintptr_t brk_base, brk;	/* the heap: [brk_base, brk) */
-	bool exiting;
+	uintptr_t mmap_next;		/* where mmap without a hint looks first */
+	bool zombie;			/* ended; wstatus waits for the parent */
+	int wstatus;			/* POSIX wait status */
+	int wait_reply;			/* a parked waitpid's reply handle, or -1 */
+	int wait_pid;			/* what it waits for: a pid, or -1 for any child */
+	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 };
 
 /* What the pager holds (main.c). */
@@ -53,14 +60,26 @@ struct pager {
 	int bootfs;			/* the bootfs frame (read) */
 	int zero;			/* the zero frame, read-only handle */
 	int ep;				/* where requests and faults arrive */
-	uint64_t faults, zero_maps, private_pages;
+	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
+	uint64_t pages;			/* private-frame records now: frames in use */
 };
 extern struct pager pager;
 
 /* proc.c */
-struct proc *proc_find(int pid);
+struct proc *proc_find(int pid);		/* a live process or a zombie */
+int proc_count(void);				/* live processes and zombies */
 int proc_spawn(const char *path, char *const argv[], int parent, struct proc **out);
+long proc_fork(struct proc *parent);
+/* A waitpid: the answer now, or PROC_WAIT_PARKED (reply kept until a child ends). */
+long proc_wait(struct proc *p, int reply, int pid, unsigned options, uint64_t *wstatus);
+#define PROC_WAIT_PARKED	1
 void proc_exit(struct proc *p, int status, int signal);
+
+/* arch/ARCH/regs.c: the registers fork needs to know. */
+struct fl_regs_general;
+uintptr_t arch_regs_pc(const struct fl_regs_general *r);
+uintptr_t arch_regs_sp(const struct fl_regs_general *r);
+void arch_fork_child_regs(struct fl_regs_general *r);
 
 /* vm.c: the address-space requests and the fault path. */
 long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsigned flags,
@@ -70,6 +89,7 @@ long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot);
 long vm_brk(struct proc *p, uintptr_t want);
 void vm_fault(struct proc *p, int reply, const uint64_t w[4]);
 void vm_destroy(struct proc *p);
+int vm_fork(struct proc *child, struct proc *parent);
 const char *signal_name(int sig);		/* "SIGSEGV" */
 int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
 		  unsigned flags, struct memobj *o, uint64_t offset);

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <faultline/abi.h>
+#include <faultline/ipc.h>
 #include <faultline/mem.h>
 #include <faultline/pager.h>
+#include <faultline/regs.h>
 #include <faultline/syscalls.gen.h>
 #include <lib/cpio.h>
 #include <lib/elf.h>
@@ -32,6 +34,15 @@ struct proc *proc_find(int pid)
 	return pid > 0 && p->pid == pid ? p : NULL;
 }
 
+int proc_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		n += procs[i].pid != 0;
+	return n;
+}
+
 /* A free slot and a pid that maps to it, or NULL (-EAGAIN). */
 static struct proc *proc_alloc(void)
 {
@@ -43,7 +54,7 @@ static struct proc *proc_alloc(void)
 		if (!p->pid) {
 			memset(p, 0, sizeof(*p));
 			p->pid = next_pid++;
-			p->task = p->pool = -1;
+			p->task = p->pool = p->thread = p->wait_reply = -1;
 			return p;
 		}
 	}
@@ -202,6 +213,11 @@ static int build_stack(struct proc *p, char *const argv[], char *const envp[],
 		goto out;
 	err = (int)fl_map(p->task, STACK_TOP - ARGS_MAX, (int)frame, 0, ARGS_MAX / PAGE,
 			  FL_MAP_READ | FL_MAP_WRITE);
+	if (!err) {	/* the stack object's own pages from now on (fork shares them) */
+		struct region *r = region_find(&p->map, STACK_TOP - 1);
+
+		err = anon_adopt(r->obj, r->offset + (STACK_TOP - ARGS_MAX - r->start), ARGS_MAX);
+	}
 out:
 	fl_handle_close((int)frame);
 	free(vec);
@@ -249,7 +265,7 @@ static int make_task(struct proc *p, int *ep, int *thread)
 	*ep = (int)r;
 	if ((r = fl_thread_create(p->task, PROC_PRIORITY)) < 0)
 		return (int)r;
-	*thread = (int)r;
+	*thread = p->thread = (int)r;
 	fault_ep = fl_handle_mint(pager.ep, FL_RIGHT_WRITE, (unsigned)p->pid | FAULT_BADGE);
 	if (fault_ep < 0)
 		return (int)fault_ep;
@@ -259,38 +275,39 @@ static int make_task(struct proc *p, int *ep, int *thread)
 }
 
 /* The handles a process starts with, named in its auxv. */
-static int give_handles(struct proc *p, int ep, uint64_t out[3])
+static int give_handles(struct proc *p, int ep)
 {
-	long r;
+	const int from[4] = { ep, p->task, p->pool, pager.sys_pool };
+	const unsigned rights[4] = { FL_RIGHT_WRITE, FL_RIGHT_READ, FL_RIGHT_READ, FL_RIGHT_READ };
 
-	if ((r = fl_task_give_handle(p->task, ep, FL_RIGHT_WRITE)) < 0)
-		return (int)r;
-	out[0] = (uint64_t)r;
-	if ((r = fl_task_give_handle(p->task, p->task, FL_RIGHT_READ)) < 0)
-		return (int)r;
-	out[1] = (uint64_t)r;
-	if ((r = fl_task_give_handle(p->task, p->pool, FL_RIGHT_READ)) < 0)
-		return (int)r;
-	out[2] = (uint64_t)r;
+	for (int i = 0; i < 4; i++) {
+		long r = fl_task_give_handle(p->task, from[i], rights[i]);
+
+		if (r < 0)
+			return (int)r;
+		p->given[i] = (int)r;
+	}
 	return 0;
 }
 
 static int start(struct proc *p, const struct cpio_file *file, char *const argv[])
 {
 	static char *const envp[] = { "PATH=/bin", NULL };
-	uint64_t entry = 0, phdr = 0, given[3] = { 0 };
+	uint64_t entry = 0, phdr = 0;
 	unsigned phnum = 0;
 	int ep = -1, thread = -1, err;
 	uintptr_t sp = 0;
 
-	if ((err = make_task(p, &ep, &thread)) || (err = give_handles(p, ep, given)) ||
+	if ((err = make_task(p, &ep, &thread)) || (err = give_handles(p, ep)) ||
 	    (err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)))
 		goto out;
 	{
 		const uint64_t aux[] = {
 			AT_PHDR, phdr, AT_PHENT, 56, AT_PHNUM, phnum, AT_PAGESZ, PAGE,
-			AT_ENTRY, entry, AT_EXECFN, 0, AT_PLATFORM, 0, AT_FL_PAGER, given[0],
-			AT_FL_TASK, given[1], AT_FL_POOL, given[2], AT_FL_PID, (uint64_t)p->pid,
+			AT_ENTRY, entry, AT_EXECFN, 0, AT_PLATFORM, 0,
+			AT_FL_PAGER, (uint64_t)p->given[0], AT_FL_TASK, (uint64_t)p->given[1],
+			AT_FL_POOL, (uint64_t)p->given[2], AT_FL_SYSPOOL, (uint64_t)p->given[3],
+			AT_FL_PID, (uint64_t)p->pid,
 			AT_NULL, 0,
 		};
 
@@ -301,11 +318,10 @@ static int start(struct proc *p, const struct cpio_file *file, char *const argv[
 out:
 	if (ep >= 0)
 		fl_handle_close(ep);	/* the process holds it */
-	if (thread >= 0)
-		fl_handle_close(thread);
 	return err;
 }
 
+/* Everything the process holds goes back; the slot stays for a zombie. */
 static void release(struct proc *p)
 {
 	if (p->task >= 0) {
@@ -315,7 +331,11 @@ static void release(struct proc *p)
 	vm_destroy(p);
 	if (p->pool >= 0)
 		fl_handle_close(p->pool);
-	p->pid = 0;
+	if (p->thread >= 0)
+		fl_handle_close(p->thread);
+	if (p->wait_reply >= 0)
+		fl_handle_close(p->wait_reply);
+	p->task = p->pool = p->thread = p->wait_reply = -1;
 }
 
 int proc_spawn(const char *path, char *const argv[], int parent, struct proc **out)
@@ -333,10 +353,139 @@ int proc_spawn(const char *path, char *const argv[], int parent, struct proc **o
 	region_map_init(&p->map, USER_LO, USER_HI);
 	if ((err = start(p, &file, argv))) {
 		release(p);
+		p->pid = 0;
 		return err;
 	}
 	*out = p;
 	return 0;
+}
+
+/* ---- fork ------------------------------------------------------------ */
+
+/* The child's thread resumes where the parent called fork, with its registers. */
+static int copy_thread(struct proc *child, struct proc *parent)
+{
+	struct fl_regs_general regs;
+	struct fl_regs_fp fp;
+	uint64_t tls;
+	long r;
+
+	if ((r = fl_thread_read_regs(parent->thread, FL_REGS_GENERAL, &regs, sizeof(regs))) ||
+	    (r = fl_thread_read_regs(parent->thread, FL_REGS_FP, &fp, sizeof(fp))) ||
+	    (r = fl_thread_read_regs(parent->thread, FL_REGS_TLS, &tls, sizeof(tls))))
+		return (int)r;
+	arch_fork_child_regs(&regs);
+	/* started first (start sets every register), written while it waits to run */
+	if ((r = fl_thread_start(child->thread, arch_regs_pc(&regs), arch_regs_sp(&regs), 0)) ||
+	    (r = fl_thread_write_regs(child->thread, FL_REGS_GENERAL, &regs, sizeof(regs))) ||
+	    (r = fl_thread_write_regs(child->thread, FL_REGS_FP, &fp, sizeof(fp))) ||
+	    (r = fl_thread_write_regs(child->thread, FL_REGS_TLS, &tls, sizeof(tls))))
+		return (int)r;
+	return 0;
+}
+
+/*
+ * fork: a child with the parent's address space copy-on-write and its
+ * registers; the child's handles must land on the same numbers as the
+ * parent's (its memory, a copy, names them). The child's pid, or -errno.
+ */
+long proc_fork(struct proc *parent)
+{
+	struct proc *c = proc_alloc();
+	int ep = -1, thread = -1, err;
+
+	if (!c)
+		return -EAGAIN;
+	c->parent = parent->pid;
+	memcpy(c->name, parent->name, sizeof(c->name));
+	region_map_init(&c->map, USER_LO, USER_HI);
+	if (!(err = make_task(c, &ep, &thread)) && !(err = give_handles(c, ep)) &&
+	    memcmp(c->given, parent->given, sizeof(c->given)))
+		err = -EAGAIN;		/* the parent's handle numbers are taken */
+	if (!err && !(err = vm_fork(c, parent)))
+		err = copy_thread(c, parent);
+	if (ep >= 0)
+		fl_handle_close(ep);
+	if (err) {
+		release(c);
+		c->pid = 0;
+		return err == -ENOMEM || err == -EMFILE ? -EAGAIN : err;
+	}
+	return c->pid;
+}
+
+/* ---- wait and exit ------------------------------------------------------ */
+
+static bool is_child(const struct proc *c, const struct proc *p, int pid)
+{
+	return c->pid && c->parent == p->pid && (pid == -1 || c->pid == pid);
+}
+
+/* Take zombie c: its status for the waiter, its slot freed. */
+static int reap(struct proc *c, uint64_t *wstatus)
+{
+	int pid = c->pid;
+
+	*wstatus = (uint64_t)c->wstatus;
+	c->pid = 0;
+	return pid;
+}
+
+long proc_wait(struct proc *p, int reply, int pid, unsigned options, uint64_t *wstatus)
+{
+	bool any = false;
+
+	if (pid == 0 || pid < -1 || (options & ~1u))
+		return -EINVAL;		/* process groups: not yet; WNOHANG only */
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *c = &procs[i];
+
+		if (!is_child(c, p, pid))
+			continue;
+		if (c->zombie)
+			return reap(c, wstatus);
+		any = true;
+	}
+	if (!any)
+		return -ECHILD;
+	if (options & 1)		/* WNOHANG */
+		return 0;
+	if (p->wait_reply >= 0)
+		return -EBUSY;		/* one thread waits at a time */
+	p->wait_reply = reply;
+	p->wait_pid = pid;
+	return PROC_WAIT_PARKED;
+}
+
+/* A child of p has become a zombie: a parked waitpid that wants it takes it. */
+static void wake_waiter(struct proc *p, struct proc *c)
+{
+	uint64_t wstatus;
+	int pid;
+
+	if (p->wait_reply < 0 || !is_child(c, p, p->wait_pid))
+		return;
+	pid = reap(c, &wstatus);
+	fl_reply(p->wait_reply, FL_TAG(0, 0, 0), (uint64_t)pid, wstatus, 0, 0);
+	p->wait_reply = -1;
+}
+
+/* p's children go to init (pid 1), zombies included. */
+static void reparent(struct proc *p)
+{
+	struct proc *init = proc_find(1);
+
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *c = &procs[i];
+
+		if (!c->pid || c->parent != p->pid)
+			continue;
+		c->parent = init && init != p ? 1 : 0;
+		if (c->zombie && c->parent == 0)
+			c->pid = 0;		/* nobody will wait for it */
+		else if (c->zombie)
+			wake_waiter(init, c);
+	}
 }
 
 /*
@@ -348,14 +497,22 @@ int proc_spawn(const char *path, char *const argv[], int parent, struct proc **o
 void proc_exit(struct proc *p, int status, int signal)
 {
 	int pid = p->pid, wstatus = signal ? signal & 0x7f : (status & 0xff) << 8;
+	struct proc *parent = proc_find(p->parent);
 
 	release(p);
+	reparent(p);
+	p->zombie = true;
+	p->wstatus = wstatus;
 	if (signal)
 		printf("pager: pid %d (%s) ended: wait status 0x%04x (killed by %s)\n", pid, p->name,
 		       wstatus, signal_name(signal));
 	else
 		printf("pager: pid %d (%s) ended: wait status 0x%04x (exit %d)\n", pid, p->name,
 		       wstatus, status & 0xff);
+	if (parent && !parent->zombie)
+		wake_waiter(parent, p);
+	else if (pid != 1)
+		p->pid = 0;		/* no parent to wait for it */
 	if (pid != 1)
 		return;
 	pager_report();

@@ -45,6 +45,7 @@ int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame)
 	*a = (struct fault_answer){
 		FL_FAULT_MAP, { (uint64_t)h | FL_HANDLE_MOVE, 0, fault_map_prot(f->prot) } };
 	pager.private_pages++;
+	f->proc->private_pages++;
 	return 0;
 }
 
@@ -76,7 +77,7 @@ static int cut_at(struct proc *p, uintptr_t at)
 
 	if (!r || r->start == at)
 		return 0;
-	if (!(tail = malloc(sizeof(*tail))))
+	if (p->map.count >= REGIONS_MAX || !(tail = malloc(sizeof(*tail))))
 		return -ENOMEM;
 	if (!(o = r->obj->ops->split(r->obj))) {
 		free(tail);
@@ -113,10 +114,10 @@ static int unmap_range(struct proc *p, uintptr_t start, uintptr_t end)
 int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
 		  unsigned flags, struct memobj *o, uint64_t offset)
 {
-	struct region *r = malloc(sizeof(*r));
+	struct region *r;
 	int err;
 
-	if (!r)
+	if (p->map.count >= REGIONS_MAX || !(r = malloc(sizeof(*r))))
 		return -ENOMEM;
 	*r = (struct region){ .start = start, .end = end, .prot = prot, .flags = flags,
 			      .obj = o, .offset = offset };
@@ -160,10 +161,14 @@ long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsign
 			return err;
 		at = addr;
 	} else {
-		uintptr_t hint = addr && addr % PAGE == 0 ? addr : MMAP_BASE;
+		/* without a hint, after the last mapping: one tree walk, not a scan of holes */
+		uintptr_t hint = addr && addr % PAGE == 0 ? addr :
+				 p->mmap_next > MMAP_BASE ? p->mmap_next : MMAP_BASE;
 
 		if ((err = region_find_hole(&p->map, len, hint, &at)))
 			return err;
+		if (!addr)
+			p->mmap_next = at + len;
 	}
 	if (!(o = anon_create(len)))
 		return -ENOMEM;
@@ -288,6 +293,79 @@ void vm_destroy(struct proc *p)
 	}
 }
 
+/* ---- fork ------------------------------------------------------------ */
+
+/* The kernel's side: child maps what parent does, copy-on-write. */
+static int copy_pages(struct proc *child, struct proc *parent, uintptr_t start, uintptr_t end)
+{
+	while (start < end) {
+		long done = fl_map_copy(child->task, parent->task, start, end - start, FL_COPY_COW);
+
+		if (done <= 0)
+			return done ? (int)done : -EIO;
+		start += (uintptr_t)done;
+	}
+	return 0;
+}
+
+/*
+ * Objects the parent's regions share (a split region) are shared by the
+ * child's copies too, for the last few objects seen; past that a child
+ * region gets a fork of its own, which holds more records but means the
+ * same.
+ */
+#define FORK_SEEN	16
+
+struct fork_objs {
+	struct memobj *from[FORK_SEEN], *to[FORK_SEEN];
+	unsigned n, next;
+};
+
+static struct memobj *child_object(struct fork_objs *m, struct memobj *parent_obj)
+{
+	struct memobj *o;
+
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->from[i] == parent_obj)
+			return memobj_get(m->to[i]);
+	if (!(o = parent_obj->ops->fork(parent_obj)))
+		return NULL;
+	m->from[m->next] = parent_obj;
+	m->to[m->next] = o;
+	m->next = (m->next + 1) % FORK_SEEN;
+	if (m->n < FORK_SEEN)
+		m->n++;
+	return o;
+}
+
+/*
+ * The child's address space: every region of the parent's, its object's
+ * fork (private frames shared copy-on-write), its pages mapped
+ * copy-on-write by the kernel. 0 or -errno (the caller destroys the child).
+ */
+int vm_fork(struct proc *child, struct proc *parent)
+{
+	struct fork_objs objs = { .n = 0, .next = 0 };
+	int err;
+
+	child->brk_base = parent->brk_base;
+	child->brk = parent->brk;
+	child->mmap_next = parent->mmap_next;
+	for (struct region *r = region_first(&parent->map); r; r = region_next(&parent->map, r->end)) {
+		struct memobj *o = child_object(&objs, r->obj);
+
+		if (!o)
+			return -ENOMEM;
+		if ((err = vm_map_object(child, r->start, r->end, r->prot, r->flags, o, r->offset))) {
+			memobj_put(o);
+			return err;
+		}
+		if ((err = copy_pages(child, parent, r->start, r->end)))
+			return err;
+	}
+	return 0;
+}
+
 /* ---- faults ------------------------------------------------------------ */
 
 /*
@@ -379,6 +457,7 @@ void vm_fault(struct proc *p, int reply, const uint64_t w[4])
 	int err;
 
 	pager.faults++;
+	p->faults++;
 	if (kind != FL_FAULT_PAGE)
 		return kill_for_fault(p, reply, fl_fault_signal(kind), kind_name(kind), w,
 				      "not a page fault");

@@ -57,7 +57,7 @@ static void check(int ok, const char *name, const char *fmt, ...)
 /* Pages the process's pool has paid for: frames, page tables, kernel objects. */
 static long used(void)
 {
-	struct fl_pool_info info;
+	struct fl_pool_info info = { 0 };	/* (the kernel writes only present, writable pages) */
 
 	return fl_pool_info(fl_self_pool(), &info) < 0 ? -1 : (long)info.used;
 }

@@ -19,6 +19,16 @@
 #define FL_PAGER_GETPID		6	/* the pid */
 #define FL_PAGER_GETPPID	7	/* the parent's pid (0: the pager started it) */
 #define FL_PAGER_KILL		8	/* w0 pid, w1 signal: 0 (no reply if the caller is killed) */
+#define FL_PAGER_FORK		9	/* the child's pid; in the child, 0 */
+#define FL_PAGER_WAIT		10	/* w0 pid or -1, w1 options: the pid, w1 the wait status */
+#define FL_PAGER_STATS		11	/* w0 pid or 0 (self) or -1 (all), w1 group: 0, w1..w3 counters */
+
+#define FL_WAIT_NOHANG		1	/* FL_PAGER_WAIT: 0 instead of waiting */
+
+/* FL_PAGER_STATS groups: three counters each, in w1..w3 of the reply. */
+#define FL_STATS_FAULTS		0	/* faults served, zero-page maps, private frames made */
+#define FL_STATS_COW		1	/* copy-on-write copies, reuses (no copy), frames in use */
+#define FL_STATS_PAGER		2	/* the pager's heap in pages (it never shrinks), processes, 0 */
 
 #define FL_PAGER_MMAP_PROT(w2)	((unsigned)(w2) & 0xff)
 #define FL_PAGER_MMAP_FLAGS(w2)	((unsigned)((w2) >> 8) & 0xffffff)
@@ -44,3 +54,4 @@
 #define AT_FL_TASK	0x464c0002	/* handle: the process's own task (read: query, task_info) */
 #define AT_FL_POOL	0x464c0003	/* handle: the pool that pays for it (read: pool_info) */
 #define AT_FL_PID	0x464c0004	/* its pid */
+#define AT_FL_SYSPOOL	0x464c0005	/* handle: the system pool (read: pool_info of everything) */

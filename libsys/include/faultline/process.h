@@ -9,8 +9,15 @@
 
 int fl_self_task(void);		/* its task, read right: query, task_info */
 int fl_self_pool(void);		/* the pool that pays for it, read right: pool_info */
+int fl_system_pool(void);	/* the system pool, read right: everything's counters */
 int fl_pager(void);		/* the pager endpoint, badged with the pid */
 const char *fl_platform(void);	/* the architecture: "x86_64", "aarch64" */
+
+/*
+ * The pager's counters (FL_PAGER_STATS) of process pid (0: itself, -1:
+ * all): 0 with the group's three counters in out, or -errno.
+ */
+int fl_pager_stats(int pid, int group, uint64_t out[3]);
 
 /* A pager request (faultline/pager.h): the reply's w0, >= 0 or -errno. */
 long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);

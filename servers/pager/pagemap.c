@@ -1,0 +1,135 @@
+/* Sparse page maps (pagemap.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pagemap.h"
+
+#define LEAF_PAGES	512
+
+struct pagemap_leaf {
+	uint64_t index;				/* covers pages index * LEAF_PAGES.. */
+	unsigned used;				/* entries set */
+	void *entry[LEAF_PAGES];
+};
+
+/* The slot of the leaf for index, or where it would go. */
+static unsigned find(const struct pagemap *m, uint64_t index)
+{
+	unsigned lo = 0, hi = m->count;
+
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (m->leaves[mid]->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct pagemap_leaf *leaf_of(const struct pagemap *m, uint64_t page)
+{
+	unsigned i = find(m, page / LEAF_PAGES);
+
+	return i < m->count && m->leaves[i]->index == page / LEAF_PAGES ? m->leaves[i] : NULL;
+}
+
+void *pagemap_get(const struct pagemap *m, uint64_t page)
+{
+	const struct pagemap_leaf *l = leaf_of(m, page);
+
+	return l ? l->entry[page % LEAF_PAGES] : NULL;
+}
+
+static struct pagemap_leaf *leaf_new(struct pagemap *m, uint64_t page)
+{
+	unsigned i = find(m, page / LEAF_PAGES);
+	struct pagemap_leaf *l;
+
+	if (m->count == m->cap) {
+		unsigned cap = m->cap ? 2 * m->cap : 4;
+		void *p = realloc(m->leaves, cap * sizeof(*m->leaves));
+
+		if (!p)
+			return NULL;
+		m->leaves = p;
+		m->cap = cap;
+	}
+	if (!(l = calloc(1, sizeof(*l))))
+		return NULL;
+	l->index = page / LEAF_PAGES;
+	memmove(&m->leaves[i + 1], &m->leaves[i], (m->count - i) * sizeof(*m->leaves));
+	m->leaves[i] = l;
+	m->count++;
+	return l;
+}
+
+int pagemap_set(struct pagemap *m, uint64_t page, void *v)
+{
+	struct pagemap_leaf *l = leaf_of(m, page);
+
+	if (!l && !(l = leaf_new(m, page)))
+		return -ENOMEM;
+	if (!l->entry[page % LEAF_PAGES])
+		l->used++;
+	l->entry[page % LEAF_PAGES] = v;
+	return 0;
+}
+
+/* Take the leaf in slot i out if it holds nothing. */
+static void drop_if_empty(struct pagemap *m, unsigned i)
+{
+	if (m->leaves[i]->used)
+		return;
+	free(m->leaves[i]);
+	memmove(&m->leaves[i], &m->leaves[i + 1], (m->count - i - 1) * sizeof(*m->leaves));
+	m->count--;
+}
+
+void pagemap_clear(struct pagemap *m, uint64_t page)
+{
+	unsigned i = find(m, page / LEAF_PAGES);
+	struct pagemap_leaf *l;
+
+	if (i == m->count || (l = m->leaves[i])->index != page / LEAF_PAGES ||
+	    !l->entry[page % LEAF_PAGES])
+		return;
+	l->entry[page % LEAF_PAGES] = NULL;
+	l->used--;
+	drop_if_empty(m, i);
+}
+
+void pagemap_each(struct pagemap *m, uint64_t first, uint64_t n,
+		  bool (*fn)(uint64_t page, void *entry, void *arg), void *arg)
+{
+	uint64_t end = first + n;
+
+	for (unsigned i = find(m, first / LEAF_PAGES); i < m->count;) {
+		struct pagemap_leaf *l = m->leaves[i];
+		uint64_t base = l->index * LEAF_PAGES;
+
+		if (base >= end)
+			break;
+		for (unsigned k = 0; k < LEAF_PAGES && l->used; k++) {
+			if (!l->entry[k] || base + k < first || base + k >= end)
+				continue;
+			if (fn(base + k, l->entry[k], arg)) {
+				l->entry[k] = NULL;
+				l->used--;
+			}
+		}
+		if (l->used)
+			i++;
+		else
+			drop_if_empty(m, i);	/* the next leaf moves into slot i */
+	}
+}
+
+void pagemap_free(struct pagemap *m)
+{
+	for (unsigned i = 0; i < m->count; i++)
+		free(m->leaves[i]);
+	free(m->leaves);
+	*m = (struct pagemap){ 0 };
+}
