@@ -186,6 +186,7 @@ static void stats_request(struct proc *p, int reply, const uint64_t w[4])
 		return pager_reply(reply, 0, (uint64_t)-EINVAL, 0, 0);
 	if (w[1] == FL_STATS_PAGER) {
 		pager_reply(reply, 0, 0, fl_heap_pages(), (uint64_t)proc_count());
+		answer.w[3] = pager.shared_pages;
 		return;
 	}
 	if (pid != -1) {

@@ -35,6 +35,7 @@ struct fault {
 
 struct memobj_ops {
 	const char *kind;	/* "anonymous", "bootfs file" */
+	bool shared;		/* fork maps its pages shared, not copy-on-write */
 	/* Resolve a legal access: 0 with *a filled, or -errno (the process is then killed). */
 	int (*fault)(struct memobj *o, const struct fault *f, struct fault_answer *a);
 	/*
@@ -83,8 +84,9 @@ unsigned fault_map_prot(unsigned prot);		/* FL_MAP_* for a region's PROT_* */
 void fault_allow(const struct fault *f, struct fault_answer *a);
 int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame);
 
-/* The kinds (anon.c, bootfile.c). */
+/* The kinds (anon.c, shared.c, bootfile.c). */
 struct memobj *anon_create(uint64_t size);
+struct memobj *shared_create(uint64_t size);
 /* Pages [offset, offset + len) of an anonymous object got private frames by other means. */
 int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len);
 struct memobj *bootfile_create(uint64_t file_page, uint64_t size, uint64_t head, uint64_t valid);

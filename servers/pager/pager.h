@@ -62,6 +62,7 @@ struct pager {
 	int ep;				/* where requests and faults arrive */
 	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 	uint64_t pages;			/* private-frame records now: frames in use */
+	uint64_t shared_pages;		/* frames of shared anonymous objects */
 };
 extern struct pager pager;
 

@@ -147,8 +147,6 @@ long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsign
 		return -EINVAL;			/* exactly one of them */
 	if (!(flags & MAP_ANONYMOUS))
 		return fd < 0 ? -EBADF : -ENODEV;	/* file mappings: the fs server's, later */
-	if (flags & MAP_SHARED)
-		return -ENOTSUP;		/* shared anonymous memory: the pager II */
 	if (offset % PAGE)
 		return -EINVAL;
 	if (len > USER_HI - USER_LO)
@@ -170,7 +168,7 @@ long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsign
 		if (!addr)
 			p->mmap_next = at + len;
 	}
-	if (!(o = anon_create(len)))
+	if (!(o = flags & MAP_SHARED ? shared_create(len) : anon_create(len)))
 		return -ENOMEM;
 	if ((err = vm_map_object(p, at, at + len, prot, flags, o, 0))) {
 		memobj_put(o);
@@ -296,10 +294,11 @@ void vm_destroy(struct proc *p)
 /* ---- fork ------------------------------------------------------------ */
 
 /* The kernel's side: child maps what parent does, copy-on-write. */
-static int copy_pages(struct proc *child, struct proc *parent, uintptr_t start, uintptr_t end)
+static int copy_pages(struct proc *child, struct proc *parent, uintptr_t start, uintptr_t end,
+		      unsigned mode)
 {
 	while (start < end) {
-		long done = fl_map_copy(child->task, parent->task, start, end - start, FL_COPY_COW);
+		long done = fl_map_copy(child->task, parent->task, start, end - start, mode);
 
 		if (done <= 0)
 			return done ? (int)done : -EIO;
@@ -360,7 +359,8 @@ int vm_fork(struct proc *child, struct proc *parent)
 			memobj_put(o);
 			return err;
 		}
-		if ((err = copy_pages(child, parent, r->start, r->end)))
+		if ((err = copy_pages(child, parent, r->start, r->end,
+				      o->ops->shared ? FL_COPY_SHARE : FL_COPY_COW)))
 			return err;
 	}
 	return 0;

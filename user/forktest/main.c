@@ -189,6 +189,42 @@ static void shared_by_many(void)
 	munmap((void *)p, PAGE);
 }
 
+/*
+ * MAP_SHARED | MAP_ANONYMOUS: one set of pages for parent, child and
+ * grandchild, a page first touched after the forks included.
+ */
+static void shared_anon(void)
+{
+	volatile int *s = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			       -1, 0);
+	const size_t second = PAGE / sizeof(int);	/* untouched until the grandchild */
+	pid_t c;
+
+	s[0] = 1;
+	c = fork();
+	if (c == 0) {
+		pid_t g;
+
+		s[1] = 2;
+		if ((g = fork()) == 0) {
+			s[2] = s[0] + s[1];
+			s[second] = 4;
+			_exit(0);
+		}
+		_exit(exited(status_of(g), 0) && s[2] == 3 && s[second] == 4 ? 0 : 1);
+	}
+	check(s != MAP_FAILED && exited(status_of(c), 0) && s[1] == 2 && s[2] == 3 &&
+	      s[second] == 4, "shared anonymous memory across two generations of forks",
+	      "%d %d %d", s[1], s[2], s[second]);
+	s[3] = 5;
+	c = fork();
+	if (c == 0)
+		_exit(s[3] == 5 && munmap((void *)s, 2 * PAGE) == 0 ? 0 : 1);
+	check(exited(status_of(c), 0) && s[3] == 5 && s[0] == 1,
+	      "a child's munmap leaves the parent's shared pages", "-");
+	munmap((void *)s, 2 * PAGE);
+}
+
 static void mprotect_in_child(void)
 {
 	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -364,13 +400,14 @@ int main(void)
 {
 	long sys_before, sys_after, heap_before, heap_after;
 
-	printf("1..23\n");
+	printf("1..25\n");
 	fork_tree();			/* a warm-up: the pager's heap grows to its peak */
 	sys_before = pool_used(fl_system_pool());
 	heap_before = pager_heap();
 	fork_basics();
 	fork_tree();
 	shared_by_many();
+	shared_anon();
 	mprotect_in_child();
 	wait_forms();
 	signal_statuses();

@@ -2,8 +2,8 @@
  * bin/init: the first process, and the demo `./faultline run` shows. With
  * numbers from the kernel (pool counters, kstat) and the pager's stats:
  * demand-zero memory and the zero page, a copy-on-write fork, the last
- * sharer keeping its pages without copies, and a child killed for a bad
- * access. Then it ends with 0, which powers the machine off.
+ * sharer keeping its pages without copies, shared anonymous memory, and a
+ * child killed for a bad access. Then it ends with 0, which powers the machine off.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +76,25 @@ static void cow_fork(volatile char *p)
 	       WIFEXITED(st) ? WEXITSTATUS(st) : -1, (unsigned long)(copied() - before), seen);
 }
 
+static void shared_memory(void)
+{
+	volatile int *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int st = 0;
+	pid_t c;
+
+	if (s == MAP_FAILED)
+		return;
+	s[0] = 0;
+	if ((c = fork()) == 0) {
+		s[0] = 42;
+		_exit(0);
+	}
+	waitpid(c, &st, 0);
+	printf("init: shared anonymous memory: the child wrote 42 into a MAP_SHARED page, "
+	       "the parent reads %d\n", s[0]);
+	munmap((void *)s, PAGE);
+}
+
 static void bad_access(void)
 {
 	int st = 0;
@@ -101,6 +120,7 @@ int main(int argc, char **argv)
 		return 1;
 	demand_zero(p);
 	cow_fork(p);
+	shared_memory();
 	bad_access();
 	fl_pager_stats(-1, FL_STATS_FAULTS, f);
 	fl_pager_stats(-1, FL_STATS_COW, cow);
