@@ -16,7 +16,7 @@
 
 struct anon {
 	struct memobj obj;
-	struct pagemap private;		/* pages with a frame of their own */
+	struct private private;		/* pages with a frame of their own */
 };
 
 static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
@@ -56,6 +56,11 @@ static struct memobj *anon_fork(struct memobj *o)
 	return &child->obj;
 }
 
+static unsigned anon_mappings(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg)
+{
+	return private_mappings(&((struct anon *)o)->private, offset / PAGE, fn, arg);
+}
+
 static void anon_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
 	private_discard(&((struct anon *)o)->private, offset / PAGE, len / PAGE);
@@ -74,6 +79,7 @@ static const struct memobj_ops anon_ops = {
 	.fault = anon_fault,
 	.split = memobj_share,
 	.fork = anon_fork,
+	.mappings = anon_mappings,
 	.discard = anon_discard,
 	.release = anon_release,
 };
@@ -84,7 +90,8 @@ struct memobj *anon_create(uint64_t size)
 
 	if (!an)
 		return NULL;
-	an->obj = (struct memobj){ &anon_ops, 1, size };
+	an->obj = (struct memobj){ .ops = &anon_ops, .refs = 1, .size = size };
+	an->private.owner = &an->obj;
 	return &an->obj;
 }
 

@@ -19,7 +19,7 @@ struct bootfile {
 	struct memobj obj;
 	uint64_t file_page;		/* the bootfs page holding the object's byte 0 */
 	uint64_t head, valid;		/* the file's bytes are [head, valid) of the object */
-	struct pagemap private;		/* pages with a frame of their own */
+	struct private private;		/* pages with a frame of their own */
 };
 
 /* Whether page n of the object is the file's bytes and nothing else. */
@@ -88,6 +88,11 @@ static struct memobj *bootfile_fork(struct memobj *o)
 	return &child->obj;
 }
 
+static unsigned bootfile_mappings(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg)
+{
+	return private_mappings(&((struct bootfile *)o)->private, offset / PAGE, fn, arg);
+}
+
 static void bootfile_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
 	private_discard(&((struct bootfile *)o)->private, offset / PAGE, len / PAGE);
@@ -106,6 +111,7 @@ static const struct memobj_ops bootfile_ops = {
 	.fault = bootfile_fault,
 	.split = memobj_share,
 	.fork = bootfile_fork,
+	.mappings = bootfile_mappings,
 	.discard = bootfile_discard,
 	.release = bootfile_release,
 };
@@ -120,7 +126,8 @@ struct memobj *bootfile_create(uint64_t file_page, uint64_t size, uint64_t head,
 
 	if (!b)
 		return NULL;
-	b->obj = (struct memobj){ &bootfile_ops, 1, size };
+	b->obj = (struct memobj){ .ops = &bootfile_ops, .refs = 1, .size = size };
+	b->private.owner = &b->obj;
 	b->file_page = file_page;
 	b->head = head;
 	b->valid = valid;

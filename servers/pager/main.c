@@ -134,6 +134,8 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return p->parent;
 	case FL_PAGER_FORK:
 		return proc_fork(p);
+	case FL_PAGER_MAPPINGS:
+		return vm_mappings(p, (uintptr_t)w[0]);
 	default:
 		return -ENOSYS;
 	}

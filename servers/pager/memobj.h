@@ -33,6 +33,9 @@ struct fault {
 	unsigned prot;		/* FL_MAP_* the region allows */
 };
 
+/* One mapping of a frame, for the reverse map: the process and the address. */
+typedef void (*mapping_fn)(struct proc *p, uintptr_t va, void *arg);
+
 struct memobj_ops {
 	const char *kind;	/* "anonymous", "bootfs file" */
 	bool shared;		/* fork maps its pages shared, not copy-on-write */
@@ -49,6 +52,12 @@ struct memobj_ops {
 	 * or NULL for want of memory.
 	 */
 	struct memobj *(*fork)(struct memobj *o);
+	/*
+	 * The reverse map: fn for every (process, address) that maps the
+	 * object's own frame at offset (none for the zero page or a page not
+	 * the object's); how many.
+	 */
+	unsigned (*mappings)(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg);
 	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */
@@ -59,6 +68,7 @@ struct memobj {
 	const struct memobj_ops *ops;
 	unsigned refs;		/* regions using it */
 	uint64_t size;		/* bytes */
+	struct region *mappers;	/* those regions, through region.obj_next */
 };
 
 static inline struct memobj *memobj_get(struct memobj *o)
@@ -78,6 +88,12 @@ static inline void memobj_put(struct memobj *o)
 	if (--o->refs == 0)
 		o->ops->release(o);
 }
+
+/* The regions mapping o: linked in and out by vm.c (region.obj_next). */
+void memobj_link(struct memobj *o, struct region *r);
+void memobj_unlink(struct memobj *o, struct region *r);
+/* fn for each region of o covering page (the object's page number); how many. */
+unsigned memobj_mappers(struct memobj *o, uint64_t page, mapping_fn fn, void *arg);
 
 /* Answers the kinds share (vm.c). */
 unsigned fault_map_prot(unsigned prot);		/* FL_MAP_* for a region's PROT_* */

@@ -91,6 +91,7 @@ long vm_brk(struct proc *p, uintptr_t want);
 void vm_fault(struct proc *p, int reply, const uint64_t w[4]);
 void vm_destroy(struct proc *p);
 int vm_fork(struct proc *child, struct proc *parent);
+long vm_mappings(struct proc *p, uintptr_t va);
 const char *signal_name(int sig);		/* "SIGSEGV" */
 int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
 		  unsigned flags, struct memobj *o, uint64_t offset);

@@ -1,12 +1,13 @@
 /*
  * Private frames of a memory object (anonymous memory, written pages of a
  * private file mapping), shared copy-on-write after fork. Each has a
- * record counting the objects whose page it is (MINIX's VM server keeps
- * the same count): a write to a page with other sharers gets a copy
- * (FL_FAULT_COPY: the kernel copies the frame it finds mapped, in the
- * same kernel entry); the last sharer gets its page back writable without
- * a copy (FL_FAULT_ALLOW). The pager holds no handle to these frames: the
- * mappings do.
+ * record listing the objects whose page it is (MINIX's VM server counts
+ * the same way): a write to a page with other holders gets a copy
+ * (FL_FAULT_COPY: the kernel copies the frame it finds mapped, in the same
+ * kernel entry); the last holder gets its page back writable without a
+ * copy (FL_FAULT_ALLOW). The pager holds no handle to these frames: the
+ * mappings do. The holders, with each object's regions, are the reverse
+ * map: frame -> (object, page) -> (process, address).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,66 +18,94 @@
 #include "pager.h"
 #include "private.h"
 
-struct page {
-	unsigned refs;		/* objects whose page it is */
+struct holder {
+	struct memobj *obj;
+	uint64_t page;
 };
 
-static struct page *page_new(void)
+struct page {
+	unsigned count, cap;		/* holders: the sharers */
+	struct holder *holders;
+};
+
+static struct page *page_new(struct memobj *obj, uint64_t index)
 {
 	struct page *pg = malloc(sizeof(*pg));
 
+	if (pg && !(pg->holders = malloc(sizeof(*pg->holders)))) {
+		free(pg);
+		pg = NULL;
+	}
 	if (pg) {
-		pg->refs = 1;
+		pg->count = pg->cap = 1;
+		pg->holders[0] = (struct holder){ obj, index };
 		pager.pages++;
 	}
 	return pg;
 }
 
-static void page_put(struct page *pg)
+static int hold(struct page *pg, struct memobj *obj, uint64_t index)
 {
-	if (--pg->refs == 0) {
+	if (pg->count == pg->cap) {
+		struct holder *h = realloc(pg->holders, 2 * pg->cap * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		pg->holders = h;
+		pg->cap *= 2;
+	}
+	pg->holders[pg->count++] = (struct holder){ obj, index };
+	return 0;
+}
+
+/* obj lets go of pg (its page index): the record goes with the last holder. */
+static void release(struct page *pg, struct memobj *obj, uint64_t index)
+{
+	for (unsigned i = 0; i < pg->count; i++) {
+		if (pg->holders[i].obj == obj && pg->holders[i].page == index) {
+			pg->holders[i] = pg->holders[--pg->count];
+			break;
+		}
+	}
+	if (pg->count == 0) {
+		free(pg->holders);
 		free(pg);
 		pager.pages--;
 	}
 }
 
-int private_add(struct pagemap *m, uint64_t page)
+int private_add(struct private *p, uint64_t page)
 {
-	struct page *pg = page_new();
+	struct page *pg = page_new(p->owner, page);
 	int err;
 
 	if (!pg)
 		return -ENOMEM;
-	if ((err = pagemap_set(m, page, pg)))
-		page_put(pg);
+	if ((err = pagemap_set(&p->map, page, pg)))
+		release(pg, p->owner, page);
 	return err;
 }
 
-bool private_has(const struct pagemap *m, uint64_t page)
-{
-	return pagemap_get(m, page) != NULL;
-}
-
-/* A write to a page others share: a copy of it in a fresh frame, mapped here alone. */
-static int copy(struct pagemap *m, const struct fault *f, uint64_t page, struct page *old,
+/* A write to a page others hold: a copy of it in a fresh frame, held here alone. */
+static int copy(struct private *p, const struct fault *f, uint64_t page, struct page *old,
 		struct fault_answer *a)
 {
-	struct page *pg = page_new();
+	struct page *pg = page_new(p->owner, page);
 	long h;
 	int err;
 
 	if (!pg)
 		return -ENOMEM;
 	if ((h = fl_frame_alloc(f->proc->pool, 1)) < 0) {
-		page_put(pg);
+		release(pg, p->owner, page);
 		return (int)h;
 	}
-	if ((err = pagemap_set(m, page, pg))) {
+	if ((err = pagemap_set(&p->map, page, pg))) {
 		fl_handle_close((int)h);
-		page_put(pg);
+		release(pg, p->owner, page);
 		return err;
 	}
-	page_put(old);
+	release(old, p->owner, page);
 	*a = (struct fault_answer){
 		FL_FAULT_COPY, { (uint64_t)h | FL_HANDLE_MOVE, 0, fault_map_prot(f->prot) } };
 	pager.cow_copies++;
@@ -84,23 +113,23 @@ static int copy(struct pagemap *m, const struct fault *f, uint64_t page, struct 
 	return 0;
 }
 
-int private_fault(struct pagemap *m, const struct fault *f, uint64_t page,
+int private_fault(struct private *p, const struct fault *f, uint64_t page,
 		  struct fault_answer *a)
 {
-	struct page *pg = pagemap_get(m, page);
+	struct page *pg = pagemap_get(&p->map, page);
 	int err;
 
 	if (!pg)
 		return 0;
-	if ((f->access & FL_ACCESS_WRITE) && pg->refs > 1)
-		return (err = copy(m, f, page, pg, a)) ? err : 1;
-	if (pg->refs > 1) {		/* a read of a shared page: never writable */
+	if ((f->access & FL_ACCESS_WRITE) && pg->count > 1)
+		return (err = copy(p, f, page, pg, a)) ? err : 1;
+	if (pg->count > 1) {		/* a read of a shared page: never writable */
 		*a = (struct fault_answer){ FL_FAULT_ALLOW,
 			{ fault_map_prot(f->prot & ~FL_MAP_WRITE) } };
 		return 1;
 	}
 	if ((f->access & FL_ACCESS_WRITE) && (f->access & FL_ACCESS_PRESENT)) {
-		pager.cow_reuses++;	/* the last sharer, or rights given back */
+		pager.cow_reuses++;	/* the last holder, or rights given back */
 		f->proc->cow_reuses++;
 	}
 	fault_allow(f, a);
@@ -108,7 +137,7 @@ int private_fault(struct pagemap *m, const struct fault *f, uint64_t page,
 }
 
 struct fork_walk {
-	struct pagemap *child;
+	struct private *child;
 	int err;
 };
 
@@ -117,36 +146,47 @@ static bool share(uint64_t page, void *entry, void *arg)
 	struct fork_walk *w = arg;
 	struct page *pg = entry;
 
-	if (!w->err && !(w->err = pagemap_set(w->child, page, pg)))
-		pg->refs++;
+	if (w->err || (w->err = hold(pg, w->child->owner, page)))
+		return false;
+	if ((w->err = pagemap_set(&w->child->map, page, pg)))
+		release(pg, w->child->owner, page);
 	return false;
 }
 
-int private_fork(struct pagemap *child, struct pagemap *parent)
+int private_fork(struct private *child, struct private *parent)
 {
 	struct fork_walk w = { child, 0 };
 
-	pagemap_each(parent, 0, UINT64_MAX, share, &w);
+	pagemap_each(&parent->map, 0, UINT64_MAX, share, &w);
 	if (w.err)
-		private_free(child);
+		private_discard(child, 0, UINT64_MAX);
 	return w.err;
 }
 
 static bool drop(uint64_t page, void *entry, void *arg)
 {
-	(void)page;
-	(void)arg;
-	page_put(entry);
+	release(entry, arg, page);
 	return true;
 }
 
-void private_discard(struct pagemap *m, uint64_t first, uint64_t n)
+void private_discard(struct private *p, uint64_t first, uint64_t n)
 {
-	pagemap_each(m, first, n, drop, NULL);
+	pagemap_each(&p->map, first, n, drop, p->owner);
 }
 
-void private_free(struct pagemap *m)
+void private_free(struct private *p)
 {
-	private_discard(m, 0, UINT64_MAX);
-	pagemap_free(m);
+	private_discard(p, 0, UINT64_MAX);
+	pagemap_free(&p->map);
+}
+
+unsigned private_mappings(struct private *p, uint64_t page,
+			  void (*fn)(struct proc *proc, uintptr_t va, void *arg), void *arg)
+{
+	struct page *pg = pagemap_get(&p->map, page);
+	unsigned n = 0;
+
+	for (unsigned i = 0; pg && i < pg->count; i++)
+		n += memobj_mappers(pg->holders[i].obj, pg->holders[i].page, fn, arg);
+	return n;
 }

@@ -26,6 +26,8 @@ struct region {
 	unsigned flags;			/* MAP_* flags (private, shared, stack...) */
 	struct memobj *obj;		/* what backs it; NULL: nothing yet */
 	uint64_t offset;		/* of start within obj, in bytes */
+	void *owner;			/* whose address space (the pager: struct proc) */
+	struct region *obj_next;	/* the next region using the same object */
 	struct region *left, *right;	/* the tree, by start */
 	int height;			/* of this subtree: a leaf is 1 */
 };

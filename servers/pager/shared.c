@@ -52,6 +52,12 @@ static int shared_fault(struct memobj *o, const struct fault *f, struct fault_an
 	return 0;
 }
 
+/* Every mapper of the object that covers the page maps the same frame. */
+static unsigned shared_mappings(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg)
+{
+	return memobj_mappers(o, offset / PAGE, fn, arg);
+}
+
 static void shared_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
 	(void)o;		/* the frames stay: other mappers, or a later mapping, see them */
@@ -82,6 +88,7 @@ static const struct memobj_ops shared_ops = {
 	.fault = shared_fault,
 	.split = memobj_share,
 	.fork = memobj_share,		/* the child maps the same frames */
+	.mappings = shared_mappings,
 	.discard = shared_discard,
 	.release = shared_release,
 	.shared = true,
@@ -93,6 +100,6 @@ struct memobj *shared_create(uint64_t size)
 
 	if (!s)
 		return NULL;
-	s->obj = (struct memobj){ &shared_ops, 1, size };
+	s->obj = (struct memobj){ .ops = &shared_ops, .refs = 1, .size = size };
 	return &s->obj;
 }

@@ -49,6 +49,39 @@ int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame)
 	return 0;
 }
 
+/* ---- the regions of an object (the reverse map's second half) ---------- */
+
+void memobj_link(struct memobj *o, struct region *r)
+{
+	r->obj_next = o->mappers;
+	o->mappers = r;
+}
+
+void memobj_unlink(struct memobj *o, struct region *r)
+{
+	struct region **at = &o->mappers;
+
+	while (*at && *at != r)
+		at = &(*at)->obj_next;
+	if (*at)
+		*at = r->obj_next;
+}
+
+unsigned memobj_mappers(struct memobj *o, uint64_t page, mapping_fn fn, void *arg)
+{
+	uint64_t at = page * PAGE;
+	unsigned n = 0;
+
+	for (struct region *r = o->mappers; r; r = r->obj_next) {
+		if (at < r->offset || at - r->offset >= r->end - r->start)
+			continue;
+		if (fn)
+			fn(r->owner, r->start + (at - r->offset), arg);
+		n++;
+	}
+	return n;
+}
+
 /* ---- regions ---------------------------------------------------------- */
 
 /* The kernel's side of a range: nothing mapped there any more. */
@@ -85,6 +118,7 @@ static int cut_at(struct proc *p, uintptr_t at)
 	}
 	region_split(&p->map, r, at, tail);
 	tail->obj = o;
+	memobj_link(o, tail);
 	return 0;
 }
 
@@ -94,6 +128,7 @@ static void region_drop(struct proc *p, struct region *r)
 	unmap_pages(p, r->start, r->end);
 	r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
 	region_remove(&p->map, r);
+	memobj_unlink(r->obj, r);
 	memobj_put(r->obj);
 	free(r);
 }
@@ -120,9 +155,11 @@ int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
 	if (p->map.count >= REGIONS_MAX || !(r = malloc(sizeof(*r))))
 		return -ENOMEM;
 	*r = (struct region){ .start = start, .end = end, .prot = prot, .flags = flags,
-			      .obj = o, .offset = offset };
+			      .obj = o, .offset = offset, .owner = p };
 	if ((err = region_insert(&p->map, r)))
 		free(r);
+	else
+		memobj_link(o, r);
 	return err;
 }
 
@@ -286,9 +323,20 @@ void vm_destroy(struct proc *p)
 	while ((r = region_first(&p->map))) {
 		r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
 		region_remove(&p->map, r);
+		memobj_unlink(r->obj, r);
 		memobj_put(r->obj);
 		free(r);
 	}
+}
+
+/* The reverse map of the frame at va: how many (process, address) map it, or -errno. */
+long vm_mappings(struct proc *p, uintptr_t va)
+{
+	struct region *r = va >= USER_LO && va < USER_HI ? region_find(&p->map, va) : NULL;
+
+	if (!r)
+		return -EFAULT;
+	return r->obj->ops->mappings(r->obj, r->offset + (va & ~(PAGE - 1)) - r->start, NULL, NULL);
 }
 
 /* ---- fork ------------------------------------------------------------ */

@@ -225,6 +225,37 @@ static void shared_anon(void)
 	munmap((void *)s, 2 * PAGE);
 }
 
+/* The reverse map: how many mappings share a page's frame, as sharers come and go. */
+static void reverse_map(void)
+{
+	volatile char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+	long n[4];
+	pid_t kids[3];
+
+	p[0] = 1;
+	n[0] = fl_pager_call(FL_PAGER_MAPPINGS, (uintptr_t)p, 0, 0, 0);
+	for (int i = 0; i < 3; i++)
+		if ((kids[i] = fork()) == 0)
+			block_forever();
+	n[1] = fl_pager_call(FL_PAGER_MAPPINGS, (uintptr_t)p, 0, 0, 0);
+	kill(kids[0], SIGKILL);
+	status_of(kids[0]);
+	n[2] = fl_pager_call(FL_PAGER_MAPPINGS, (uintptr_t)p, 0, 0, 0);
+	p[0] = 2;				/* two other holders: a copy of our own */
+	n[3] = fl_pager_call(FL_PAGER_MAPPINGS, (uintptr_t)p, 0, 0, 0);
+	for (int i = 1; i < 3; i++) {
+		kill(kids[i], SIGKILL);
+		status_of(kids[i]);
+	}
+	check(n[0] == 1 && n[1] == 4 && n[2] == 3 && n[3] == 1,
+	      "the reverse map follows a page's sharers: 1, 4 after 3 forks, 3, 1 after our copy",
+	      "%ld %ld %ld %ld", n[0], n[1], n[2], n[3]);
+	check(fl_pager_call(FL_PAGER_MAPPINGS, 8, 0, 0, 0) == -EFAULT,
+	      "the reverse map of an unmapped address: EFAULT", "-");
+	munmap((void *)p, PAGE);
+}
+
 static void mprotect_in_child(void)
 {
 	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -400,7 +431,7 @@ int main(void)
 {
 	long sys_before, sys_after, heap_before, heap_after;
 
-	printf("1..25\n");
+	printf("1..27\n");
 	fork_tree();			/* a warm-up: the pager's heap grows to its peak */
 	sys_before = pool_used(fl_system_pool());
 	heap_before = pager_heap();
@@ -408,6 +439,7 @@ int main(void)
 	fork_tree();
 	shared_by_many();
 	shared_anon();
+	reverse_map();
 	mprotect_in_child();
 	wait_forms();
 	signal_statuses();

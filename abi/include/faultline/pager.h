@@ -22,6 +22,7 @@
 #define FL_PAGER_FORK		9	/* the child's pid; in the child, 0 */
 #define FL_PAGER_WAIT		10	/* w0 pid or -1, w1 options: the pid, w1 the wait status */
 #define FL_PAGER_STATS		11	/* w0 pid or 0 (self) or -1 (all), w1 group: 0, w1..w3 counters */
+#define FL_PAGER_MAPPINGS	12	/* w0 address: how many mappings (any process) share its frame */
 
 #define FL_WAIT_NOHANG		1	/* FL_PAGER_WAIT: 0 instead of waiting */
 
