@@ -308,6 +308,39 @@ static void wait_forms(void)
 	      "%d", errno);
 }
 
+/* A child's child outlives it: init (pid 1, this test) gets it and reaps it. */
+static void orphans(void)
+{
+	int parent_ok, st;
+	pid_t c, orphan = -1;
+	volatile pid_t *shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	shared[0] = 0;
+	shared[1] = 0;
+	if ((c = fork()) == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			while (!shared[1])	/* until its parent has gone */
+				fl_yield();
+			shared[2] = getppid();
+			_exit(6);
+		}
+		shared[0] = g;
+		_exit(0);
+	}
+	st = status_of(c);
+	orphan = shared[0];
+	shared[1] = 1;
+	parent_ok = exited(st, 0) && orphan > 0;
+	st = status_of(orphan);
+	check(parent_ok && exited(st, 6) && shared[2] == getpid(),
+	      "an orphan goes to init, which reaps it", "orphan %d, status %#x, its parent %d",
+	      orphan, st, shared[2]);
+	munmap((void *)shared, PAGE);
+}
+
 static void signal_statuses(void)
 {
 	pid_t c;
@@ -431,7 +464,7 @@ int main(void)
 {
 	long sys_before, sys_after, heap_before, heap_after;
 
-	printf("1..27\n");
+	printf("1..28\n");
 	fork_tree();			/* a warm-up: the pager's heap grows to its peak */
 	sys_before = pool_used(fl_system_pool());
 	heap_before = pager_heap();
@@ -442,6 +475,7 @@ int main(void)
 	reverse_map();
 	mprotect_in_child();
 	wait_forms();
+	orphans();
 	signal_statuses();
 	fork_big();
 	fork_bomb();
