@@ -3,12 +3,17 @@
  * no pager under it): the kernel starts it with the boot-info block; its
  * heap is mapped eagerly from the system pool, so it never faults; its
  * exit powers the machine off.
+ *
+ * An emergency reserve keeps a root task's heap (the pager's metadata)
+ * growing when the system pool runs dry: a frame taken at start, mapped
+ * into the heap a chunk at a time only when a fresh frame cannot be had.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <faultline/abi.h>
 #include <faultline/bootinfo.h>
+#include <faultline/root.h>
 #include <faultline/syscalls.gen.h>
 #include "glue.h"
 
@@ -17,11 +22,15 @@
 #define HEAP_CHUNK	(64ul << 10)		/* mapped at a time */
 #define PAGE		4096ul
 
+#define RESERVE_PAGES	256			/* 1 MiB */
+
 const struct fl_bootinfo *fl_boot;		/* for the root task's own use */
 static uintptr_t heap_end = HEAP_BASE, heap_mapped = HEAP_BASE;
+static long reserve = -1;			/* the reserve frame's handle */
+static size_t reserve_used;			/* its pages in the heap */
+static size_t heap_limit = HEAP_MAX / PAGE;	/* pages from the pool (fl_heap_limit) */
 
 void fl_start(const struct fl_bootinfo *bi);
-size_t fl_heap_pages(void);		/* what the heap has mapped, never given back */
 
 /* Called by start.S with the boot-info block: run main as a C program. */
 void fl_start(const struct fl_bootinfo *bi)
@@ -34,6 +43,7 @@ void fl_start(const struct fl_bootinfo *bi)
 		fl_console_write("newlib: bad boot-info block\n", 28);
 		fl_thread_exit();
 	}
+	reserve = fl_frame_alloc(bi->pool, RESERVE_PAGES);	/* -errno: no reserve */
 	__libc_init_array();
 	exit(main(1, argv, environ));
 }
@@ -54,7 +64,43 @@ size_t fl_heap_pages(void)
 	return (heap_mapped - HEAP_BASE) / PAGE;
 }
 
-/* Grow the heap in chunks of fresh frames; the mapping keeps each frame. */
+size_t fl_heap_reserve_used(void)
+{
+	return reserve_used;
+}
+
+/* Take at most pages from the pool for the heap (a test's way to reach the reserve). */
+void fl_heap_limit(size_t pages)
+{
+	heap_limit = pages;
+}
+
+/* The next chunk of the heap: a fresh frame, else the reserve's next pages. */
+static int heap_chunk(void)
+{
+	static const char note[] = "libsys: the heap draws on its emergency reserve\n";
+	long f = -ENOMEM;
+	long err;
+
+	if (fl_heap_pages() + HEAP_CHUNK / PAGE <= heap_limit &&
+	    (f = fl_frame_alloc(fl_boot->pool, HEAP_CHUNK / PAGE)) >= 0) {
+		err = fl_map(fl_boot->self_task, heap_mapped, (int)f, 0, HEAP_CHUNK / PAGE,
+			     FL_MAP_READ | FL_MAP_WRITE);
+		fl_handle_close((int)f);	/* the mapping holds the frame */
+		return (int)err;
+	}
+	if (reserve < 0 || reserve_used + HEAP_CHUNK / PAGE > RESERVE_PAGES)
+		return -ENOMEM;
+	if (reserve_used == 0)
+		fl_console_write(note, sizeof(note) - 1);
+	err = fl_map(fl_boot->self_task, heap_mapped, (int)reserve, reserve_used,
+		     HEAP_CHUNK / PAGE, FL_MAP_READ | FL_MAP_WRITE);
+	if (!err)
+		reserve_used += HEAP_CHUNK / PAGE;
+	return (int)err;
+}
+
+/* Grow the heap a chunk at a time; the mapping keeps each frame. */
 void *_sbrk(ptrdiff_t incr)
 {
 	uintptr_t old = heap_end;
@@ -65,16 +111,10 @@ void *_sbrk(ptrdiff_t incr)
 		return (void *)-1;
 	}
 	while (heap_mapped < heap_end + incr) {
-		long f = fl_frame_alloc(fl_boot->pool, HEAP_CHUNK / PAGE);
-
-		if (f < 0 || fl_map(fl_boot->self_task, heap_mapped, (int)f, 0, HEAP_CHUNK / PAGE,
-				    FL_MAP_READ | FL_MAP_WRITE) < 0) {
-			if (f >= 0)
-				fl_handle_close((int)f);
+		if (heap_chunk() < 0) {
 			errno = ENOMEM;
 			return (void *)-1;
 		}
-		fl_handle_close((int)f);
 		heap_mapped += HEAP_CHUNK;
 	}
 	heap_end += incr;

@@ -14,6 +14,7 @@
 #include <faultline/ipc.h>
 #include <faultline/msg.h>
 #include <faultline/pager.h>
+#include <faultline/root.h>
 #include <faultline/syscalls.gen.h>
 #include <faultline/task.h>
 #include "pager.h"
@@ -23,8 +24,7 @@
 #define RUN_MAX		256
 
 struct pager pager;
-extern const struct fl_bootinfo *fl_boot;	/* libsys's root glue */
-size_t fl_heap_pages(void);
+
 
 void *scratch_map(int frame, uint64_t pages)
 {
@@ -212,9 +212,10 @@ void pager_report(void)
 
 	if (fl_task_info(pager.self_task, &self) < 0)
 		self.faults = ~0ull;
-	printf("pager: served %lu faults (%lu zero-page maps, %lu private pages); "
-	       "own faults: %lu\n", (unsigned long)pager.faults, (unsigned long)pager.zero_maps,
-	       (unsigned long)pager.private_pages, (unsigned long)self.faults);
+	printf("pager: served %lu faults (%lu zero-page maps, %lu private pages); heap %zu pages, "
+	       "%zu from the reserve; own faults: %lu\n", (unsigned long)pager.faults,
+	       (unsigned long)pager.zero_maps, (unsigned long)pager.private_pages,
+	       fl_heap_pages(), fl_heap_reserve_used(), (unsigned long)self.faults);
 }
 
 static void serve(const struct fl_msg *m)
@@ -269,6 +270,7 @@ static void setup(void)
 int main(void)
 {
 	static char run[RUN_MAX] = "bin/init";
+	char limit[24];
 	char *argv[ARGV_MAX];
 	struct proc *init;
 	struct fl_msg m;
@@ -276,6 +278,8 @@ int main(void)
 
 	setup();
 	cmdline_value("run", run, sizeof(run));
+	if (cmdline_value("heap_limit", limit, sizeof(limit)))
+		fl_heap_limit(strtoul(limit, NULL, 0));
 	if (split_args(run, argv, ARGV_MAX) == 0 ||
 	    (err = proc_spawn(argv[0], argv, 0, &init))) {
 		printf("pager: cannot start %s: %s\n", run, strerror(err ? -err : EINVAL));

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "pagemap.h"
 
-#define LEAF_PAGES	512
+#define LEAF_PAGES	64	/* 512 bytes of entries: small objects stay small */
 
 struct pagemap_leaf {
 	uint64_t index;				/* covers pages index * LEAF_PAGES.. */

@@ -1,7 +1,7 @@
 /*
  * A sparse map from page numbers to pointers: which pages of a memory
  * object have a private frame, and its record (struct page). Entries live
- * in 4 KiB leaves (512 pages, 2 MiB of object each), kept in a sorted
+ * in leaves of 64 pages (256 KiB of object each), kept in a sorted
  * array found by binary search, so a huge mapping costs nothing until it
  * is touched.
  */

@@ -9,7 +9,7 @@
 
 #include "pagemap.h"
 
-#define LEAF	512ull		/* pages per leaf */
+#define LEAF	64ull		/* pages per leaf */
 
 static int tokens[8];		/* entries point at these */
 
