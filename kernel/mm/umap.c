@@ -33,16 +33,47 @@ int umap_pg(unsigned prot, const struct frame *f)
 	return (int)pg;
 }
 
-/* The frame a leaf maps, and how many of its pages. */
+/*
+ * TLB invalidation for a range operation: page by page for a short range,
+ * one invalidation of everything, after the walk, for one longer than
+ * FLUSH_PAGES_MAX pages (losing the whole TLB then costs less than the
+ * single invalidations: Linux draws the line at 33 pages too).
+ */
+#define FLUSH_PAGES_MAX	32
+
+struct flush {
+	bool all;		/* the range is long: one flush at the end */
+	bool needed;		/* something changed */
+};
+
+static struct flush flush_for(size_t len)
+{
+	return (struct flush){ len > FLUSH_PAGES_MAX * PAGE_SIZE, false };
+}
+
+static void flush_leaf(struct flush *fl, vaddr_t va, unsigned level)
+{
+	fl->needed = true;
+	if (fl->all)
+		return;
+	arch_tlb_flush_page(va);
+	if (level)
+		arch_tlb_flush_all();
+}
+
+static void flush_end(const struct flush *fl)
+{
+	if (fl->all && fl->needed)
+		arch_tlb_flush_all();
+}
+
+/* Take a leaf out (arg: its range's struct flush): its frame loses as many references. */
 static void drop_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 {
 	struct frame *f = page_owner(arch_pte_addr(*slot));
 
-	(void)arg;
 	arch_pte_store(slot, 0);
-	arch_tlb_flush_page(va);
-	if (level)
-		arch_tlb_flush_all();
+	flush_leaf(arg, va, level);
 	assert(f);	/* every user leaf maps a frame object */
 	kobj_put_n(&f->obj, LEVEL_PAGES(level));
 }
@@ -95,6 +126,7 @@ int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pag
 
 long umap_unmap(struct task *t, vaddr_t va, size_t len)
 {
+	struct flush fl;
 	int err = check_range(va, len);
 
 	if (err)
@@ -103,7 +135,9 @@ long umap_unmap(struct task *t, vaddr_t va, size_t len)
 	err = split_ends(t, va, len);
 	if (err)
 		return err;
-	pt_for_each_leaf(t->pt, va, len, drop_leaf, NULL);
+	fl = flush_for(len);
+	pt_for_each_leaf(t->pt, va, len, drop_leaf, &fl);
+	flush_end(&fl);		/* before the tables go */
 	pt_prune(t->pt, va, len, t->pool);
 	return (long)len;
 }
@@ -120,17 +154,21 @@ static pte_t relabel(pte_t old, unsigned pg, unsigned level)
 	return e;
 }
 
+struct protect {
+	unsigned keep;		/* PG_* rights that stay */
+	struct flush fl;
+};
+
 static void protect_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 {
-	unsigned keep = *(unsigned *)arg, pg = arch_pte_flags(*slot);
-	unsigned now = pg & (keep | ~(unsigned)(PG_WRITE | PG_EXEC | PG_READ | PG_USER));
+	struct protect *pr = arg;
+	unsigned pg = arch_pte_flags(*slot);
+	unsigned now = pg & (pr->keep | ~(unsigned)(PG_WRITE | PG_EXEC | PG_READ | PG_USER));
 
 	if (now == pg)
 		return;
 	arch_pte_store(slot, relabel(*slot, now & ~(unsigned)(PG_ACCESSED | PG_DIRTY), level));
-	arch_tlb_flush_page(va);
-	if (level)
-		arch_tlb_flush_all();
+	flush_leaf(&pr->fl, va, level);
 }
 
 /*
@@ -142,6 +180,7 @@ static void protect_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot)
 {
 	unsigned keep = prot ? PG_READ | PG_USER : 0;
+	struct protect pr;
 	int err = check_range(va, len);
 
 	if (err)
@@ -156,7 +195,9 @@ long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot)
 		keep |= PG_WRITE;
 	if (prot & FL_MAP_EXEC)
 		keep |= PG_EXEC;
-	pt_for_each_leaf(t->pt, va, len, protect_leaf, &keep);
+	pr = (struct protect){ keep, flush_for(len) };
+	pt_for_each_leaf(t->pt, va, len, protect_leaf, &pr);
+	flush_end(&pr.fl);
 	return (long)len;
 }
 
@@ -270,6 +311,8 @@ struct copy {
 	struct task *dst;
 	bool cow;
 	int err;
+	struct flush fl;	/* of src, write-protected for cow */
+	vaddr_t prepared_end;	/* dst has the last-level table up to here */
 };
 
 /* Pass 1: dst is empty where src has leaves, and has the tables for them. */
@@ -278,13 +321,14 @@ static void copy_prepare(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 	struct copy *c = arg;
 	size_t size = LEVEL_PAGES(level) * PAGE_SIZE;
 
-	if (c->err)
-		return;
+	if (c->err || (level == 0 && va < c->prepared_end))
+		return;		/* the last page's table serves this one too */
 	/* a throwaway mapping makes the tables; it is taken out at once */
 	c->err = pt_map(c->dst->pt, va, arch_pte_addr(*slot), size, PG_READ | PG_USER,
 			c->dst->pool);
 	if (!c->err)
 		pt_unmap(c->dst->pt, va, size);
+	c->prepared_end = level == 0 ? ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE : 0;
 }
 
 /* Pass 2: the same frames in dst; with cow, read-only on both sides. */
@@ -298,9 +342,7 @@ static void copy_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 	if (c->cow && (pg & PG_WRITE)) {
 		pg &= ~PG_WRITE;
 		arch_pte_store(slot, relabel(*slot, pg, level));
-		arch_tlb_flush_page(va);
-		if (level)
-			arch_tlb_flush_all();
+		flush_leaf(&c->fl, va, level);
 	}
 	pt_map(c->dst->pt, va, arch_pte_addr(*slot), size, pg, c->dst->pool);
 	kobj_get_n(&f->obj, LEVEL_PAGES(level));
@@ -316,7 +358,7 @@ static void any_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 
 long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsigned mode)
 {
-	struct copy c = { dst, mode == FL_COPY_COW, 0 };
+	struct copy c = { dst, mode == FL_COPY_COW, 0, { false, false }, 0 };
 	bool busy = false;
 	int err = check_range(va, len);
 
@@ -338,7 +380,9 @@ long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsig
 		pt_prune_empty(dst->pt, va, len, dst->pool);	/* the tables made for nothing */
 		return c.err;
 	}
+	c.fl = flush_for(len);
 	pt_for_each_leaf(src->pt, va, len, copy_leaf, &c);
+	flush_end(&c.fl);
 	return (long)len;
 }
 
@@ -372,5 +416,8 @@ long umap_query(struct task *t, vaddr_t va, bool clear)
 
 void umap_destroy(struct task *t)
 {
-	pt_for_each_leaf(t->pt, 0, 1ul << 47, drop_leaf, NULL);
+	struct flush fl = flush_for(~(size_t)0);	/* all of it: one flush at the end */
+
+	pt_for_each_leaf(t->pt, 0, 1ul << 47, drop_leaf, &fl);
+	flush_end(&fl);
 }
