@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Run Faultline's benchmark suite (user/bench, booted as the root task)
-in the benchmark configuration and write build/bench/faultline-ARCH.json
-in the format of docs/benchmarks.md.
+"""Run Faultline's benchmark suite in the benchmark configuration and write
+build/bench/faultline-ARCH.json in the format of docs/benchmarks.md. Two
+boots: user/bench as the root task (system calls, IPC, the bare fault
+round trip), then user/vmbench as a process under the pager (anonymous
+memory, copy-on-write, fork, mmap).
 
     flbench.py --arch x86_64|aarch64 [--quick] [--build-dir D] [--out FILE]
     flbench.py --arch ARCH --guard    the CI regression guard: a --quick run
@@ -38,6 +40,31 @@ def git_describe():
     return r.stdout.strip() or "unknown"
 
 
+def run_suite(args, build_dir, append):
+    """Boot once with append: (results, command), or (None, command) if the run failed."""
+    if args.mode == "kvm":
+        cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
+                               extra=["-smp", "1", "-accel", "kvm", "-cpu", "host"])
+    else:
+        cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
+                               icount=True, extra=["-smp", "1"])
+    print("flbench: " + " ".join(cmd), flush=True)
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=TIMEOUT)
+        text = proc.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        print("flbench: timed out after %d s" % TIMEOUT)
+        return None, cmd
+    results, errors, done = parse(text)
+    results.pop("config", None)
+    if errors or not done or not results:
+        print(text)
+        print("flbench: the run did not complete: %s" % ("; ".join(errors) or "no 'BENCH done'"))
+        return None, cmd
+    return results, cmd
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--arch", choices=sorted(MACHINE), required=True)
@@ -56,7 +83,8 @@ def main(argv=None):
 
     build_dir = args.build_dir or os.path.join(TOP, "build", args.arch)
     out = args.out or os.path.join(TOP, "build", "bench", "faultline-%s.json" % args.arch)
-    append = "init=bin/bench" + (" bench=quick" if args.quick else "")
+    appends = ["init=bin/bench" + (" bench=quick" if args.quick else ""),
+               "init=bin/pager run=bin/vmbench" + (",quick" if args.quick else "")]
     if args.mode == "kvm":
         if args.arch != "x86_64" or os.uname().machine != "x86_64":
             print("flbench: --mode kvm needs an x86_64 guest on an x86_64 host")
@@ -64,33 +92,23 @@ def main(argv=None):
         if not os.access("/dev/kvm", os.R_OK | os.W_OK):
             print("flbench: --mode kvm needs /dev/kvm")
             return 2
-        cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
-                               extra=["-smp", "1", "-accel", "kvm", "-cpu", "host"])
-    else:
-        cmd = qemu_run.command(MACHINE[args.arch], build_dir, append, memory="512M",
-                               icount=True, extra=["-smp", "1"])
-    print("flbench: " + " ".join(cmd), flush=True)
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=TIMEOUT)
-        text = proc.stdout.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        print("flbench: timed out after %d s" % TIMEOUT)
-        return 1
-    results, errors, done = parse(text)
-    results.pop("config", None)
-    if errors or not done or not results:
-        print(text)
-        print("flbench: the run did not complete: %s" % ("; ".join(errors) or "no 'BENCH done'"))
-        return 1
+    results, cmds = {}, []
+    for append in appends:
+        got, cmd = run_suite(args, build_dir, append)
+        if got is None:
+            return 1
+        results.update(got)
+        cmds.append(" ".join(cmd))
     doc = {
         "system": "faultline",
         "arch": args.arch,
         "config": {
-            "qemu": " ".join(cmd),
-            "qemu_version": qemu_version(cmd[0]),
+            "qemu": cmds[0],
+            "qemu_runs": cmds,
+            "qemu_version": qemu_version(cmds[0].split()[0]),
             "commit": git_describe(),
-            "append": append,
+            "append": appends[0],
+            "appends": appends,
             "quick": args.quick,
             "mode": args.mode,
             "unit": ("guest instructions per operation (icount shift=0)" if args.mode == "icount"
