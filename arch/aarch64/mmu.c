@@ -24,6 +24,7 @@
 #include <kstat.h>
 #include <memlayout.h>
 #include <mm/pt.h>
+#include <string.h>
 #include <arch/trapframe.h>
 #include <sched.h>
 #include <task.h>
@@ -371,4 +372,44 @@ void arch_pt_init_user(paddr_t root)
 bool arch_user_addr_ok(vaddr_t va, size_t len)
 {
 	return va < ARCH_USER_TOP && len <= ARCH_USER_TOP - va;
+}
+
+/*
+ * dc zva zeroes a block of 4 << DCZID_EL0.BS bytes (64 on QEMU's CPUs)
+ * unless DCZID_EL0.DZP prohibits it; the kernel's direct map is Normal
+ * memory, which dc zva needs.
+ */
+void arch_zero_page(void *kva)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	size_t block = 4ul << (dczid & 0xf);
+
+	if (dczid & 0x10) {		/* DZP: prohibited */
+		memset(kva, 0, PAGE_SIZE);
+		return;
+	}
+	for (char *p = kva, *end = p + PAGE_SIZE; p < end; p += block)
+		__asm__ volatile("dc zva, %0" : : "r"(p) : "memory");
+}
+
+/* 64 bytes per round: four pairs of registers loaded, then stored. */
+void arch_copy_page(void *dst, const void *src)
+{
+	uint64_t a, b, c, d, e, f, g, h;
+	char *to = dst;
+	const char *from = src, *end = from + PAGE_SIZE;
+
+	for (; from < end; from += 64, to += 64)
+		__asm__ volatile("ldp %0, %1, [%8]\n\t"
+				 "ldp %2, %3, [%8, #16]\n\t"
+				 "ldp %4, %5, [%8, #32]\n\t"
+				 "ldp %6, %7, [%8, #48]\n\t"
+				 "stp %0, %1, [%9]\n\t"
+				 "stp %2, %3, [%9, #16]\n\t"
+				 "stp %4, %5, [%9, #32]\n\t"
+				 "stp %6, %7, [%9, #48]"
+				 : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(d), "=&r"(e), "=&r"(f),
+				   "=&r"(g), "=&r"(h)
+				 : "r"(from), "r"(to)
+				 : "memory");
 }

@@ -274,3 +274,18 @@ void arch_map_devices(paddr_t root)
 	map_device(root, IOAPIC_BASE, "IOAPIC");
 	pci_map_ecam(root);
 }
+
+/* One counted instruction per 8 bytes under icount (rep iterations count singly). */
+void arch_zero_page(void *kva)
+{
+	unsigned long n = PAGE_SIZE / 8;
+
+	__asm__ volatile("rep stosq" : "+D"(kva), "+c"(n) : "a"(0ul) : "memory");
+}
+
+void arch_copy_page(void *dst, const void *src)
+{
+	unsigned long n = PAGE_SIZE / 8;
+
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}

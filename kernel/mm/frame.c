@@ -4,6 +4,7 @@
  * next-fit from a hint, so consecutive allocations are cheap; a run of n
  * frames is found by scanning for n set bits in a row.
  */
+#include <arch.h>
 #include <errno.h>
 #include <kernel.h>
 #include <memlayout.h>
@@ -124,7 +125,8 @@ int frame_alloc(size_t npages, size_t align, paddr_t *pa)
 	nfree -= npages;
 	hint = i + npages;
 	*pa = base + ((paddr_t)i << PAGE_SHIFT);
-	memset(pa_to_kva(*pa), 0, npages * PAGE_SIZE);
+	for (size_t j = 0; j < npages; j++)
+		arch_zero_page(pa_to_kva(*pa + j * PAGE_SIZE));
 	frame_zeroed += npages;
 	return 0;
 }

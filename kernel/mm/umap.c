@@ -297,7 +297,7 @@ int umap_copy_in(struct task *t, vaddr_t va, struct frame *f, size_t page, unsig
 		return err;
 	e = pt_leaf(t->pt, va);
 	/* through the direct map: the source may be protected to no access */
-	memmove(pa_to_kva(f->pa + page * PAGE_SIZE), pa_to_kva(arch_pte_addr(*e)), PAGE_SIZE);
+	arch_copy_page(pa_to_kva(f->pa + page * PAGE_SIZE), pa_to_kva(arch_pte_addr(*e)));
 	kstat.pages_copied++;
 	/*
 	 * Replacing a valid entry: umap_map unmaps first (entry cleared, TLB

@@ -190,8 +190,14 @@ long sys_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t src_offset, 
 	if (pages == 0 || dst_offset >= d->pages || pages > d->pages - dst_offset ||
 	    src_offset >= s->pages || pages > s->pages - src_offset)
 		return -EINVAL;
-	memmove(pa_to_kva(d->pa + dst_offset * PAGE_SIZE),
-		pa_to_kva(s->pa + src_offset * PAGE_SIZE), pages * PAGE_SIZE);
+	/* page by page, in the direction that never overwrites a page still to be read */
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t k = d->pa + dst_offset * PAGE_SIZE > s->pa + src_offset * PAGE_SIZE ?
+			     pages - 1 - i : i;
+
+		arch_copy_page(pa_to_kva(d->pa + (dst_offset + k) * PAGE_SIZE),
+			       pa_to_kva(s->pa + (src_offset + k) * PAGE_SIZE));
+	}
 	kstat.pages_copied += pages;
 	return 0;
 }

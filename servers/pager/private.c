@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <faultline/abi.h>
 #include <faultline/ipc.h>
 #include <faultline/syscalls.gen.h>
@@ -25,32 +26,50 @@ struct holder {
 
 struct page {
 	unsigned count, cap;		/* holders: the sharers */
-	struct holder *holders;
+	struct holder *holders;		/* &first until a second sharer comes */
+	union {
+		struct holder first;
+		struct page *next_free;	/* on the free list */
+	};
 };
+
+/* Records are kept for reuse: a fault should not pay for malloc. */
+static struct page *free_pages;
 
 static struct page *page_new(struct memobj *obj, uint64_t index)
 {
-	struct page *pg = malloc(sizeof(*pg));
+	struct page *pg = free_pages;
 
-	if (pg && !(pg->holders = malloc(sizeof(*pg->holders)))) {
-		free(pg);
-		pg = NULL;
-	}
-	if (pg) {
-		pg->count = pg->cap = 1;
-		pg->holders[0] = (struct holder){ obj, index };
-		pager.pages++;
-	}
+	if (pg)
+		free_pages = pg->next_free;
+	else if (!(pg = malloc(sizeof(*pg))))
+		return NULL;
+	pg->count = pg->cap = 1;
+	pg->first = (struct holder){ obj, index };
+	pg->holders = &pg->first;
+	pager.pages++;
 	return pg;
+}
+
+static void page_free(struct page *pg)
+{
+	if (pg->holders != &pg->first)
+		free(pg->holders);
+	pg->next_free = free_pages;
+	free_pages = pg;
+	pager.pages--;
 }
 
 static int hold(struct page *pg, struct memobj *obj, uint64_t index)
 {
 	if (pg->count == pg->cap) {
-		struct holder *h = realloc(pg->holders, 2 * pg->cap * sizeof(*h));
+		struct holder *h = malloc(2 * pg->cap * sizeof(*h));
 
 		if (!h)
 			return -ENOMEM;
+		memcpy(h, pg->holders, pg->count * sizeof(*h));
+		if (pg->holders != &pg->first)
+			free(pg->holders);
 		pg->holders = h;
 		pg->cap *= 2;
 	}
@@ -67,11 +86,8 @@ static void release(struct page *pg, struct memobj *obj, uint64_t index)
 			break;
 		}
 	}
-	if (pg->count == 0) {
-		free(pg->holders);
-		free(pg);
-		pager.pages--;
-	}
+	if (pg->count == 0)
+		page_free(pg);
 }
 
 int private_add(struct private *p, uint64_t page)

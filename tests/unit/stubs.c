@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "stubs.h"
@@ -34,4 +35,10 @@ void panic(const char *fmt, ...)
 		longjmp(panic_jump, 1);
 	fail_msg("unexpected panic");
 	abort();
+}
+
+/* The arch's page zeroing, as plain C on the host (kernel/include/arch.h). */
+void arch_zero_page(void *kva)
+{
+	memset(kva, 0, 4096);
 }
