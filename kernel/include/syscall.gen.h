@@ -55,6 +55,7 @@ long sys_ioport_out(int ioport, unsigned int offset, unsigned int width, unsigne
 long sys_kstat(void *buf, size_t len);
 long sys_task_give_handle(int task, int handle, unsigned int rights);
 long sys_task_info(int task, void *buf);
+long sys_task_handles_grow(int task, unsigned int max);
 
 /* Route a system call to its handler; -ENOSYS for an unknown number. */
 long syscall_dispatch(unsigned long nr, const unsigned long a[6]);

@@ -9,8 +9,11 @@ struct task {
 	struct kobj obj;
 	paddr_t pt;			/* root of its page table */
 	struct pool *pool;		/* pays for its tables, handles, stacks */
-	struct handle *handles;		/* HANDLES_MAX entries (two pages) */
-	unsigned handles_free;		/* free slots */
+	struct handle *handles;		/* slots 0..HANDLE_CHUNK-1: the first chunk (two pages) */
+	struct handle **chunks;		/* the chunk directory (NULL until the table may grow) */
+	unsigned handles_cap;		/* slots in allocated chunks */
+	unsigned handles_max;		/* slots the table may grow to */
+	unsigned handles_free;		/* free slots in allocated chunks */
 	unsigned handle_hint;		/* no free slot below this one */
 	struct list threads;		/* its live threads, by task_link */
 	bool dead;			/* destroyed: no new threads */

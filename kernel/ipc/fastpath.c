@@ -14,7 +14,8 @@
  * so either path can wake it later.
  *
  * Anything else (buffer words or handles, nobody waiting, a fault reply,
- * a full handle table, a thread that ought not to run now) returns false
+ * no free slot in the receiver's allocated chunks: a full table or one
+ * that needs a new chunk, a thread that ought not to run now) returns false
  * before changing anything, and the general path (ipc.c) does the same
  * thing more slowly.
  */

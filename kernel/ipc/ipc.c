@@ -84,9 +84,9 @@ static int transfer(struct thread *src, struct thread *dst, const struct msg *m,
 
 	*dst_side = false;
 	if (!nw && !nh) {		/* registers only: the common case */
-		if (reply_slots && !dst->task->handles_free) {
+		if (reply_slots && (err = handle_reserve(dst->task, 1))) {
 			*dst_side = true;
-			return -EMFILE;
+			return err;	/* -EMFILE or -ENOMEM */
 		}
 		dst->msg = *m;
 		dst->msg.badge = badge;
@@ -105,17 +105,20 @@ static int transfer(struct thread *src, struct thread *dst, const struct msg *m,
 				   nh * sizeof(ids[0]));
 	if (err)
 		return err;
-	if (handle_free_slots(dst->task, (int)nh + reply_slots) < (int)nh + reply_slots)
-		return -EMFILE;
+	/* the installs below cannot fail once the slots are there */
+	err = handle_reserve(dst->task, nh + (unsigned)reply_slots);
+	if (err)
+		return err;	/* -EMFILE or -ENOMEM */
 	*dst_side = false;
 
 	for (unsigned i = 0; i < nh; i++) {
 		struct handle *c = carried[i];
-		int moved = ids[i] & FL_HANDLE_MOVE;
+		int h = ids[i] & ~FL_HANDLE_MOVE;	/* the sender's number for it */
+		bool moved = ids[i] & FL_HANDLE_MOVE;
 
 		ids[i] = handle_install_badged(dst->task, c->obj, c->rights, c->badge);
 		if (moved)
-			handle_close(src->task, (long)(c - src->task->handles));
+			handle_close(src->task, h);
 	}
 	if (nh)
 		copy_to_user(dst->task, dst->ipc_buffer + BUF_HANDLES, ids, nh * sizeof(ids[0]));
@@ -126,7 +129,7 @@ static int transfer(struct thread *src, struct thread *dst, const struct msg *m,
 
 /*
  * The receiver dst got a call from caller: give dst the reply handle r
- * (a slot is free: transfer checked) and leave caller waiting for it.
+ * (a slot is free: transfer reserved it) and leave caller waiting for it.
  */
 static void hand_over_reply(struct thread *dst, struct thread *caller, struct reply *r)
 {

@@ -13,10 +13,10 @@
 #include <thread.h>
 #include <umap.h>
 
-_Static_assert(HANDLES_MAX * sizeof(struct handle) <= 2 * PAGE_SIZE, "two pages of handles");
+_Static_assert(HANDLE_CHUNK * sizeof(struct handle) <= 2 * PAGE_SIZE, "the first chunk fits its two pages");
 #define HANDLE_PAGES	2
 
-/* Close the handles, free the user page tables and the handle table. */
+/* Close the handles, free the user page tables and the handle table's chunks. */
 static void task_teardown(struct task *t)
 {
 	handle_close_all(t);
@@ -65,7 +65,9 @@ int task_create(const char *name, struct pool *pool, struct task **out)
 	kobj_get(&pool->obj);
 	arch_pt_init_user(pt);
 	t->handles = pa_to_kva(handles);
-	t->handles_free = HANDLES_MAX;
+	t->handles_cap = HANDLE_CHUNK;
+	t->handles_max = FL_HANDLES_MAX;
+	t->handles_free = HANDLE_CHUNK;
 	list_init(&t->threads);
 	strlcpy(t->name, name, sizeof(t->name));
 	*out = t;

@@ -252,6 +252,12 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 		if ((long)a[0] != (int)a[0])
 			return -EINVAL;
 		return sys_task_info((int)a[0], (void *)a[1]);
+	case FL_SYS_task_handles_grow:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if (a[1] != (unsigned int)a[1])
+			return -EINVAL;
+		return sys_task_handles_grow((int)a[0], (unsigned int)a[1]);
 	default:
 		return -ENOSYS;
 	}

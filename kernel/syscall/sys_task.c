@@ -40,7 +40,7 @@ long sys_task_destroy(int task)
 long sys_task_info(int task, void *buf)
 {
 	struct task *self = sched_current()->task, *t;
-	struct fl_task_info info = { .handles_max = HANDLES_MAX };
+	struct fl_task_info info = { 0 };
 	struct kobj *o;
 	struct list *pos;
 	int err = handle_get(self, task, &task_ops, FL_RIGHT_READ, &o);
@@ -49,9 +49,22 @@ long sys_task_info(int task, void *buf)
 		return err;
 	t = to_task(o);
 	info.faults = t->faults;
+	info.handles_max = t->handles_max;
 	for (pos = t->threads.next; pos != &t->threads; pos = pos->next)
 		info.threads++;
 	if (!t->dead)
-		info.handles = HANDLES_MAX - t->handles_free;
+		info.handles = handle_count(t);
 	return copy_to_user(self, (uintptr_t)buf, &info, sizeof(info));
+}
+
+long sys_task_handles_grow(int task, unsigned int max)
+{
+	struct kobj *o;
+	int err = handle_get(sched_current()->task, task, &task_ops, FL_RIGHT_MANAGE, &o);
+
+	if (err)
+		return err;
+	if (to_task(o)->dead)
+		return -ESRCH;
+	return handle_table_grow(to_task(o), max);
 }

@@ -283,4 +283,12 @@
 	X("task_info", "EINVAL", "task is not a task", FL_SYS_task_info, -EINVAL, T_EP, T_BUF, 0, 0, 0, 0) \
 	X("task_info", "EPERM", "the handle lacks FL_RIGHT_READ", FL_SYS_task_info, -EPERM, T_CHILD_TASK_NORIGHTS, T_BUF, 0, 0, 0, 0) \
 	X("task_info", "EFAULT", "buf is not writable user memory", FL_SYS_task_info, -EFAULT, T_SELF_TASK, T_READONLY, 0, 0, 0, 0) \
-	X("task_info", "EINVAL", "task does not fit in int", FL_SYS_task_info, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0)
+	X("task_info", "EINVAL", "task does not fit in int", FL_SYS_task_info, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("task_handles_grow", "EBADF", "task is not a handle", FL_SYS_task_handles_grow, -EBADF, T_BAD_HANDLE, 1024, 0, 0, 0, 0) \
+	X("task_handles_grow", "EINVAL", "task is not a task", FL_SYS_task_handles_grow, -EINVAL, T_EP, 1024, 0, 0, 0, 0) \
+	X("task_handles_grow", "EPERM", "the handle lacks FL_RIGHT_MANAGE", FL_SYS_task_handles_grow, -EPERM, T_SELF_TASK_READONLY, 1024, 0, 0, 0, 0) \
+	X("task_handles_grow", "EINVAL", "max is above FL_HANDLES_LIMIT", FL_SYS_task_handles_grow, -EINVAL, T_SELF_TASK, FL_HANDLES_LIMIT + 1, 0, 0, 0, 0) \
+	X("task_handles_grow", "EINVAL", "max is below the table's current max (it never shrinks)", FL_SYS_task_handles_grow, -EINVAL, T_SELF_TASK, FL_HANDLES_MAX - 1, 0, 0, 0, 0) \
+	X("task_handles_grow", "ESRCH", "the task has been destroyed", FL_SYS_task_handles_grow, -ESRCH, T_DEAD_TASK, 1024, 0, 0, 0, 0) \
+	X("task_handles_grow", "EINVAL", "task does not fit in int", FL_SYS_task_handles_grow, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("task_handles_grow", "EINVAL", "max does not fit in unsigned int", FL_SYS_task_handles_grow, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0)

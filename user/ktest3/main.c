@@ -6,7 +6,9 @@
  * copy-on-write by hand (both sides checked), protect after map_copy,
  * and the pool back at its starting count when the child is gone; fault
  * replies that move the frame handle, give rights back (FL_FAULT_ALLOW) or
- * copy the page on write (FL_FAULT_COPY).
+ * copy the page on write (FL_FAULT_COPY); handle tables that grow
+ * (task_handles_grow): chunks paid for by the pool, reply handles above
+ * 511, ENOMEM when the pool cannot pay.
  */
 #include <faultline/ipc.h>
 #include <faultline/kstat.h>
@@ -467,6 +469,7 @@ struct server_page {
 	int ep;			/* the endpoint, as the server's task numbers it */
 	uint64_t served;
 	uint64_t signalled;
+	int reply;		/* the reply handle of the last call served */
 };
 
 static void child_server(void *arg)
@@ -485,6 +488,7 @@ static void child_server(void *arg)
 			fl_handle_close(buf->handles[0]);
 		}
 		p->served++;
+		p->reply = FL_TAG_REPLY(m.tag);
 		r = fl_reply_recv_msg(p->ep, FL_TAG_WITH_REPLY(FL_TAG(2, 0, 0), FL_TAG_REPLY(m.tag)),
 				      w, &m);
 	}
@@ -492,28 +496,60 @@ static void child_server(void *arg)
 
 static struct fl_ipc_buffer my_buf __attribute__((aligned(4096)));
 
+/* A child_server's frames and thread, as we hold them. */
+struct server {
+	long page, bufpage, stack, thread;
+};
+
+/* Start child_server in child, receiving on our endpoint ep: NULL or why not. */
+static const char *server_start(long child, long ep, struct server *s)
+{
+	struct server_page *p = (struct server_page *)SRV_PAGE;
+
+	s->page = fl_map_new(boot->pool, (int)child, SRV_PAGE, 1, RW);
+	s->bufpage = fl_map_new(boot->pool, (int)child, SRV_BUF, 1, RW);
+	s->stack = fl_map_new(boot->pool, (int)child, SRV_STACK, 4, RW);
+	if (s->page < 0 || fl_map(boot->self_task, SRV_PAGE, (int)s->page, 0, 1, RW))
+		return "the server's page could not be mapped";
+	*p = (struct server_page){ .start = { child_server, (void *)SRV_PAGE }, .reply = -1 };
+	p->ep = (int)fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	s->thread = fl_thread_create((int)child, MAIN_PRIORITY + 1);
+	fl_thread_set_ipc_buffer((int)s->thread, SRV_BUF);
+	if (s->bufpage < 0 || s->stack < 0 || p->ep < 0 || s->thread < 0 ||
+	    fl_thread_start((int)s->thread, (uintptr_t)fl_thread_entry, SRV_STACK + 4 * 4096,
+			    (uintptr_t)&p->start))
+		return "the server could not be set up";
+	return NULL;
+}
+
+/* Let go of the server's thread and frames (its task is the caller's to destroy). */
+static void server_end(struct server *s)
+{
+	fl_thread_set_ipc_buffer(boot->self_thread, 0);
+	if (s->thread >= 0)
+		fl_handle_close((int)s->thread);
+	if (s->page >= 0) {
+		fl_unmap(boot->self_task, SRV_PAGE, 4096);
+		fl_handle_close((int)s->page);
+	}
+	if (s->bufpage >= 0)
+		fl_handle_close((int)s->bufpage);
+	if (s->stack >= 0)
+		fl_handle_close((int)s->stack);
+}
+
 static const char *ipc_across_tasks(void)
 {
 	struct server_page *p = (struct server_page *)SRV_PAGE;
 	long child = fl_child_task_create(boot, boot->pool), ep = fl_endpoint_create();
-	long page = -1, bufpage = -1, stack = -1, t = -1, ntfn = fl_notification_create();
+	long ntfn = fl_notification_create();
+	struct server srv = { -1, -1, -1, -1 };
 	const char *why = NULL;
 	struct fl_msg reply = { 0 };
 
 	if (child < 0 || ep < 0 || ntfn < 0)
 		return FAIL("setup: child %ld ep %ld", child, ep);
-	page = fl_map_new(boot->pool, (int)child, SRV_PAGE, 1, RW);
-	bufpage = fl_map_new(boot->pool, (int)child, SRV_BUF, 1, RW);
-	stack = fl_map_new(boot->pool, (int)child, SRV_STACK, 4, RW);
-	fl_map(boot->self_task, SRV_PAGE, (int)page, 0, 1, RW);
-	p->ep = (int)fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
-	p->start = (struct fl_thread_start){ child_server, (void *)SRV_PAGE };
-	t = fl_thread_create((int)child, MAIN_PRIORITY + 1);
-	fl_thread_set_ipc_buffer((int)t, SRV_BUF);
-	if (page < 0 || bufpage < 0 || stack < 0 || p->ep < 0 || t < 0 ||
-	    fl_thread_start((int)t, (uintptr_t)fl_thread_entry, SRV_STACK + 4 * 4096,
-			    (uintptr_t)&p->start))
-		why = "the server could not be set up";
+	why = server_start(child, ep, &srv);
 	fl_thread_set_ipc_buffer(boot->self_thread, (uintptr_t)&my_buf);
 	fl_kstat(&k0, sizeof(k0));
 	for (uint64_t i = 0; !why && i < 10; i++) {
@@ -537,15 +573,9 @@ static const char *ipc_across_tasks(void)
 	if (!why && k1.ipc_fastpath - k0.ipc_fastpath != 19)
 		why = FAIL("the fastpath carried %lu of 20 messages, not 19",
 			   (unsigned long)(k1.ipc_fastpath - k0.ipc_fastpath));
-	fl_thread_set_ipc_buffer(boot->self_thread, 0);
-	if (t >= 0)
-		fl_handle_close((int)t);
+	server_end(&srv);
 	fl_task_destroy((int)child);	/* the server dies blocked in recv */
 	fl_handle_close((int)child);
-	fl_unmap(boot->self_task, SRV_PAGE, 4096);
-	fl_handle_close((int)page);
-	fl_handle_close((int)bufpage);
-	fl_handle_close((int)stack);
 	fl_handle_close((int)ep);
 	fl_handle_close((int)ntfn);
 	return why;
@@ -1257,6 +1287,230 @@ static const char *objects_run_pool_dry(void)
 	return why;
 }
 
+/* ---- handle tables that grow ---------------------------------------------------- */
+
+static struct fl_task_info task_info(int task)
+{
+	struct fl_task_info info = { 0 };
+
+	if (fl_task_info(task, &info))
+		info.handles_max = ~0ull;
+	return info;
+}
+
+/* Give task handles (copies of ours, h) until the last one it got is number last: 0 or why not. */
+static long give_until(int task, int h, long last)
+{
+	long got = -1;
+
+	while (got < last) {
+		long r = fl_task_give_handle(task, h, FL_RIGHT_READ);
+
+		if (r < 0)
+			return r;
+		if (r <= got)
+			return -1000;	/* not the next slot */
+		got = r;
+	}
+	return 0;
+}
+
+/* Frames of one page from pool until it is dry: how many (in f[], at most max). */
+static int drain_pool(int pool, long *f, int max)
+{
+	int n = 0;
+
+	while (n < max && (f[n] = fl_frame_alloc(pool, 1)) >= 0)
+		n++;
+	return n;
+}
+
+/* Destroy child, free the frames f[0..nf) and check that pool paid nothing more; close it. */
+static const char *end_in_pool(long child, long pool, long *f, int nf, const char *why)
+{
+	fl_task_destroy((int)child);
+	fl_handle_close((int)child);
+	while (nf > 0)
+		fl_handle_close((int)f[--nf]);
+	if (!why && pool_used((int)pool) != 0)
+		why = FAIL("%lu pages still charged after the task", (unsigned long)pool_used((int)pool));
+	fl_handle_close((int)pool);
+	return why;
+}
+
+/* A task starts at FL_HANDLES_MAX; the max grows to the limit and never shrinks. */
+static const char *handles_grow_limits(void)
+{
+	long child = fl_task_create(boot->pool), r1, r2, r3, r4, r5;
+	uint64_t max0, max1, max2;
+
+	if (child < 0)
+		return FAIL("task_create: %ld", child);
+	max0 = task_info((int)child).handles_max;
+	r1 = fl_task_handles_grow((int)child, FL_HANDLES_MAX - 1);
+	r2 = fl_task_handles_grow((int)child, FL_HANDLES_LIMIT + 1);
+	r3 = fl_task_handles_grow((int)child, 1000);
+	max1 = task_info((int)child).handles_max;
+	r4 = fl_task_handles_grow((int)child, 999);
+	r5 = fl_task_handles_grow((int)child, FL_HANDLES_LIMIT);
+	max2 = task_info((int)child).handles_max;
+	fl_task_destroy((int)child);
+	fl_handle_close((int)child);
+	if (max0 != FL_HANDLES_MAX || r1 != -EINVAL || r2 != -EINVAL || r3 || max1 != 1000 ||
+	    r4 != -EINVAL || r5 || max2 != FL_HANDLES_LIMIT)
+		return FAIL("max %lu; 255: %ld, limit+1: %ld, 1000: %ld (max %lu), 999: %ld, "
+			    "limit: %ld (max %lu)", (unsigned long)max0, r1, r2, r3,
+			    (unsigned long)max1, r4, r5, (unsigned long)max2);
+	return NULL;
+}
+
+#define GROW_QUOTA	16
+
+/*
+ * A child's table grows by a chunk when full; a pool that cannot pay for
+ * it is -ENOMEM (the full table at its max is -EMFILE), nothing changes,
+ * and once a page is free the same install works. Destroying the task
+ * gives the chunks back.
+ */
+static const char *handles_chunk_enomem(void)
+{
+	long small = fl_pool_create(boot->pool, GROW_QUOTA), child = -1, ep = fl_endpoint_create();
+	long f[GROW_QUOTA], r_full, r_nomem, r_again, r_fill, r_nomem2, r_max;
+	struct fl_task_info i1 = { 0 }, i2 = { 0 };
+	uint64_t used_full = 0;
+	const char *why = NULL;
+	int nf = 0;
+
+	if (small >= 0)
+		child = fl_task_create((int)small);
+	if (small < 0 || child < 0 || ep < 0)
+		return FAIL("setup: pool %ld, child %ld, ep %ld", small, child, ep);
+	/* at 256 slots a full table is EMFILE */
+	r_full = give_until((int)child, (int)ep, FL_HANDLES_MAX - 1);
+	r_max = fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	if (r_full || r_max != -EMFILE)
+		why = FAIL("filling 256: %ld, then %ld", r_full, r_max);
+	if (!why && (r_full = fl_task_handles_grow((int)child, 1024)))
+		why = FAIL("grow: %ld", r_full);
+	nf = drain_pool((int)small, f, GROW_QUOTA);
+	r_nomem = fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	i1 = task_info((int)child);
+	if (!why && (nf == 0 || r_nomem != -ENOMEM || i1.handles != FL_HANDLES_MAX ||
+		     i1.handles_max != 1024))
+		why = FAIL("%d frames; a 257th handle: %ld; %lu handles of %lu", nf, r_nomem,
+			   (unsigned long)i1.handles, (unsigned long)i1.handles_max);
+	/* a page comes free: the same install works and takes slot 256 */
+	if (nf > 0)
+		fl_handle_close((int)f[--nf]);
+	r_again = fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	used_full = pool_used((int)small);
+	/* the chunk's other 255 slots need no more pages; the 513th handle does */
+	r_fill = give_until((int)child, (int)ep, 511);
+	r_nomem2 = fl_task_give_handle((int)child, (int)ep, FL_RIGHT_READ);
+	i2 = task_info((int)child);
+	if (!why && (r_again != FL_HANDLES_MAX || used_full != GROW_QUOTA || r_fill ||
+		     r_nomem2 != -ENOMEM || i2.handles != 512))
+		why = FAIL("after a page came free: %ld (used %lu), to 511: %ld, 513th: %ld, "
+			   "%lu handles", r_again, (unsigned long)used_full, r_fill, r_nomem2,
+			   (unsigned long)i2.handles);
+	fl_handle_close((int)ep);
+	return end_in_pool(child, small, f, nf, why);
+}
+
+#define HSRV_QUOTA	64
+
+/*
+ * A server whose reply handles are numbered above 511: calls on the
+ * fastpath and on the general path (one carries a handle) come back. Its
+ * table full and its pool dry, a call is -ENOMEM and the server keeps
+ * waiting; with a page free the same call works.
+ */
+static const char *handles_high_reply(void)
+{
+	struct server_page *p = (struct server_page *)SRV_PAGE;
+	long small = fl_pool_create(boot->pool, HSRV_QUOTA), child = -1, ep = fl_endpoint_create();
+	long ntfn = fl_notification_create(), f[HSRV_QUOTA], r;
+	struct server srv = { -1, -1, -1, -1 };
+	const char *why = NULL;
+	struct fl_msg reply = { 0 };
+	int nf = 0;
+
+	if (small >= 0)
+		child = fl_child_task_create(boot, (int)small);
+	if (child < 0 || ep < 0 || ntfn < 0)
+		return FAIL("setup: pool %ld child %ld ep %ld", small, child, ep);
+	why = server_start(child, ep, &srv);
+	/* the server waits in recv; fill its first chunk and dry its pool */
+	if (!why && (r = fl_task_handles_grow((int)child, 1024)))
+		why = FAIL("grow: %ld", r);
+	if (!why && (r = give_until((int)child, (int)ep, FL_HANDLES_MAX - 1)))
+		why = FAIL("filling the first chunk: %ld", r);
+	nf = drain_pool((int)small, f, HSRV_QUOTA);
+	if (!why && (r = fl_call_msg((int)ep, FL_TAG(1, 0, 0), (uint64_t[4]){ 7 }, &reply)) != -ENOMEM)
+		why = FAIL("a call with no room for the reply handle: %ld, not -ENOMEM", r);
+	/* two pages free: chunks for 256..767; fill past 511 */
+	for (int i = 0; i < 2 && nf > 0; i++)
+		fl_handle_close((int)f[--nf]);
+	if (!why && (r = give_until((int)child, (int)ep, 520)))
+		why = FAIL("filling past 511: %ld", r);
+	fl_thread_set_ipc_buffer(boot->self_thread, (uintptr_t)&my_buf);
+	for (uint64_t i = 0; !why && i < 4; i++) {
+		uint64_t w[4] = { i * 10, 0, 0, 0 }, tag = FL_TAG(1, 0, i == 2);
+
+		my_buf.handles[0] = (int32_t)ntfn;	/* carried on the third call */
+		r = fl_call_msg((int)ep, tag, w, &reply);
+		if (r || FL_TAG_LABEL(reply.tag) != 2 || reply.w[0] != i * 10 + 1 || p->reply <= 511)
+			why = FAIL("call %lu: %ld, label %u, w0 %lu, reply handle %d",
+				   (unsigned long)i, r, FL_TAG_LABEL(reply.tag),
+				   (unsigned long)reply.w[0], p->reply);
+	}
+	if (!why && (p->served != 4 || p->signalled != 1 || fl_poll((int)ntfn) != 4))
+		why = FAIL("served %lu, signalled %lu", (unsigned long)p->served,
+			   (unsigned long)p->signalled);
+	server_end(&srv);
+	fl_handle_close((int)ep);
+	fl_handle_close((int)ntfn);
+	return end_in_pool(child, small, f, nf, why);
+}
+
+#define SELF_DUPS	700
+
+/* Our own table grows: handle_dup past 256, high handles work as any other. */
+static const char *handles_grow_self(void)
+{
+	static long dup[SELF_DUPS];
+	struct fl_task_info i0 = task_info(boot->self_task), i1, i2 = { 0 };
+	long r = fl_task_handles_grow(boot->self_task, 1024), hi = -1, again = -1;
+	const char *why = NULL;
+	int n = 0;
+
+	i1 = task_info(boot->self_task);
+	while (!r && n < SELF_DUPS && (dup[n] = fl_handle_dup(boot->self_task, FL_RIGHT_READ)) >= 0)
+		n++;
+	if (n > 0) {
+		/* the highest names our task like the first: read it, dup it */
+		hi = dup[n - 1];
+		again = fl_handle_dup((int)hi, FL_RIGHT_READ);
+		i2 = task_info((int)hi);
+	}
+	if (r || i0.handles_max != FL_HANDLES_MAX || i1.handles_max != 1024 || n != SELF_DUPS ||
+	    hi < SELF_DUPS || again <= hi || i2.handles != i0.handles + SELF_DUPS + 1)
+		why = FAIL("grow %ld: max %lu then %lu; %d dups, highest %ld, its dup %ld",
+			   r, (unsigned long)i0.handles_max, (unsigned long)i1.handles_max, n, hi,
+			   again);
+	if (again >= 0)
+		fl_handle_close((int)again);
+	while (n > 0)
+		fl_handle_close((int)dup[--n]);
+	i2 = task_info(boot->self_task);
+	if (!why && i2.handles != i0.handles)
+		why = FAIL("%lu handles after closing, %lu before", (unsigned long)i2.handles,
+			   (unsigned long)i0.handles);
+	if (!why && (r = fl_task_handles_grow(boot->self_task, 1023)) != -EINVAL)
+		why = FAIL("shrinking: %ld", r);
+	return why;
+}
+
 static const struct kt_case tests[] = {
 	{ "ipc: call/reply_recv across two tasks, a handle carried across", ipc_across_tasks },
 	{ "mem: a frame is charged to its pool and returned", pool_accounting },
@@ -1283,6 +1537,13 @@ static const struct kt_case tests[] = {
 	{ "fault reply: allow gives access back after protect to no access", fault_allow_after_noaccess },
 	{ "fault reply: copy-on-write in one entry (4 KiB and in a 2 MiB page, moved and kept)", fault_copy },
 	{ "fault reply: copy refuses a read-only frame handle, a page outside the frame and an unmapped address", fault_copy_refused },
+	{ "handles: a task starts at FL_HANDLES_MAX; growing past the limit or shrinking is EINVAL",
+	  handles_grow_limits },
+	{ "handles: a pool too small for a new chunk gives ENOMEM and recovers", handles_chunk_enomem },
+	{ "handles: calls answered through reply handles above 511; ENOMEM for a reply handle",
+	  handles_high_reply },
+	{ "handles: our table grows to 1024, handle_dup past 256 (last: we stay grown)",
+	  handles_grow_self },
 };
 
 int main(const struct fl_bootinfo *bi)

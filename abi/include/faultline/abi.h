@@ -205,9 +205,14 @@
 #error "FL_PRIORITY_MAX differs from the Faultline ABI"
 #endif
 #ifndef FL_HANDLES_MAX
-#define FL_HANDLES_MAX 256	/* handles per task */
+#define FL_HANDLES_MAX 256	/* handles a task starts with (its table's first max) */
 #elif FL_HANDLES_MAX != 256
 #error "FL_HANDLES_MAX differs from the Faultline ABI"
+#endif
+#ifndef FL_HANDLES_LIMIT
+#define FL_HANDLES_LIMIT 16384	/* the largest max task_handles_grow allows */
+#elif FL_HANDLES_LIMIT != 16384
+#error "FL_HANDLES_LIMIT differs from the Faultline ABI"
 #endif
 /* right */
 #ifndef FL_RIGHT_READ
@@ -529,4 +534,5 @@
 #define FL_SYS_kstat 49
 #define FL_SYS_task_give_handle 50
 #define FL_SYS_task_info 51
-#define FL_SYS_COUNT 52
+#define FL_SYS_task_handles_grow 52
+#define FL_SYS_COUNT 53

@@ -8,9 +8,10 @@
  *   bits  0..31  label (the kernel's fault messages use FL_LABEL_FAULT)
  *   bits 32..41  words in the IPC buffer (0..FL_MSG_BUF_WORDS)
  *   bits 42..44  handles in the IPC buffer (0..FL_MSG_HANDLES_MAX)
- *   bits 48..56  reply handle + 1 (0: none): set by the kernel on a
- *                received call; given back to reply_recv
- *   other bits   zero
+ *   bits 48..62  reply handle + 1 (0: none): set by the kernel on a
+ *                received call; given back to reply_recv. 15 bits: any
+ *                handle below FL_HANDLES_LIMIT fits
+ *   other bits   zero (45..47 and 63: FL_TAG_RESERVED)
  *
  * A receiver gets: the result (FL_RECV_MESSAGE / FL_RECV_NOTIFICATION),
  * then badge, tag, w0..w3 in the registers after it (x86_64 rdi rsi rdx
@@ -26,10 +27,13 @@
 #define FL_TAG_LABEL(tag)	((uint32_t)(tag))
 #define FL_TAG_WORDS(tag)	((unsigned)((tag) >> 32) & 0x3ff)
 #define FL_TAG_HANDLES(tag)	((unsigned)((tag) >> 42) & 0x7)
-#define FL_TAG_REPLY(tag)	((int)(((tag) >> 48) & 0x1ff) - 1)	/* -1: none */
+#define FL_TAG_REPLY_MASK	(0x7fffull << 48)
+#define FL_TAG_REPLY(tag)	((int)(((tag) >> 48) & 0x7fff) - 1)	/* -1: none */
 #define FL_TAG_WITH_REPLY(tag, reply) \
-	(((tag) & ~(0x1ffull << 48)) | (uint64_t)((reply) + 1) << 48)
-#define FL_TAG_RESERVED		(~((1ull << 45) - 1) & ~(0x1ffull << 48))
+	(((tag) & ~FL_TAG_REPLY_MASK) | (uint64_t)((reply) + 1) << 48)
+#define FL_TAG_RESERVED		(~((1ull << 45) - 1) & ~FL_TAG_REPLY_MASK)
+
+_Static_assert(FL_HANDLES_LIMIT <= 0x7fff, "a reply handle + 1 fits the tag's 15 bits");
 
 /* A handle carried in a message is moved (closed in the sender) if this bit is set. */
 #define FL_HANDLE_MOVE		0x40000000

@@ -265,3 +265,8 @@ static inline long fl_task_info(int task, void *buf)
 {
 	return fl_syscall6(FL_SYS_task_info, (long)task, (long)buf, 0, 0, 0, 0);
 }
+
+static inline long fl_task_handles_grow(int task, unsigned int max)
+{
+	return fl_syscall6(FL_SYS_task_handles_grow, (long)task, (long)max, 0, 0, 0, 0);
+}
