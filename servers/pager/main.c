@@ -20,6 +20,7 @@
 #include "pager.h"
 
 #define SCRATCH_VA	0x300000000000ul	/* the pager's own window */
+#define PAGER_HANDLES	4096			/* its handle table may grow to this */
 #define ARGV_MAX	16
 #define RUN_MAX		256
 
@@ -258,6 +259,9 @@ static void setup(void)
 	pager.self_task = fl_boot->self_task;
 	pager.sys_pool = fl_boot->pool;
 	pager.bootfs = fl_boot->bootfs_frame;
+	/* three handles per process, one per 16 pages of shared memory: past the default 256 */
+	if (fl_task_handles_grow(fl_boot->self_task, PAGER_HANDLES) < 0)
+		printf("pager: its handle table stays at %d slots\n", FL_HANDLES_MAX);
 	if (ep < 0 || zero < 0 || (ro = fl_handle_dup((int)zero, FL_RIGHT_READ)) < 0) {
 		printf("pager: cannot set up (%ld, %ld)\n", ep, zero);
 		exit(FL_STATUS_MAX);

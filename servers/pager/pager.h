@@ -12,7 +12,7 @@
 #include "region.h"
 
 #define PAGE		4096ul
-#define PROC_MAX	64		/* processes at once */
+#define PROC_MAX	256		/* processes at once (zombies included) */
 #define PROC_NAME_MAX	32
 
 /* Where things go in a process (docs/process.md). */
