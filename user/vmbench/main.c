@@ -83,7 +83,7 @@ static void report(const char *name, unsigned n, uint64_t per, uint64_t ops)
 	per_op(f, sizeof(f), k1.faults - k0.faults, ops);
 	printf("BENCH name=%s insns=%lu min=%lu mean=%lu iters=%u stat=median "
 	       "kernel_entries=%s as_switches=%s tlb_invalidations=%s pages_zeroed=%s "
-	       "pages_copied=%s faults=%s\n", name, (unsigned long)((med - overhead) / per),
+	       "pages_copied=%s faults_per_op=%s\n", name, (unsigned long)((med - overhead) / per),
 	       (unsigned long)((min - overhead) / per), (unsigned long)((sum / n - overhead) / per),
 	       n, e, a, t, z, c, f);
 }
