@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <faultline/abi.h>
@@ -17,6 +18,7 @@
 
 static int pager = -1, self_task = -1, self_pool = -1, system_pool = -1, pid;
 static const char *platform = "";
+static struct fl_ipc_buffer *ipc_buffer;
 static uintptr_t brk_now;		/* 0 until first asked */
 
 void fl_start(uint64_t *sp);
@@ -92,6 +94,7 @@ void fl_start(uint64_t *sp)
 		case AT_FL_SYSPOOL: system_pool = (int)aux[1]; break;
 		case AT_FL_PID: pid = (int)aux[1]; break;
 		case AT_PLATFORM: platform = (const char *)aux[1]; break;
+		case AT_FL_IPCBUF: ipc_buffer = (struct fl_ipc_buffer *)aux[1]; break;
 		}
 	}
 	environ = envp;
@@ -212,6 +215,34 @@ int _execve(const char *path, char *const argv[], char *const envp[])
 	return fail(ENOSYS);	/* the fs server's files come first */
 }
 int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
+
+/* Start the program at path with argv (argv[0] first): its pid, or -1 with errno. */
+int fl_spawn(const char *path, char *const argv[])
+{
+	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words) - 1;
+	const uint64_t w[4] = { 0 };
+	struct fl_msg reply;
+	size_t len;
+	long r;
+
+	for (int i = -1; i < 0 || argv[i]; i++) {	/* the path, then each argument */
+		const char *s = i < 0 ? path : argv[i];
+
+		if ((len = strlen(s) + 1) > (size_t)(end - to))
+			return fail(E2BIG);
+		memcpy(to, s, len);
+		to += len;
+		if (!argv)
+			break;
+	}
+	*to++ = 0;				/* the list's end */
+	len = (size_t)(to - (char *)ipc_buffer->words);
+	memset(to, 0, (8 - len % 8) % 8);
+	r = fl_call_msg(pager, FL_TAG(FL_PAGER_SPAWN, (len + 7) / 8, 0), w, &reply);
+	if (r >= 0)
+		r = (long)reply.w[0];
+	return r < 0 ? fail((int)-r) : (int)r;
+}
 
 int _kill(int target, int sig)
 {

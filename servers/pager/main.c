@@ -26,6 +26,9 @@
 
 struct pager pager;
 
+/* Where long messages to the pager arrive (FL_PAGER_SPAWN's strings). */
+static struct fl_ipc_buffer ipc_buffer __attribute__((aligned(4096)));
+
 
 void *scratch_map(int frame, uint64_t pages)
 {
@@ -219,6 +222,49 @@ void pager_report(void)
 	       fl_heap_pages(), fl_heap_reserve_used(), (unsigned long)self.faults);
 }
 
+/*
+ * spawn: the IPC buffer's words hold "path\0argv0\0argv1\0...", the list
+ * ending at an empty string or with the words. The child's pid, or -EINVAL
+ * (no path, a string not ended), -E2BIG (more than FL_SPAWN_ARGS_MAX
+ * arguments), -ENOENT, -ENOEXEC, -EAGAIN.
+ */
+static long spawn_request(struct proc *p, const struct fl_msg *m)
+{
+	static char text[FL_MSG_BUF_WORDS * 8 + 1];
+	size_t len = FL_TAG_WORDS(m->tag) * 8;
+	char *argv[FL_SPAWN_ARGS_MAX + 1], *at = text, *end = text + len;
+	struct proc *child;
+	int argc = 0;
+	long err;
+
+	memcpy(text, ipc_buffer.words, len);
+	text[len] = 0;
+	if (len == 0 || !text[0] || !memchr(text, 0, len))
+		return -EINVAL;
+	at += strlen(text) + 1;		/* past the path */
+	while (at < end && *at) {
+		if (!memchr(at, 0, (size_t)(end - at)))
+			return -EINVAL;
+		if (argc == FL_SPAWN_ARGS_MAX)
+			return -E2BIG;
+		argv[argc++] = at;
+		at += strlen(at) + 1;
+	}
+	if (argc == 0)
+		argv[argc++] = text;
+	argv[argc] = NULL;
+	if ((err = proc_spawn(text, argv, p->pid, &child)))
+		return err;
+	return child->pid;
+}
+
+/* Handles a process put in a message are not the pager's to keep. */
+static void drop_handles(const struct fl_msg *m)
+{
+	for (unsigned i = 0; i < FL_TAG_HANDLES(m->tag); i++)
+		fl_handle_close(ipc_buffer.handles[i]);
+}
+
 static void serve(const struct fl_msg *m)
 {
 	bool fault = m->badge & FAULT_BADGE;
@@ -228,6 +274,7 @@ static void serve(const struct fl_msg *m)
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
 	answer.pid = pid;
+	drop_handles(m);
 	if (!p || p->zombie) {		/* a message from a process that has just died */
 		if (reply >= 0)
 			fl_handle_close(reply);
@@ -247,6 +294,8 @@ static void serve(const struct fl_msg *m)
 		return wait_request(p, reply, m->w);
 	if (label == FL_PAGER_STATS)
 		return stats_request(p, reply, m->w);
+	if (label == FL_PAGER_SPAWN)
+		return pager_reply(reply, 0, (uint64_t)spawn_request(p, m), 0, 0);
 	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
 }
 
@@ -267,6 +316,8 @@ static void setup(void)
 		exit(FL_STATUS_MAX);
 	}
 	fl_handle_close((int)zero);	/* read-only from here on: never writable */
+	if (fl_thread_set_ipc_buffer(fl_boot->self_thread, (uintptr_t)&ipc_buffer) < 0)
+		printf("pager: no IPC buffer: spawn requests will fail\n");
 	pager.ep = (int)ep;
 	pager.zero = (int)ro;
 }

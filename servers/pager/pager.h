@@ -20,6 +20,7 @@
 #define USER_HI		0x800000000000ul	/* 47 bits on both architectures */
 #define MMAP_BASE	0x100000000000ul	/* where mmap looks first without a hint */
 #define STACK_TOP	0x7ff000000000ul
+#define IPCBUF_VA	0x7ff000010000ul	/* the thread's IPC buffer, one page, pinned */
 #define STACK_INIT	(128ul << 10)		/* the stack region at the start */
 #define STACK_MAX	(8ul << 20)		/* how far it may grow */
 #define STACK_GUARD	(64ul << 10)		/* free space it keeps from the region below */

@@ -123,7 +123,7 @@ static int load_program(struct proc *p, const struct cpio_file *file, uint64_t *
 	int err = elf_open(&elf, file->data, file->size, elf_machine(pager.bi->arch));
 
 	if (err)
-		return err;
+		return -ENOEXEC;	/* not an executable of this machine, or a broken one */
 	*entry = elf.entry;
 	*phnum = elf.phnum;
 	*phdr = 0;
@@ -224,6 +224,39 @@ out:
 	return err;
 }
 
+/*
+ * The process's IPC buffer: one page of its own, mapped now (the kernel
+ * writes into it only if it is present and writable), named to the
+ * kernel for its thread. After fork the child's copy would be shared
+ * copy-on-write: it gets a fresh page instead.
+ */
+static int map_ipc_buffer(struct proc *p)
+{
+	struct region *r = region_find(&p->map, IPCBUF_VA);
+	struct memobj *o;
+	long f, err;
+
+	if (!r) {
+		if (!(o = anon_create(PAGE)))
+			return -ENOMEM;
+		if ((err = vm_map_object(p, IPCBUF_VA, IPCBUF_VA + PAGE, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, o, 0))) {
+			memobj_put(o);
+			return (int)err;
+		}
+		r = region_find(&p->map, IPCBUF_VA);
+	}
+	fl_unmap(p->task, IPCBUF_VA, PAGE);
+	r->obj->ops->discard(r->obj, r->offset, PAGE);
+	if ((f = fl_frame_alloc(p->pool, 1)) < 0)
+		return (int)f;
+	err = fl_map(p->task, IPCBUF_VA, (int)f, 0, 1, FL_MAP_READ | FL_MAP_WRITE);
+	fl_handle_close((int)f);
+	if (err || (err = anon_adopt(r->obj, r->offset, PAGE)))
+		return (int)err;
+	return (int)fl_thread_set_ipc_buffer(p->thread, IPCBUF_VA);
+}
+
 /* The stack region: anonymous, growing down; its top pages hold the arguments. */
 static int map_stack(struct proc *p)
 {
@@ -299,7 +332,8 @@ static int start(struct proc *p, const struct cpio_file *file, char *const argv[
 	uintptr_t sp = 0;
 
 	if ((err = make_task(p, &ep, &thread)) || (err = give_handles(p, ep)) ||
-	    (err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)))
+	    (err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)) ||
+	    (err = map_ipc_buffer(p)))
 		goto out;
 	{
 		const uint64_t aux[] = {
@@ -307,6 +341,7 @@ static int start(struct proc *p, const struct cpio_file *file, char *const argv[
 			AT_ENTRY, entry, AT_EXECFN, 0, AT_PLATFORM, 0,
 			AT_FL_PAGER, (uint64_t)p->given[0], AT_FL_TASK, (uint64_t)p->given[1],
 			AT_FL_POOL, (uint64_t)p->given[2], AT_FL_SYSPOOL, (uint64_t)p->given[3],
+			AT_FL_IPCBUF, IPCBUF_VA,
 			AT_FL_PID, (uint64_t)p->pid,
 			AT_NULL, 0,
 		};
@@ -402,7 +437,7 @@ long proc_fork(struct proc *parent)
 	if (!(err = make_task(c, &ep, &thread)) && !(err = give_handles(c, ep)) &&
 	    memcmp(c->given, parent->given, sizeof(c->given)))
 		err = -EAGAIN;		/* the parent's handle numbers are taken */
-	if (!err && !(err = vm_fork(c, parent)))
+	if (!err && !(err = vm_fork(c, parent)) && !(err = map_ipc_buffer(c)))
 		err = copy_thread(c, parent);
 	if (ep >= 0)
 		fl_handle_close(ep);

@@ -341,6 +341,37 @@ static void orphans(void)
 	munmap((void *)shared, PAGE);
 }
 
+/* Programs from the bootfs as children: arguments, exit status, errors. */
+static void spawning(void)
+{
+	char *const args[] = { "forktest", "exit-with", "9", NULL };
+	char *const many[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+			       "n", "o", "p", "q", NULL };
+	pid_t c = fl_spawn("bin/forktest", args);
+	int st = status_of(c), e[3];
+
+	check(c > 0 && exited(st, 9), "spawn: a program from the bootfs with its arguments",
+	      "pid %d, status %#x", c, st);
+	errno = 0;
+	fl_spawn("bin/nosuch", NULL);
+	e[0] = errno;
+	errno = 0;
+	fl_spawn("etc/motd", NULL);
+	e[1] = errno;
+	errno = 0;
+	fl_spawn("bin/forktest", many);
+	e[2] = errno;
+	check(e[0] == ENOENT && e[1] == ENOEXEC && e[2] == E2BIG,
+	      "spawn: ENOENT, ENOEXEC (not a program), E2BIG (17 arguments)", "%d %d %d", e[0],
+	      e[1], e[2]);
+	if ((c = fork()) == 0) {	/* a forked child has an IPC buffer of its own */
+		char *const four[] = { "forktest", "exit-with", "4", NULL };
+
+		_exit(exited(status_of(fl_spawn("bin/forktest", four)), 4) ? 0 : 1);
+	}
+	check(exited(status_of(c), 0), "a forked child spawns a grandchild and waits for it", "-");
+}
+
 static void signal_statuses(void)
 {
 	pid_t c;
@@ -460,11 +491,13 @@ static void region_bomb(void)
 	check(exited(st, 0), "an mmap bomb ends with ENOMEM at the region limit", "%#x", st);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	long sys_before, sys_after, heap_before, heap_after;
 
-	printf("1..28\n");
+	if (argc == 3 && !strcmp(argv[1], "exit-with"))	/* spawned by spawning() */
+		return atoi(argv[2]);
+	printf("1..31\n");
 	fork_tree();			/* a warm-up: the pager's heap grows to its peak */
 	sys_before = pool_used(fl_system_pool());
 	heap_before = pager_heap();
@@ -476,6 +509,7 @@ int main(void)
 	mprotect_in_child();
 	wait_forms();
 	orphans();
+	spawning();
 	signal_statuses();
 	fork_big();
 	fork_bomb();

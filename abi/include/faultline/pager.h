@@ -23,6 +23,9 @@
 #define FL_PAGER_WAIT		10	/* w0 pid or -1, w1 options: the pid, w1 the wait status */
 #define FL_PAGER_STATS		11	/* w0 pid or 0 (self) or -1 (all), w1 group: 0, w1..w3 counters */
 #define FL_PAGER_MAPPINGS	12	/* w0 address: how many mappings (any process) share its frame */
+#define FL_PAGER_SPAWN		13	/* IPC buffer words: "path\0arg0\0arg1\0...": the child's pid */
+
+#define FL_SPAWN_ARGS_MAX	16	/* argv entries FL_PAGER_SPAWN takes (argv[0] included) */
 
 #define FL_WAIT_NOHANG		1	/* FL_PAGER_WAIT: 0 instead of waiting */
 
@@ -56,3 +59,4 @@
 #define AT_FL_POOL	0x464c0003	/* handle: the pool that pays for it (read: pool_info) */
 #define AT_FL_PID	0x464c0004	/* its pid */
 #define AT_FL_SYSPOOL	0x464c0005	/* handle: the system pool (read: pool_info of everything) */
+#define AT_FL_IPCBUF	0x464c0006	/* its thread's IPC buffer (struct fl_ipc_buffer), one page */

@@ -19,5 +19,12 @@ const char *fl_platform(void);	/* the architecture: "x86_64", "aarch64" */
  */
 int fl_pager_stats(int pid, int group, uint64_t out[3]);
 
+/*
+ * Start the program at path (in the bootfs) as a child, with argv (argv[0]
+ * first; NULL: just the path): its pid, or -1 with errno (ENOENT, ENOEXEC,
+ * E2BIG, EAGAIN, EINVAL). wait for it as for a forked child.
+ */
+int fl_spawn(const char *path, char *const argv[]);
+
 /* A pager request (faultline/pager.h): the reply's w0, >= 0 or -errno. */
 long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
