@@ -60,6 +60,11 @@ void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w
 	answer.w[3] = 0;
 }
 
+void pager_reply_word3(uint64_t w3)
+{
+	answer.w[3] = w3;
+}
+
 /*
  * Send the answer and wait for the next message, in one system call. A
  * refused answer (the kernel could not map what a fault reply named) is
@@ -140,6 +145,10 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return proc_fork(p);
 	case FL_PAGER_MAPPINGS:
 		return vm_mappings(p, (uintptr_t)w[0]);
+	case FL_PAGER_DELEGATE:
+		return upager_delegate(p, (uintptr_t)w[0], w[1], (unsigned)w[2], (int)w[3]);
+	case FL_PAGER_FAULT_RESOLVE:
+		return upager_resolve(p, w);
 	default:
 		return -ENOSYS;
 	}
@@ -296,6 +305,8 @@ static void serve(const struct fl_msg *m)
 		return stats_request(p, reply, m->w);
 	if (label == FL_PAGER_SPAWN)
 		return pager_reply(reply, 0, (uint64_t)spawn_request(p, m), 0, 0);
+	if (label == FL_PAGER_FAULT_WAIT)
+		return upager_wait(p, reply);
 	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
 }
 

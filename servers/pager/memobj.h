@@ -31,7 +31,12 @@ struct fault {
 	uint64_t offset;	/* of the page in the object */
 	unsigned access;	/* FL_ACCESS_* (with FL_ACCESS_PRESENT: a page is mapped there) */
 	unsigned prot;		/* FL_MAP_* the region allows */
+	int reply;		/* the faulter's reply handle */
+	const uint64_t *msg;	/* the fault message's words */
 };
+
+/* A fault op's result when it kept f->reply to answer later (custom pagers). */
+#define FAULT_PARKED	1
 
 /* One mapping of a frame, for the reverse map: the process and the address. */
 typedef void (*mapping_fn)(struct proc *p, uintptr_t va, void *arg);
@@ -39,7 +44,10 @@ typedef void (*mapping_fn)(struct proc *p, uintptr_t va, void *arg);
 struct memobj_ops {
 	const char *kind;	/* "anonymous", "bootfs file" */
 	bool shared;		/* fork maps its pages shared, not copy-on-write */
-	/* Resolve a legal access: 0 with *a filled, or -errno (the process is then killed). */
+	/*
+	 * Resolve a legal access: 0 with *a filled, FAULT_PARKED (the reply
+	 * handle is the kind's now), or -errno (the process is then killed).
+	 */
 	int (*fault)(struct memobj *o, const struct fault *f, struct fault_answer *a);
 	/*
 	 * A region on o is cut in two: the object for the tail (o shared, each
@@ -58,6 +66,13 @@ struct memobj_ops {
 	 * the object's); how many.
 	 */
 	unsigned (*mappings)(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg);
+	/*
+	 * The frame holding the object's page at offset, for a copy from it
+	 * (custom pagers' staging pages): 0 with the pager's frame handle and
+	 * the page in it, or -EFAULT for kinds whose frames the pager does not
+	 * hold. NULL: -EFAULT.
+	 */
+	int (*frame)(struct memobj *o, uint64_t offset, int *frame, uint64_t *page);
 	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */
@@ -100,9 +115,10 @@ unsigned fault_map_prot(unsigned prot);		/* FL_MAP_* for a region's PROT_* */
 void fault_allow(const struct fault *f, struct fault_answer *a);
 int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame);
 
-/* The kinds (anon.c, shared.c, bootfile.c). */
+/* The kinds (anon.c, shared.c, bootfile.c, delegated.c). */
 struct memobj *anon_create(uint64_t size);
 struct memobj *shared_create(uint64_t size);
+struct memobj *delegated_create(uint64_t size, int pager_pid);
 /* Pages [offset, offset + len) of an anonymous object got private frames by other means. */
 int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len);
 struct memobj *bootfile_create(uint64_t file_page, uint64_t size, uint64_t head, uint64_t valid);

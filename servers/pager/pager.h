@@ -51,6 +51,9 @@ struct proc {
 	int wstatus;			/* POSIX wait status */
 	int wait_reply;			/* a parked waitpid's reply handle, or -1 */
 	int wait_pid;			/* what it waits for: a pid, or -1 for any child */
+	struct pending *pending;	/* faults waiting for it as a custom pager */
+	int upager_reply;		/* its parked FL_PAGER_FAULT_WAIT, or -1 */
+	int delegations;		/* regions of live processes it pages */
 	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 };
 
@@ -70,6 +73,8 @@ extern struct pager pager;
 /* proc.c */
 struct proc *proc_find(int pid);		/* a live process or a zombie */
 int proc_count(void);				/* live processes and zombies */
+struct proc *proc_next(struct proc *p);		/* iterate: proc_next(NULL) is the first */
+bool proc_has_live_children(const struct proc *p);
 int proc_spawn(const char *path, char *const argv[], int parent, struct proc **out);
 long proc_fork(struct proc *parent);
 /* A waitpid: the answer now, or PROC_WAIT_PARKED (reply kept until a child ends). */
@@ -93,6 +98,18 @@ void vm_fault(struct proc *p, int reply, const uint64_t w[4]);
 void vm_destroy(struct proc *p);
 int vm_fork(struct proc *child, struct proc *parent);
 long vm_mappings(struct proc *p, uintptr_t va);
+/* The process dies of sig for the fault w: its line (why), then exit. */
+void kill_for_fault(struct proc *p, int reply, int sig, const char *what,
+		    const uint64_t w[4], const char *why);
+const char *access_name(unsigned access);		/* "read", "write", "exec" */
+
+/* upager.c: custom pagers (docs/writing-a-pager.md). */
+struct pending;
+long upager_delegate(struct proc *p, uintptr_t hint, uint64_t len, unsigned prot, int pager_pid);
+void upager_wait(struct proc *c, int reply);
+long upager_resolve(struct proc *c, const uint64_t w[4]);
+void upager_gone(struct proc *p);	/* p is ending: as a faulter and as a pager */
+void upager_check_done(struct proc *c);	/* wake c's wait with 0 if nothing is left */
 const char *signal_name(int sig);		/* "SIGSEGV" */
 int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
 		  unsigned flags, struct memobj *o, uint64_t offset);
@@ -106,3 +123,4 @@ void scratch_unmap(uint64_t pages);
 
 void pager_report(void);
 void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2);
+void pager_reply_word3(uint64_t w3);	/* the fourth word of the answer just set */

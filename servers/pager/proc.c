@@ -34,6 +34,23 @@ struct proc *proc_find(int pid)
 	return pid > 0 && p->pid == pid ? p : NULL;
 }
 
+/* The process after p in the table (NULL: the first), zombies included; NULL at the end. */
+struct proc *proc_next(struct proc *p)
+{
+	for (struct proc *q = p ? p + 1 : procs; q < procs + PROC_MAX; q++)
+		if (q->pid)
+			return q;
+	return NULL;
+}
+
+bool proc_has_live_children(const struct proc *p)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].pid && !procs[i].zombie && procs[i].parent == p->pid)
+			return true;
+	return false;
+}
+
 int proc_count(void)
 {
 	int n = 0;
@@ -54,7 +71,7 @@ static struct proc *proc_alloc(void)
 		if (!p->pid) {
 			memset(p, 0, sizeof(*p));
 			p->pid = next_pid++;
-			p->task = p->pool = p->thread = p->wait_reply = -1;
+			p->task = p->pool = p->thread = p->wait_reply = p->upager_reply = -1;
 			return p;
 		}
 	}
@@ -534,6 +551,7 @@ void proc_exit(struct proc *p, int status, int signal)
 	int pid = p->pid, wstatus = signal ? signal & 0x7f : (status & 0xff) << 8;
 	struct proc *parent = proc_find(p->parent);
 
+	upager_gone(p);
 	release(p);
 	reparent(p);
 	p->zombie = true;
@@ -544,10 +562,12 @@ void proc_exit(struct proc *p, int status, int signal)
 	else
 		printf("pager: pid %d (%s) ended: wait status 0x%04x (exit %d)\n", pid, p->name,
 		       wstatus, status & 0xff);
-	if (parent && !parent->zombie)
+	if (parent && !parent->zombie) {
+		upager_check_done(parent);
 		wake_waiter(parent, p);
-	else if (pid != 1)
+	} else if (pid != 1) {
 		p->pid = 0;		/* no parent to wait for it */
+	}
 	if (pid != 1)
 		return;
 	pager_report();

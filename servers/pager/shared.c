@@ -52,6 +52,17 @@ static int shared_fault(struct memobj *o, const struct fault *f, struct fault_an
 	return 0;
 }
 
+static int shared_frame(struct memobj *o, uint64_t offset, int *frame, uint64_t *page)
+{
+	int f = chunk_frame((struct shared *)o, offset / PAGE / CHUNK_PAGES);
+
+	if (f < 0)
+		return f;
+	*frame = f;
+	*page = offset / PAGE % CHUNK_PAGES;
+	return 0;
+}
+
 /* Every mapper of the object that covers the page maps the same frame. */
 static unsigned shared_mappings(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg)
 {
@@ -89,6 +100,7 @@ static const struct memobj_ops shared_ops = {
 	.split = memobj_share,
 	.fork = memobj_share,		/* the child maps the same frames */
 	.mappings = shared_mappings,
+	.frame = shared_frame,
 	.discard = shared_discard,
 	.release = shared_release,
 	.shared = true,

@@ -436,7 +436,7 @@ static struct region *grow_stack(struct proc *p, uintptr_t va)
 	return s;
 }
 
-static const char *access_name(unsigned access)
+const char *access_name(unsigned access)
 {
 	return access & FL_ACCESS_EXEC ? "exec" : access & FL_ACCESS_WRITE ? "write" : "read";
 }
@@ -470,8 +470,8 @@ const char *signal_name(int sig)
 }
 
 /* The process dies of sig: a console line saying why, then exit. */
-static void kill_for_fault(struct proc *p, int reply, int sig, const char *what,
-			   const uint64_t w[4], const char *why)
+void kill_for_fault(struct proc *p, int reply, int sig, const char *what,
+		    const uint64_t w[4], const char *why)
 {
 	char at[32] = "";
 
@@ -514,13 +514,19 @@ void vm_fault(struct proc *p, int reply, const uint64_t w[4])
 	if (!access_ok(r->prot, access))
 		return kill_for_fault(p, reply, SIGSEGV, access_name(access), w, "protection");
 	f = (struct fault){ .proc = p, .region = r, .va = va & ~(PAGE - 1), .access = access,
-			    .offset = r->offset + (va & ~(PAGE - 1)) - r->start, .prot = r->prot };
+			    .offset = r->offset + (va & ~(PAGE - 1)) - r->start, .prot = r->prot,
+			    .reply = reply, .msg = w };
 	if (f.offset >= r->obj->size)
 		return kill_for_fault(p, reply, SIGBUS, access_name(access), w,
 				      "past the end of its object");
 	err = r->obj->ops->fault(r->obj, &f, &a);
+	if (err == FAULT_PARKED)
+		return;			/* a custom pager answers it */
 	if (err == -ENOMEM)
 		return kill_for_fault(p, reply, SIGKILL, access_name(access), w, "out of memory");
+	if (err == -EPIPE)
+		return kill_for_fault(p, reply, SIGBUS, access_name(access), w,
+				      "its custom pager is gone");
 	if (err)
 		return kill_for_fault(p, reply, SIGBUS, access_name(access), w, "the object failed");
 	pager_reply(reply, a.label, a.w[0], a.w[1], a.w[2]);

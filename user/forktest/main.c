@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <faultline/abi.h>
+#include "tap.h"
 #include <faultline/kstat.h>
 #include <faultline/mem.h>
 #include <faultline/pager.h>
@@ -28,28 +28,7 @@
 
 #define PAGE	4096ul
 
-static int ncase, nfail;
 static volatile uint64_t data_words[1024] = { 1 };	/* .data: private after fork */
-
-static void check(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	ncase++;
-	if (ok) {
-		printf("ok %d - %s\n", ncase, name);
-		return;
-	}
-	nfail++;
-	printf("not ok %d - %s # ", ncase, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static uint64_t copied(void)
 {
@@ -524,6 +503,5 @@ int main(int argc, char **argv)
 	      "everything has exited: the system pool is back but for the pager's heap growth",
 	      "used %ld -> %ld, the pager's heap %ld -> %ld pages", sys_before, sys_after,
 	      heap_before, heap_after);
-	printf("# %d of %d failed\n", nfail, ncase);
-	return nfail != 0;
+	return tap_done();
 }

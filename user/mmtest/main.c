@@ -9,7 +9,6 @@
  * thing instead, for the tests of the pager's kill lines.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <sys/mman.h>
 #include <signal.h>
 #include <faultline/abi.h>
+#include "tap.h"
 #include <faultline/ipc.h>
 #include <faultline/pager.h>
 #include <faultline/mem.h>
@@ -30,29 +30,9 @@
 #define TABLES	4	/* page-table pages one small fresh range may need */
 #define RECORDS(n) ((n) / 32 + 1)	/* pages of kernel frame records for n frames */
 
-static int ncase, nfail;
 static int data_word = 1234;		/* in .data: from the bootfs, private on write */
 static char bss_block[3 * 4096];	/* in .bss: anonymous */
 static const char rodata_text[] = "read-only";
-
-static void check(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	ncase++;
-	if (ok) {
-		printf("ok %d - %s\n", ncase, name);
-		return;
-	}
-	nfail++;
-	printf("not ok %d - %s # ", ncase, name);
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* Pages the process's pool has paid for: frames, page tables, kernel objects. */
 static long used(void)
@@ -426,6 +406,5 @@ int main(int argc, char **argv)
 	heap();
 	stack();
 	many_regions();
-	printf("# %d of %d failed\n", nfail, ncase);
-	return nfail < 31 ? nfail : 31;		/* (1 on AArch64 is also QEMU's own error) */
+	return tap_done();
 }

@@ -25,7 +25,16 @@
 #define FL_PAGER_MAPPINGS	12	/* w0 address: how many mappings (any process) share its frame */
 #define FL_PAGER_SPAWN		13	/* IPC buffer words: "path\0arg0\0arg1\0...": the child's pid */
 
+#define FL_PAGER_DELEGATE	14	/* w0 hint, w1 len, w2 prot, w3 pager pid: a region paged by that process */
+#define FL_PAGER_FAULT_WAIT	15	/* a custom pager's next fault: w0 token, w1 address, w2 pid, w3 access; 0: nothing left */
+#define FL_PAGER_FAULT_RESOLVE	16	/* w0 token, w1 FL_RESOLVE_*, w2 staging address (copy), w3 prot: 0 */
+
 #define FL_SPAWN_ARGS_MAX	16	/* argv entries FL_PAGER_SPAWN takes (argv[0] included) */
+
+/* FL_PAGER_FAULT_RESOLVE: how a custom pager answers a fault. */
+#define FL_RESOLVE_ZERO		1	/* a zeroed page */
+#define FL_RESOLVE_COPY		2	/* a copy of its staging page at w2 (its MAP_SHARED anonymous memory) */
+#define FL_RESOLVE_FAIL		3	/* the faulter ends with SIGBUS */
 
 #define FL_WAIT_NOHANG		1	/* FL_PAGER_WAIT: 0 instead of waiting */
 

@@ -1,0 +1,53 @@
+/*
+ * Writing a pager: a process pages a region of another process's memory
+ * (docs/writing-a-pager.md). The process whose memory it is hands the
+ * region over with fl_region_delegate; its faults there reach the custom
+ * pager through fl_upager_wait, which answers each once: a zeroed page, a
+ * copy of one of its staging pages, or SIGBUS for the faulter.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fl_upager_fault {
+	long token;		/* names the fault in the answer */
+	uintptr_t addr;		/* the faulting page, in the faulter */
+	int pid;		/* the faulter */
+	unsigned access;	/* FL_ACCESS_* */
+};
+
+/*
+ * A new region of len bytes in the caller, at hint if free, paged by
+ * process pager_pid: its address, or MAP_FAILED with errno (EINVAL: bad
+ * length or prot, or pager_pid is the caller; ESRCH: no such process).
+ */
+void *fl_region_delegate(void *hint, size_t len, int prot, int pager_pid);
+
+/*
+ * The next fault for the caller to page: 1 with *f, 0 when nothing is
+ * left (no fault waits and no live process has a region it pages), -1
+ * with errno.
+ */
+int fl_upager_wait(struct fl_upager_fault *f);
+
+/*
+ * Answer a fault: a zeroed page; a copy of the caller's staging page at
+ * src (in its MAP_SHARED|MAP_ANONYMOUS memory, fl_upager_staging); SIGBUS
+ * for the faulter. prot: PROT_* the page gets (0: read and write). 0, or
+ * -1 with errno: ESRCH (no such fault: answered already, or its faulter is
+ * gone), EFAULT (src is not a staging page), EINVAL, ENOMEM.
+ */
+int fl_upager_zero(long token, int prot);
+int fl_upager_copy(long token, const void *src, int prot);
+int fl_upager_fail(long token);
+
+/* pages of staging memory: shared with the system pager, so it can copy from them. */
+void *fl_upager_staging(size_t pages);
+
+/*
+ * The fault loop: decide(fault, arg) for every fault until nothing is
+ * left to page; decide answers with the calls above and returns 0 to go
+ * on, nonzero to stop. 0, or -1 with errno.
+ */
+int fl_upager_loop(int (*decide)(const struct fl_upager_fault *f, void *arg), void *arg);

@@ -1,0 +1,92 @@
+/*
+ * Memory paged by a custom pager: a region whose faults the system pager
+ * forwards to another process (userfault-style; docs/writing-a-pager.md).
+ * A page the custom pager has resolved is a private frame like anonymous
+ * memory's (copy-on-write after fork, rights given back by allow); a page
+ * it has not is parked: the faulter waits, its reply handle kept, until
+ * the custom pager answers (upager.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include "memobj.h"
+#include "pager.h"
+#include "private.h"
+#include "upager.h"
+
+struct delegated {
+	struct memobj obj;
+	struct private private;		/* pages the custom pager has resolved */
+	int pager_pid;			/* 0: its pager is gone */
+};
+
+static int delegated_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
+{
+	struct delegated *d = (struct delegated *)o;
+	int err = private_fault(&d->private, f, f->offset / PAGE, a);
+
+	if (err)
+		return err < 0 ? err : 0;
+	return upager_park(d->pager_pid, o, f);
+}
+
+static struct memobj *delegated_fork(struct memobj *o)
+{
+	struct delegated *d = (struct delegated *)o;
+	struct delegated *child = (struct delegated *)delegated_create(o->size, d->pager_pid);
+
+	if (!child)
+		return NULL;
+	if (private_fork(&child->private, &d->private)) {
+		memobj_put(&child->obj);
+		return NULL;
+	}
+	return &child->obj;
+}
+
+static unsigned delegated_mappings(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg)
+{
+	return private_mappings(&((struct delegated *)o)->private, offset / PAGE, fn, arg);
+}
+
+static void delegated_discard(struct memobj *o, uint64_t offset, uint64_t len)
+{
+	private_discard(&((struct delegated *)o)->private, offset / PAGE, len / PAGE);
+}
+
+static void delegated_release(struct memobj *o)
+{
+	struct delegated *d = (struct delegated *)o;
+
+	upager_released(d->pager_pid);
+	private_free(&d->private);
+	free(d);
+}
+
+static const struct memobj_ops delegated_ops = {
+	.kind = "delegated",
+	.fault = delegated_fault,
+	.split = memobj_share,
+	.fork = delegated_fork,
+	.mappings = delegated_mappings,
+	.discard = delegated_discard,
+	.release = delegated_release,
+};
+
+struct memobj *delegated_create(uint64_t size, int pager_pid)
+{
+	struct delegated *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->obj = (struct memobj){ .ops = &delegated_ops, .refs = 1, .size = size };
+	d->private.owner = &d->obj;
+	d->pager_pid = pager_pid;
+	upager_held(pager_pid);
+	return &d->obj;
+}
+
+/* The custom pager's answer: page offset of o is now a private frame. */
+int delegated_resolved(struct memobj *o, uint64_t offset)
+{
+	return private_add(&((struct delegated *)o)->private, offset / PAGE);
+}

@@ -1,0 +1,281 @@
+/*
+ * Custom pagers (docs/writing-a-pager.md): a process hands a region of its
+ * memory to another process, whose faults the system pager then forwards
+ * to it. The system pager never waits for a custom pager: a fault is
+ * parked with the faulter's reply handle, the custom pager fetches it
+ * with FL_PAGER_FAULT_WAIT (a call to the system pager, answered at once
+ * or parked in turn) and answers with FL_PAGER_FAULT_RESOLVE: a zeroed
+ * page, a copy of one of its staging pages (its own MAP_SHARED anonymous
+ * memory), or SIGBUS. It can touch nothing but the faulting page: the
+ * answer maps at the fault address, once. If the faulter dies first the
+ * fault is gone (ESRCH); if the custom pager dies, every fault it held
+ * ends its faulter with SIGBUS, and so does every later one.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <faultline/abi.h>
+#include <faultline/ipc.h>
+#include <faultline/pager.h>
+#include <faultline/syscalls.gen.h>
+#include "memobj.h"
+#include "pager.h"
+#include "upager.h"
+
+struct pending {
+	struct pending *next;
+	long token;			/* names it to the custom pager */
+	bool delivered;			/* the custom pager has seen it */
+	int reply;			/* the faulter's */
+	int pid;			/* the faulter */
+	uintptr_t va;
+	unsigned access;
+	uint64_t offset;		/* of the page in obj */
+	struct memobj *obj;		/* (a reference: it outlives an munmap) */
+	uint64_t msg[4];		/* the fault message, for a kill line */
+};
+
+static long next_token = 1;
+
+static struct proc *live(int pid)
+{
+	struct proc *p = proc_find(pid);
+
+	return p && !p->zombie ? p : NULL;
+}
+
+static void pending_free(struct pending *pd)
+{
+	memobj_put(pd->obj);
+	free(pd);
+}
+
+/* The custom pager's parked wait gets pd now. */
+static void deliver(struct proc *c, struct pending *pd)
+{
+	fl_reply(c->upager_reply, FL_TAG(0, 0, 0), (uint64_t)pd->token, pd->va,
+		 (uint64_t)pd->pid, pd->access);
+	c->upager_reply = -1;
+	pd->delivered = true;
+}
+
+int upager_park(int pager_pid, struct memobj *o, const struct fault *f)
+{
+	struct proc *c = live(pager_pid);
+	struct pending *pd, **tail;
+
+	if (!c)
+		return -EPIPE;
+	if (!(pd = malloc(sizeof(*pd))))
+		return -ENOMEM;
+	*pd = (struct pending){ .token = next_token++, .reply = f->reply, .pid = f->proc->pid,
+				.va = f->va, .access = f->access, .offset = f->offset,
+				.obj = memobj_get(o) };
+	for (int i = 0; i < 4; i++)
+		pd->msg[i] = f->msg[i];
+	for (tail = &c->pending; *tail; tail = &(*tail)->next)
+		;
+	*tail = pd;
+	if (c->upager_reply >= 0)
+		deliver(c, pd);
+	return FAULT_PARKED;
+}
+
+/*
+ * Nothing left for c to page (no fault waits, no live process has a region
+ * it pages, no live child could make one): its parked wait ends with 0.
+ */
+void upager_check_done(struct proc *c)
+{
+	if (c && c->upager_reply >= 0 && !c->pending && !c->delegations &&
+	    !proc_has_live_children(c)) {
+		fl_reply(c->upager_reply, FL_TAG(0, 0, 0), 0, 0, 0, 0);
+		c->upager_reply = -1;
+	}
+}
+
+void upager_held(int pager_pid)
+{
+	struct proc *c = live(pager_pid);
+
+	if (c)
+		c->delegations++;
+}
+
+void upager_released(int pager_pid)
+{
+	struct proc *c = live(pager_pid);
+
+	if (c && c->delegations > 0)
+		c->delegations--;
+	upager_check_done(c);
+}
+
+long upager_delegate(struct proc *p, uintptr_t hint, uint64_t len, unsigned prot, int pager_pid)
+{
+	struct memobj *o;
+	uintptr_t at;
+	int err;
+
+	if (!len || (prot & ~(unsigned)(PROT_READ | PROT_WRITE | PROT_EXEC)) || len > USER_HI)
+		return -EINVAL;
+	if (pager_pid == p->pid)
+		return -EINVAL;		/* its one thread would wait for itself */
+	if (!live(pager_pid))
+		return -ESRCH;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	hint = hint && hint % PAGE == 0 ? hint : MMAP_BASE;
+	if ((err = region_find_hole(&p->map, len, hint, &at)))
+		return err;
+	if (!(o = delegated_create(len, pager_pid)))
+		return -ENOMEM;
+	if ((err = vm_map_object(p, at, at + len, prot, MAP_PRIVATE, o, 0))) {
+		memobj_put(o);
+		return err;
+	}
+	return (long)at;
+}
+
+void upager_wait(struct proc *c, int reply)
+{
+	for (struct pending *pd = c->pending; pd; pd = pd->next) {
+		if (!pd->delivered) {
+			pd->delivered = true;
+			pager_reply(reply, 0, (uint64_t)pd->token, pd->va, (uint64_t)pd->pid);
+			pager_reply_word3(pd->access);
+			return;
+		}
+	}
+	if (c->upager_reply >= 0)
+		return pager_reply(reply, 0, (uint64_t)-EBUSY, 0, 0);
+	if (!c->pending && !c->delegations && !proc_has_live_children(c))
+		return pager_reply(reply, 0, 0, 0, 0);	/* nothing left to page */
+	c->upager_reply = reply;
+}
+
+/* Take the fault named token out of c's list: it, or NULL. */
+static struct pending *take(struct proc *c, long token)
+{
+	for (struct pending **at = &c->pending; *at; at = &(*at)->next) {
+		struct pending *pd = *at;
+
+		if (pd->token == token) {
+			*at = pd->next;
+			return pd;
+		}
+	}
+	return NULL;
+}
+
+/* A fresh frame for the faulter: zeroed, or a copy of c's staging page at src. */
+static long answer_frame(struct proc *c, struct proc *f, uint64_t action, uintptr_t src)
+{
+	struct region *r = action == FL_RESOLVE_COPY ? region_find(&c->map, src) : NULL;
+	uint64_t page = 0;
+	int from = -1;
+	long h, err = 0;
+
+	if (action == FL_RESOLVE_COPY) {
+		if (!r || !r->obj->ops->frame ||
+		    r->obj->ops->frame(r->obj, r->offset + (src & ~(PAGE - 1)) - r->start, &from,
+				       &page))
+			return -EFAULT;
+	}
+	if ((h = fl_frame_alloc(f->pool, 1)) < 0)
+		return h;
+	if (from >= 0 && (err = fl_frame_copy((int)h, 0, from, page, 1))) {
+		fl_handle_close((int)h);
+		return err;
+	}
+	return h;
+}
+
+long upager_resolve(struct proc *c, const uint64_t w[4])
+{
+	uint64_t action = w[1];
+	unsigned prot = (unsigned)w[3];
+	struct pending *pd;
+	struct proc *f;
+	long h, err;
+
+	if (action < FL_RESOLVE_ZERO || action > FL_RESOLVE_FAIL ||
+	    (prot & ~(unsigned)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (!(pd = take(c, (long)w[0])))
+		return -ESRCH;		/* answered already, or its faulter is gone */
+	if (!(f = live(pd->pid))) {	/* (its faults leave with it: not reached) */
+		fl_handle_close(pd->reply);
+		pending_free(pd);
+		return -ESRCH;
+	}
+	if (action == FL_RESOLVE_FAIL) {
+		kill_for_fault(f, pd->reply, SIGBUS, access_name(pd->access), pd->msg,
+			       "its pager failed the fault");
+		pending_free(pd);
+		return 0;
+	}
+	if ((h = answer_frame(c, f, action, (uintptr_t)w[2])) < 0) {
+		pd->next = c->pending;	/* not answered: it stays, for another try */
+		c->pending = pd;
+		return h;
+	}
+	prot = fault_map_prot(prot ? prot : PROT_READ | PROT_WRITE);
+	if ((err = delegated_resolved(pd->obj, pd->offset)) ||
+	    (err = fl_reply(pd->reply, FL_TAG(FL_FAULT_MAP, 0, 0), (uint64_t)h | FL_HANDLE_MOVE,
+			    0, prot, 0))) {
+		fl_handle_close((int)h);
+		kill_for_fault(f, pd->reply, SIGKILL, access_name(pd->access), pd->msg,
+			       "its pager's answer could not be mapped");
+	}
+	pending_free(pd);
+	return err;
+}
+
+/* Faults p made, waiting in any custom pager's list: gone with it. */
+static void drop_faults_of(struct proc *p)
+{
+	for (struct proc *c = proc_next(NULL); c; c = proc_next(c)) {
+		for (struct pending **at = &c->pending; *at;) {
+			struct pending *pd = *at;
+
+			if (pd->pid != p->pid) {
+				at = &pd->next;
+				continue;
+			}
+			*at = pd->next;
+			fl_handle_close(pd->reply);
+			pending_free(pd);
+		}
+	}
+}
+
+void upager_gone(struct proc *p)
+{
+	struct pending *list = p->pending;
+
+	drop_faults_of(p);
+	/* as a pager: whoever waits for it ends with SIGBUS */
+	p->pending = NULL;
+	while (list) {
+		struct pending *pd = list;
+		struct proc *f = live(pd->pid);
+
+		list = pd->next;
+		if (f) {
+			char why[48];
+
+			snprintf(why, sizeof(why), "its pager pid %d is gone", p->pid);
+			kill_for_fault(f, pd->reply, SIGBUS, access_name(pd->access), pd->msg, why);
+		} else {
+			fl_handle_close(pd->reply);
+		}
+		pending_free(pd);
+	}
+	if (p->upager_reply >= 0) {
+		fl_handle_close(p->upager_reply);
+		p->upager_reply = -1;
+	}
+	p->delegations = 0;
+}
