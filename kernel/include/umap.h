@@ -67,6 +67,13 @@ long umap_unmap(struct task *t, vaddr_t va, size_t len);
 long umap_protect(struct task *t, vaddr_t va, size_t len, unsigned prot);
 long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsigned mode);
 
+/*
+ * Copy the page mapped at va in t into page of f (frame_copy_from): 0,
+ * -EINVAL (page outside f, device memory), -EFAULT (not user space),
+ * -ENOENT (nothing mapped).
+ */
+int umap_read_page(struct task *t, vaddr_t va, struct frame *f, size_t page);
+
 /* FL_QUERY_* bits of the page at va (0: nothing mapped), clearing A/D if clear. */
 long umap_query(struct task *t, vaddr_t va, bool clear);
 

@@ -272,6 +272,25 @@ int umap_allow(struct task *t, vaddr_t va, uint64_t prot)
 	return 0;
 }
 
+int umap_read_page(struct task *t, vaddr_t va, struct frame *f, size_t page)
+{
+	paddr_t pa;
+	unsigned pg;
+
+	if (page >= f->pages || f->device)
+		return -EINVAL;
+	if (!arch_user_addr_ok(ALIGN_DOWN(va, PAGE_SIZE), PAGE_SIZE))
+		return -EFAULT;
+	if (pt_lookup(t->pt, ALIGN_DOWN(va, PAGE_SIZE), &pa, &pg))
+		return -ENOENT;
+	if (pg & PG_DEVICE)
+		return -EINVAL;		/* the direct map is no way to read a device */
+	/* through the direct map: the page may be protected to no access */
+	arch_copy_page(pa_to_kva(f->pa + page * PAGE_SIZE), pa_to_kva(pa));
+	kstat.pages_copied++;
+	return 0;
+}
+
 /*
  * Copy-on-write in one step: everything that can fail is checked, and the
  * 2 MiB page split, before the copy, so the map after it cannot fail.

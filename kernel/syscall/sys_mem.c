@@ -201,3 +201,14 @@ long sys_frame_copy(int dst, uint64_t dst_offset, int src, uint64_t src_offset, 
 	kstat.pages_copied += pages;
 	return 0;
 }
+
+long sys_frame_copy_from(int frame, uint64_t page, int task, uintptr_t va)
+{
+	struct frame *f;
+	struct task *t;
+	int err = get_frame(frame, FL_RIGHT_WRITE, &f);
+
+	if (err || (err = get_task(task, FL_RIGHT_MANAGE, &t)))
+		return err;
+	return umap_read_page(t, va, f, page);
+}

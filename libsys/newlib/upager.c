@@ -73,3 +73,9 @@ int fl_upager_loop(int (*decide)(const struct fl_upager_fault *f, void *arg), vo
 			return 0;
 	return got;
 }
+
+int fl_upager_evict(int pid, const void *addr, void *dst)
+{
+	return result(fl_pager_call(FL_PAGER_EVICT, (uint64_t)(int64_t)pid, (uintptr_t)addr,
+				    (uintptr_t)dst, 0));
+}

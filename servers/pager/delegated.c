@@ -90,3 +90,15 @@ int delegated_resolved(struct memobj *o, uint64_t offset)
 {
 	return private_add(&((struct delegated *)o)->private, offset / PAGE);
 }
+
+/* Whether o is a delegated object paged by pager_pid. */
+bool delegated_by(struct memobj *o, int pager_pid)
+{
+	return o->ops == &delegated_ops && ((struct delegated *)o)->pager_pid == pager_pid;
+}
+
+/* Whether page offset of o has a frame of its own (resolved, not evicted). */
+bool delegated_present(struct memobj *o, uint64_t offset)
+{
+	return private_has(&((struct delegated *)o)->private, offset / PAGE);
+}

@@ -149,6 +149,8 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return upager_delegate(p, (uintptr_t)w[0], w[1], (unsigned)w[2], (int)w[3]);
 	case FL_PAGER_FAULT_RESOLVE:
 		return upager_resolve(p, w);
+	case FL_PAGER_EVICT:
+		return upager_evict(p, (int)w[0], (uintptr_t)w[1], (uintptr_t)w[2]);
 	default:
 		return -ENOSYS;
 	}

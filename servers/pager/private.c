@@ -90,6 +90,11 @@ static void release(struct page *pg, struct memobj *obj, uint64_t index)
 		page_free(pg);
 }
 
+bool private_has(const struct private *p, uint64_t page)
+{
+	return pagemap_get(&p->map, page) != NULL;
+}
+
 int private_add(struct private *p, uint64_t page)
 {
 	struct page *pg = page_new(p->owner, page);

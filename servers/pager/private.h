@@ -16,6 +16,8 @@ struct private {
 	struct memobj *owner;		/* the object they belong to */
 };
 
+/* Whether page has a private frame. */
+bool private_has(const struct private *p, uint64_t page);
 /* Record a new private frame at page (the caller's answer maps it): 0 or -ENOMEM. */
 int private_add(struct private *p, uint64_t page);
 /*

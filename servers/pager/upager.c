@@ -233,6 +233,41 @@ long upager_resolve(struct proc *c, const uint64_t w[4])
 	return err;
 }
 
+/*
+ * Evict: c saves the faulter's page at va (in a region c pages) into its
+ * staging page at dst, and the page leaves the faulter: its next access
+ * is a fault for c again. 0, or -ESRCH (no such process), -EACCES (not a
+ * region c pages), -ENOENT (the page is not there), -EFAULT (dst is not
+ * a staging page).
+ */
+long upager_evict(struct proc *c, int pid, uintptr_t va, uintptr_t dst)
+{
+	struct proc *t = live(pid);
+	struct region *r = t && va >= USER_LO && va < USER_HI ? region_find(&t->map, va) : NULL;
+	struct region *s = dst >= USER_LO && dst < USER_HI ? region_find(&c->map, dst) : NULL;
+	uint64_t offset, page;
+	int frame;
+	long err;
+
+	if (!t)
+		return -ESRCH;
+	if (!r || !delegated_by(r->obj, c->pid))
+		return -EACCES;
+	va &= ~(PAGE - 1);
+	offset = r->offset + va - r->start;
+	if (!delegated_present(r->obj, offset))
+		return -ENOENT;
+	if (!s || !s->obj->ops->frame ||
+	    s->obj->ops->frame(s->obj, s->offset + (dst & ~(PAGE - 1)) - s->start, &frame, &page))
+		return -EFAULT;
+	if ((err = fl_frame_copy_from(frame, page, t->task, va)))
+		return err;
+	if ((err = fl_unmap(t->task, va, PAGE)) < 0)
+		return err;
+	r->obj->ops->discard(r->obj, offset, PAGE);
+	return 0;
+}
+
 /* Faults p made, waiting in any custom pager's list: gone with it. */
 static void drop_faults_of(struct proc *p)
 {

@@ -1,6 +1,7 @@
 /* Custom pagers: faults forwarded to a process (upager.c, delegated.c). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct memobj;
@@ -13,3 +14,5 @@ void upager_held(int pager_pid);
 void upager_released(int pager_pid);
 /* delegated.c: the custom pager resolved page offset of o with a private frame. */
 int delegated_resolved(struct memobj *o, uint64_t offset);
+bool delegated_by(struct memobj *o, int pager_pid);
+bool delegated_present(struct memobj *o, uint64_t offset);

@@ -291,4 +291,15 @@
 	X("task_handles_grow", "EINVAL", "max is below the table's current max (it never shrinks)", FL_SYS_task_handles_grow, -EINVAL, T_SELF_TASK, FL_HANDLES_MAX - 1, 0, 0, 0, 0) \
 	X("task_handles_grow", "ESRCH", "the task has been destroyed", FL_SYS_task_handles_grow, -ESRCH, T_DEAD_TASK, 1024, 0, 0, 0, 0) \
 	X("task_handles_grow", "EINVAL", "task does not fit in int", FL_SYS_task_handles_grow, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
-	X("task_handles_grow", "EINVAL", "max does not fit in unsigned int", FL_SYS_task_handles_grow, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0)
+	X("task_handles_grow", "EINVAL", "max does not fit in unsigned int", FL_SYS_task_handles_grow, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("frame_copy_from", "EBADF", "frame is not a handle", FL_SYS_frame_copy_from, -EBADF, T_BAD_HANDLE, 0, T_SELF_TASK, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EINVAL", "frame is not a frame", FL_SYS_frame_copy_from, -EINVAL, T_SELF_TASK, 0, T_SELF_TASK, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EPERM", "the frame handle lacks FL_RIGHT_WRITE", FL_SYS_frame_copy_from, -EPERM, T_FRAME_READONLY, 0, T_SELF_TASK, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EINVAL", "page is outside the frame, or either side is device memory", FL_SYS_frame_copy_from, -EINVAL, T_FRAME, 1, T_SELF_TASK, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EBADF", "task is not a handle", FL_SYS_frame_copy_from, -EBADF, T_FRAME, 0, T_BAD_HANDLE, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EINVAL", "task is not a task", FL_SYS_frame_copy_from, -EINVAL, T_FRAME, 0, T_FRAME, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EPERM", "the task handle lacks FL_RIGHT_MANAGE", FL_SYS_frame_copy_from, -EPERM, T_FRAME, 0, T_SELF_TASK_READONLY, T_MAPPED_VA, 0, 0) \
+	X("frame_copy_from", "EFAULT", "va is not user space", FL_SYS_frame_copy_from, -EFAULT, T_FRAME, 0, T_SELF_TASK, T_KERNEL, 0, 0) \
+	X("frame_copy_from", "ENOENT", "nothing is mapped at va", FL_SYS_frame_copy_from, -ENOENT, T_FRAME, 0, T_SELF_TASK, T_FREE_VA, 0, 0) \
+	X("frame_copy_from", "EINVAL", "frame does not fit in int", FL_SYS_frame_copy_from, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("frame_copy_from", "EINVAL", "task does not fit in int", FL_SYS_frame_copy_from, -EINVAL, 0, 0, 0x100000000L, 0, 0, 0)

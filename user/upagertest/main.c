@@ -169,17 +169,52 @@ static void bad_input(char *staging)
 	      "then a valid answer lets the faulter go on", "-");
 }
 
+/* Eviction: the page comes out into staging; bad requests get their errors. */
+static void evicting(char *staging)
+{
+	struct fl_upager_fault f = { 0 };
+	char local[PAGE] __attribute__((aligned(PAGE)));
+	pid_t me = getpid(), c;
+	int e[5];
+
+	if ((c = fork()) == 0) {
+		volatile char *r = fl_region_delegate(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, me);
+		long ep = fl_endpoint_create();
+
+		r[0] = 0x77;
+		for (;;)			/* stays, its page resident, until killed */
+			fl_recv((int)ep);
+	}
+	fl_upager_wait(&f);
+	fl_upager_zero(f.token, 0);
+	fl_yield();				/* let it finish its write */
+	memset(staging, 0, PAGE);
+	errno = 0, e[0] = fl_upager_evict(c, (void *)(f.addr + PAGE), staging) ? errno : 0;
+	errno = 0, e[1] = fl_upager_evict(c, (void *)f.addr, local) ? errno : 0;
+	errno = 0, e[2] = fl_upager_evict(c, (void *)0x7fefffff0000, staging) ? errno : 0;
+	errno = 0, e[3] = fl_upager_evict(123456, (void *)f.addr, staging) ? errno : 0;
+	check(e[0] == ENOENT && e[1] == EFAULT && e[2] == EACCES && e[3] == ESRCH,
+	      "evict: a page not there, not into staging, not ours, no process",
+	      "%d %d %d %d", e[0], e[1], e[2], e[3]);
+	e[4] = fl_upager_evict(c, (void *)f.addr, staging);
+	check(e[4] == 0 && staging[0] == 0x77 && staging[1] == 0,
+	      "evict saves the page into staging", "%d %#x", e[4], staging[0]);
+	kill(c, SIGKILL);
+	status_of(c);
+}
+
 int main(void)
 {
 	char *staging = fl_upager_staging(1);
 	struct fl_upager_fault f;
 
-	printf("1..13\n");
+	printf("1..15\n");
 	copy_exact(staging);
 	fail_is_sigbus();
 	never_answered();
 	pager_dies();
 	bad_input(staging);
+	evicting(staging);
 	check(fl_upager_wait(&f) == 0, "with no children and no regions, nothing is left to page",
 	      "-");
 	return tap_done();

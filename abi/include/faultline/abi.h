@@ -535,4 +535,5 @@
 #define FL_SYS_task_give_handle 50
 #define FL_SYS_task_info 51
 #define FL_SYS_task_handles_grow 52
-#define FL_SYS_COUNT 53
+#define FL_SYS_frame_copy_from 53
+#define FL_SYS_COUNT 54

@@ -42,6 +42,15 @@ int fl_upager_zero(long token, int prot);
 int fl_upager_copy(long token, const void *src, int prot);
 int fl_upager_fail(long token);
 
+/*
+ * Take a page away from a process (in a region the caller pages), saving
+ * it into the caller's staging page at dst first: its next access is a
+ * fault for the caller again. 0, or -1 with errno: ESRCH (no such
+ * process), EACCES (not a region the caller pages), ENOENT (the page is
+ * not there), EFAULT (dst is not a staging page).
+ */
+int fl_upager_evict(int pid, const void *addr, void *dst);
+
 /* pages of staging memory: shared with the system pager, so it can copy from them. */
 void *fl_upager_staging(size_t pages);
 
