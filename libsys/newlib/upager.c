@@ -79,3 +79,13 @@ int fl_upager_evict(int pid, const void *addr, void *dst)
 	return result(fl_pager_call(FL_PAGER_EVICT, (uint64_t)(int64_t)pid, (uintptr_t)addr,
 				    (uintptr_t)dst, 0));
 }
+
+int fl_upager_snapshot(int pid, const void *addr)
+{
+	return result(fl_pager_call(FL_PAGER_SNAPSHOT, (uint64_t)(int64_t)pid, (uintptr_t)addr, 0, 0));
+}
+
+int fl_upager_restore(int snapshot)
+{
+	return result(fl_pager_call(FL_PAGER_RESTORE, (uint64_t)(int64_t)snapshot, 0, 0, 0));
+}

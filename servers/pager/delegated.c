@@ -102,3 +102,24 @@ bool delegated_present(struct memobj *o, uint64_t offset)
 {
 	return private_has(&((struct delegated *)o)->private, offset / PAGE);
 }
+
+/*
+ * Restore: live's pages become snapshot's again (live shares its frames'
+ * records, copy-on-write), whatever live had is let go of.
+ */
+int delegated_restore(struct memobj *live, struct memobj *snapshot)
+{
+	struct delegated *l = (struct delegated *)live;
+
+	private_discard(&l->private, 0, UINT64_MAX);
+	return private_fork(&l->private, &((struct delegated *)snapshot)->private);
+}
+
+/* o is a snapshot's, never mapped: its pager no longer counts it as work. */
+void delegated_detach(struct memobj *o)
+{
+	struct delegated *d = (struct delegated *)o;
+
+	upager_released(d->pager_pid);
+	d->pager_pid = 0;
+}

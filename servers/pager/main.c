@@ -151,6 +151,10 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return upager_resolve(p, w);
 	case FL_PAGER_EVICT:
 		return upager_evict(p, (int)w[0], (uintptr_t)w[1], (uintptr_t)w[2]);
+	case FL_PAGER_SNAPSHOT:
+		return upager_snapshot(p, (int)w[0], (uintptr_t)w[1]);
+	case FL_PAGER_RESTORE:
+		return upager_restore(p, (int)w[0]);
 	default:
 		return -ENOSYS;
 	}

@@ -268,6 +268,104 @@ long upager_evict(struct proc *c, int pid, uintptr_t va, uintptr_t dst)
 	return 0;
 }
 
+/*
+ * Snapshots: a custom pager keeps a region it pages as it is now, copy-on-
+ * write, to restore later. The frames are held by a hidden task's
+ * mappings (map_copy, as fork does: both sides read-only), their records
+ * by a fork of the region's object, so a write after the snapshot copies
+ * and the snapshot keeps the old frame.
+ */
+#define SNAPSHOTS_MAX	32
+
+static struct snapshot {
+	int id;				/* 0: a free slot */
+	int owner, target;		/* pids: the custom pager, the process */
+	uintptr_t start, end;
+	int task;			/* the hidden task holding the frames */
+	struct memobj *obj;		/* the records */
+} snapshots[SNAPSHOTS_MAX];
+static int next_snapshot = 1;
+
+static long copy_range(int dst, int src, uintptr_t start, uintptr_t end)
+{
+	while (start < end) {
+		long done = fl_map_copy(dst, src, start, end - start, FL_COPY_COW);
+
+		if (done <= 0)
+			return done ? done : -EIO;
+		start += (uintptr_t)done;
+	}
+	return 0;
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+	fl_task_destroy(s->task);
+	fl_handle_close(s->task);
+	memobj_put(s->obj);
+	s->id = 0;
+}
+
+long upager_snapshot(struct proc *c, int pid, uintptr_t va)
+{
+	struct proc *t = live(pid);
+	struct region *r = t && va >= USER_LO && va < USER_HI ? region_find(&t->map, va) : NULL;
+	struct snapshot *s = NULL;
+	long task, err = -ENOMEM;
+
+	if (!t)
+		return -ESRCH;
+	if (!r || !delegated_by(r->obj, c->pid))
+		return -EACCES;
+	for (int i = 0; i < SNAPSHOTS_MAX && !s; i++)
+		if (!snapshots[i].id)
+			s = &snapshots[i];
+	if (!s)
+		return -EAGAIN;
+	if ((task = fl_task_create(c->pool)) < 0)
+		return task;
+	*s = (struct snapshot){ 0, c->pid, pid, r->start, r->end, (int)task,
+				r->obj->ops->fork(r->obj) };
+	if (!s->obj || (err = copy_range(s->task, t->task, s->start, s->end))) {
+		if (s->obj)
+			memobj_put(s->obj);
+		fl_task_destroy(s->task);
+		fl_handle_close(s->task);
+		return err;
+	}
+	delegated_detach(s->obj);
+	return s->id = next_snapshot++;
+}
+
+long upager_restore(struct proc *c, int id)
+{
+	struct snapshot *s = NULL;
+	struct region *r;
+	struct proc *t;
+	long err;
+
+	for (int i = 0; i < SNAPSHOTS_MAX && !s; i++)
+		if (snapshots[i].id == id && id > 0 && snapshots[i].owner == c->pid)
+			s = &snapshots[i];
+	if (!s)
+		return -ESRCH;
+	if (!(t = live(s->target)))
+		return -ESRCH;
+	r = region_find(&t->map, s->start);
+	if (!r || r->start != s->start || r->end != s->end || !delegated_by(r->obj, c->pid))
+		return -EACCES;		/* the region is not what was snapshot */
+	for (uintptr_t at = s->start; at < s->end;) {
+		long done = fl_unmap(t->task, at, s->end - at);
+
+		if (done <= 0)
+			return done ? done : -EIO;
+		at += (uintptr_t)done;
+	}
+	if ((err = delegated_restore(r->obj, s->obj)))
+		return err;
+	return copy_range(t->task, s->task, s->start, s->end);
+}
+
 /* Faults p made, waiting in any custom pager's list: gone with it. */
 static void drop_faults_of(struct proc *p)
 {
@@ -313,4 +411,7 @@ void upager_gone(struct proc *p)
 		p->upager_reply = -1;
 	}
 	p->delegations = 0;
+	for (int i = 0; i < SNAPSHOTS_MAX; i++)	/* its snapshots go with it */
+		if (snapshots[i].id && snapshots[i].owner == p->pid)
+			snapshot_free(&snapshots[i]);
 }

@@ -16,3 +16,5 @@ void upager_released(int pager_pid);
 int delegated_resolved(struct memobj *o, uint64_t offset);
 bool delegated_by(struct memobj *o, int pager_pid);
 bool delegated_present(struct memobj *o, uint64_t offset);
+int delegated_restore(struct memobj *live, struct memobj *snapshot);
+void delegated_detach(struct memobj *o);

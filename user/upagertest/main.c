@@ -167,6 +167,12 @@ static void bad_input(char *staging)
 	      "%d %d", e[0], e[1]);
 	check(fl_upager_zero(f.token, 0) == 0 && WIFEXITED(status_of(c)),
 	      "then a valid answer lets the faulter go on", "-");
+	errno = 0, e[0] = fl_upager_restore(999) < 0 ? errno : 0;
+	errno = 0, e[1] = fl_upager_snapshot(getpid(), staging) < 0 ? errno : 0;
+	errno = 0, e[2] = fl_upager_snapshot(123456, staging) < 0 ? errno : 0;
+	check(e[0] == ESRCH && e[1] == EACCES && e[2] == ESRCH,
+	      "snapshot and restore: no such snapshot, not a region we page, no process",
+	      "%d %d %d", e[0], e[1], e[2]);
 }
 
 /* Eviction: the page comes out into staging; bad requests get their errors. */
@@ -208,7 +214,7 @@ int main(void)
 	char *staging = fl_upager_staging(1);
 	struct fl_upager_fault f;
 
-	printf("1..15\n");
+	printf("1..16\n");
 	copy_exact(staging);
 	fail_is_sigbus();
 	never_answered();

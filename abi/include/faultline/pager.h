@@ -29,6 +29,8 @@
 #define FL_PAGER_FAULT_WAIT	15	/* a custom pager's next fault: w0 token, w1 address, w2 pid, w3 access; 0: nothing left */
 #define FL_PAGER_FAULT_RESOLVE	16	/* w0 token, w1 FL_RESOLVE_*, w2 staging address (copy), w3 prot: 0 */
 #define FL_PAGER_EVICT		17	/* w0 pid, w1 address (in a region the caller pages), w2 staging address: 0 */
+#define FL_PAGER_SNAPSHOT	18	/* w0 pid, w1 address in a region the caller pages: a snapshot id */
+#define FL_PAGER_RESTORE	19	/* w0 snapshot id: 0, the region as it was then */
 
 #define FL_SPAWN_ARGS_MAX	16	/* argv entries FL_PAGER_SPAWN takes (argv[0] included) */
 

@@ -51,6 +51,21 @@ int fl_upager_fail(long token);
  */
 int fl_upager_evict(int pid, const void *addr, void *dst);
 
+/*
+ * Snapshot the whole region holding addr in process pid (a region the
+ * caller pages), copy-on-write: nothing is copied until someone writes.
+ * The snapshot's id (> 0), or -1 with errno: ESRCH, EACCES, EAGAIN (32
+ * snapshots at once), ENOMEM. It lasts as long as the caller.
+ */
+int fl_upager_snapshot(int pid, const void *addr);
+
+/*
+ * Put the region back as it was at the snapshot (which stays, for another
+ * restore): 0, or -1 with errno: ESRCH (no such snapshot of the caller's,
+ * or its process is gone), EACCES (the region changed shape).
+ */
+int fl_upager_restore(int snapshot);
+
 /* pages of staging memory: shared with the system pager, so it can copy from them. */
 void *fl_upager_staging(size_t pages);
 
