@@ -217,10 +217,10 @@ int _execve(const char *path, char *const argv[], char *const envp[])
 int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
 
 /* Start the program at path with argv (argv[0] first): its pid, or -1 with errno. */
-int fl_spawn(const char *path, char *const argv[])
+static int spawn(const char *path, char *const argv[], uint64_t flags)
 {
 	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words) - 1;
-	const uint64_t w[4] = { 0 };
+	const uint64_t w[4] = { flags, 0, 0, 0 };
 	struct fl_msg reply;
 	size_t len;
 	long r;
@@ -242,6 +242,16 @@ int fl_spawn(const char *path, char *const argv[])
 	if (r >= 0)
 		r = (long)reply.w[0];
 	return r < 0 ? fail((int)-r) : (int)r;
+}
+
+int fl_spawn(const char *path, char *const argv[])
+{
+	return spawn(path, argv, 0);
+}
+
+int fl_spawn_paged(const char *path, char *const argv[])
+{
+	return spawn(path, argv, FL_SPAWN_PAGED);
 }
 
 int _kill(int target, int sig)

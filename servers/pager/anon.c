@@ -74,11 +74,14 @@ static void anon_release(struct memobj *o)
 	free(an);
 }
 
+static int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len);
+
 static const struct memobj_ops anon_ops = {
 	.kind = "anonymous",
 	.fault = anon_fault,
 	.split = memobj_share,
 	.fork = anon_fork,
+	.adopt = anon_adopt,
 	.mappings = anon_mappings,
 	.discard = anon_discard,
 	.release = anon_release,
@@ -95,7 +98,7 @@ struct memobj *anon_create(uint64_t size)
 	return &an->obj;
 }
 
-int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len)
+static int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len)
 {
 	struct anon *an = (struct anon *)o;
 	int err = 0;

@@ -48,6 +48,15 @@ static unsigned delegated_mappings(struct memobj *o, uint64_t offset, mapping_fn
 	return private_mappings(&((struct delegated *)o)->private, offset / PAGE, fn, arg);
 }
 
+static int delegated_adopt(struct memobj *o, uint64_t offset, uint64_t len)
+{
+	int err = 0;
+
+	for (uint64_t at = offset; !err && at < offset + len; at += PAGE)
+		err = delegated_resolved(o, at);
+	return err;
+}
+
 static void delegated_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
 	private_discard(&((struct delegated *)o)->private, offset / PAGE, len / PAGE);
@@ -67,6 +76,7 @@ static const struct memobj_ops delegated_ops = {
 	.fault = delegated_fault,
 	.split = memobj_share,
 	.fork = delegated_fork,
+	.adopt = delegated_adopt,
 	.mappings = delegated_mappings,
 	.discard = delegated_discard,
 	.release = delegated_release,

@@ -268,7 +268,9 @@ static long spawn_request(struct proc *p, const struct fl_msg *m)
 	if (argc == 0)
 		argv[argc++] = text;
 	argv[argc] = NULL;
-	if ((err = proc_spawn(text, argv, p->pid, &child)))
+	if (m->w[0] & ~(uint64_t)FL_SPAWN_PAGED)
+		return -EINVAL;
+	if ((err = proc_spawn(text, argv, p->pid, m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, &child)))
 		return err;
 	return child->pid;
 }
@@ -353,7 +355,7 @@ int main(void)
 	if (cmdline_value("heap_limit", limit, sizeof(limit)))
 		fl_heap_limit(strtoul(limit, NULL, 0));
 	if (split_args(run, argv, ARGV_MAX) == 0 ||
-	    (err = proc_spawn(argv[0], argv, 0, &init))) {
+	    (err = proc_spawn(argv[0], argv, 0, 0, &init))) {
 		printf("pager: cannot start %s: %s\n", run, strerror(err ? -err : EINVAL));
 		return FL_STATUS_MAX;
 	}

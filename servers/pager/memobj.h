@@ -73,6 +73,12 @@ struct memobj_ops {
 	 * hold. NULL: -EFAULT.
 	 */
 	int (*frame)(struct memobj *o, uint64_t offset, int *frame, uint64_t *page);
+	/*
+	 * The pages [offset, offset + len) got private frames of the object's
+	 * by other means (the pager mapped them itself: a process's first
+	 * stack pages): 0 or -ENOMEM. NULL: the kind has no private frames.
+	 */
+	int (*adopt)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */
@@ -104,6 +110,14 @@ static inline void memobj_put(struct memobj *o)
 		o->ops->release(o);
 }
 
+/*
+ * Private anonymous memory of process p: demand-zero from the system
+ * pager, or, for a process spawned to be paged by another, delegated to
+ * that process (vm.c).
+ */
+struct proc;
+struct memobj *private_memory(struct proc *p, uint64_t size);
+
 /* The regions mapping o: linked in and out by vm.c (region.obj_next). */
 void memobj_link(struct memobj *o, struct region *r);
 void memobj_unlink(struct memobj *o, struct region *r);
@@ -119,6 +133,4 @@ int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame);
 struct memobj *anon_create(uint64_t size);
 struct memobj *shared_create(uint64_t size);
 struct memobj *delegated_create(uint64_t size, int pager_pid);
-/* Pages [offset, offset + len) of an anonymous object got private frames by other means. */
-int anon_adopt(struct memobj *o, uint64_t offset, uint64_t len);
 struct memobj *bootfile_create(uint64_t file_page, uint64_t size, uint64_t head, uint64_t valid);

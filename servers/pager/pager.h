@@ -54,6 +54,7 @@ struct proc {
 	struct pending *pending;	/* faults waiting for it as a custom pager */
 	int upager_reply;		/* its parked FL_PAGER_FAULT_WAIT, or -1 */
 	int delegations;		/* regions of live processes it pages */
+	int paged_by;			/* 0, or the pid of the process that pages its memory */
 	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 };
 
@@ -75,7 +76,8 @@ struct proc *proc_find(int pid);		/* a live process or a zombie */
 int proc_count(void);				/* live processes and zombies */
 struct proc *proc_next(struct proc *p);		/* iterate: proc_next(NULL) is the first */
 bool proc_has_live_children(const struct proc *p);
-int proc_spawn(const char *path, char *const argv[], int parent, struct proc **out);
+int proc_spawn(const char *path, char *const argv[], int parent, int paged_by,
+	       struct proc **out);
 long proc_fork(struct proc *parent);
 /* A waitpid: the answer now, or PROC_WAIT_PARKED (reply kept until a child ends). */
 long proc_wait(struct proc *p, int reply, int pid, unsigned options, uint64_t *wstatus);

@@ -233,7 +233,8 @@ static int build_stack(struct proc *p, char *const argv[], char *const envp[],
 	if (!err) {	/* the stack object's own pages from now on (fork shares them) */
 		struct region *r = region_find(&p->map, STACK_TOP - 1);
 
-		err = anon_adopt(r->obj, r->offset + (STACK_TOP - ARGS_MAX - r->start), ARGS_MAX);
+		err = r->obj->ops->adopt(r->obj, r->offset + (STACK_TOP - ARGS_MAX - r->start),
+					 ARGS_MAX);
 	}
 out:
 	fl_handle_close((int)frame);
@@ -269,7 +270,7 @@ static int map_ipc_buffer(struct proc *p)
 		return (int)f;
 	err = fl_map(p->task, IPCBUF_VA, (int)f, 0, 1, FL_MAP_READ | FL_MAP_WRITE);
 	fl_handle_close((int)f);
-	if (err || (err = anon_adopt(r->obj, r->offset, PAGE)))
+	if (err || (err = r->obj->ops->adopt(r->obj, r->offset, PAGE)))
 		return (int)err;
 	return (int)fl_thread_set_ipc_buffer(p->thread, IPCBUF_VA);
 }
@@ -277,7 +278,7 @@ static int map_ipc_buffer(struct proc *p)
 /* The stack region: anonymous, growing down; its top pages hold the arguments. */
 static int map_stack(struct proc *p)
 {
-	struct memobj *o = anon_create(STACK_MAX);
+	struct memobj *o = private_memory(p, STACK_MAX);
 	int err;
 
 	if (!o)
@@ -390,7 +391,8 @@ static void release(struct proc *p)
 	p->task = p->pool = p->thread = p->wait_reply = -1;
 }
 
-int proc_spawn(const char *path, char *const argv[], int parent, struct proc **out)
+int proc_spawn(const char *path, char *const argv[], int parent, int paged_by,
+	       struct proc **out)
 {
 	struct cpio_file file;
 	struct proc *p;
@@ -401,6 +403,7 @@ int proc_spawn(const char *path, char *const argv[], int parent, struct proc **o
 	if (!(p = proc_alloc()))
 		return -EAGAIN;
 	p->parent = parent;
+	p->paged_by = paged_by;
 	snprintf(p->name, sizeof(p->name), "%s", path);
 	region_map_init(&p->map, USER_LO, USER_HI);
 	if ((err = start(p, &file, argv))) {
@@ -449,6 +452,7 @@ long proc_fork(struct proc *parent)
 	if (!c)
 		return -EAGAIN;
 	c->parent = parent->pid;
+	c->paged_by = parent->paged_by;
 	memcpy(c->name, parent->name, sizeof(c->name));
 	region_map_init(&c->map, USER_LO, USER_HI);
 	if (!(err = make_task(c, &ep, &thread)) && !(err = give_handles(c, ep)) &&

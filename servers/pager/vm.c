@@ -49,6 +49,11 @@ int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame)
 	return 0;
 }
 
+struct memobj *private_memory(struct proc *p, uint64_t size)
+{
+	return p->paged_by ? delegated_create(size, p->paged_by) : anon_create(size);
+}
+
 /* ---- the regions of an object (the reverse map's second half) ---------- */
 
 void memobj_link(struct memobj *o, struct region *r)
@@ -205,7 +210,7 @@ long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsign
 		if (!addr)
 			p->mmap_next = at + len;
 	}
-	if (!(o = flags & MAP_SHARED ? shared_create(len) : anon_create(len)))
+	if (!(o = flags & MAP_SHARED ? shared_create(len) : private_memory(p, len)))
 		return -ENOMEM;
 	if ((err = vm_map_object(p, at, at + len, prot, flags, o, 0))) {
 		memobj_put(o);
@@ -286,7 +291,7 @@ static int heap_grow(struct proc *p, uintptr_t old_end, uintptr_t new_end)
 		top->end = new_end;	/* nothing lies between: checked above */
 		return 0;
 	}
-	if (!(o = anon_create(HEAP_MAX)))
+	if (!(o = private_memory(p, HEAP_MAX)))
 		return -ENOMEM;
 	err = vm_map_object(p, old_end, new_end, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | REGION_HEAP, o, 0);

@@ -23,7 +23,9 @@
 #define FL_PAGER_WAIT		10	/* w0 pid or -1, w1 options: the pid, w1 the wait status */
 #define FL_PAGER_STATS		11	/* w0 pid or 0 (self) or -1 (all), w1 group: 0, w1..w3 counters */
 #define FL_PAGER_MAPPINGS	12	/* w0 address: how many mappings (any process) share its frame */
-#define FL_PAGER_SPAWN		13	/* IPC buffer words: "path\0arg0\0arg1\0...": the child's pid */
+#define FL_PAGER_SPAWN		13	/* w0 FL_SPAWN_*, IPC buffer words: "path\0arg0\0arg1\0...": the child's pid */
+
+#define FL_SPAWN_PAGED		1	/* the child's stack, heap and anonymous mmaps are paged by the caller */
 
 #define FL_PAGER_DELEGATE	14	/* w0 hint, w1 len, w2 prot, w3 pager pid: a region paged by that process */
 #define FL_PAGER_FAULT_WAIT	15	/* a custom pager's next fault: w0 token, w1 address, w2 pid, w3 access; 0: nothing left */

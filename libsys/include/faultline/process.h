@@ -26,5 +26,13 @@ int fl_pager_stats(int pid, int group, uint64_t out[3]);
  */
 int fl_spawn(const char *path, char *const argv[]);
 
+/*
+ * The same, the child's stack, heap and anonymous mmaps paged by the
+ * caller (faultline/upager.h: fl_upager_wait gets their faults), its text
+ * and data and shared memory still by the system pager; a fork of it is
+ * paged by the caller too.
+ */
+int fl_spawn_paged(const char *path, char *const argv[]);
+
 /* A pager request (faultline/pager.h): the reply's w0, >= 0 or -errno. */
 long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
