@@ -53,6 +53,17 @@ int fl_upager_copy(long token, const void *src, int prot)
 	return resolve(token, FL_RESOLVE_COPY, src, prot);
 }
 
+int fl_upager_allow(long token, int prot)
+{
+	return resolve(token, FL_RESOLVE_ALLOW, NULL, prot);
+}
+
+int fl_upager_protect(int pid, const void *addr, int keep)
+{
+	return result(fl_pager_call(FL_PAGER_PROTECT, (uint64_t)(int64_t)pid, (uintptr_t)addr,
+				    (uint64_t)(unsigned)keep, 0));
+}
+
 int fl_upager_fail(long token)
 {
 	return resolve(token, FL_RESOLVE_FAIL, NULL, 0);

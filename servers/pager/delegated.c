@@ -16,15 +16,21 @@
 struct delegated {
 	struct memobj obj;
 	struct private private;		/* pages the custom pager has resolved */
+	struct pagemap held;		/* pages whose next fault is the custom pager's */
 	int pager_pid;			/* 0: its pager is gone */
 };
 
 static int delegated_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
 {
 	struct delegated *d = (struct delegated *)o;
-	int err = private_fault(&d->private, f, f->offset / PAGE, a);
+	uint64_t page = f->offset / PAGE;
+	int err;
 
-	if (err)
+	if (pagemap_get(&d->held, page)) {	/* protected by its pager: its call */
+		pagemap_clear(&d->held, page);
+		return upager_park(d->pager_pid, o, f);
+	}
+	if ((err = private_fault(&d->private, f, page, a)))
 		return err < 0 ? err : 0;
 	return upager_park(d->pager_pid, o, f);
 }
@@ -57,9 +63,20 @@ static int delegated_adopt(struct memobj *o, uint64_t offset, uint64_t len)
 	return err;
 }
 
+static bool unhold(uint64_t page, void *entry, void *arg)
+{
+	(void)page;
+	(void)entry;
+	(void)arg;
+	return true;
+}
+
 static void delegated_discard(struct memobj *o, uint64_t offset, uint64_t len)
 {
-	private_discard(&((struct delegated *)o)->private, offset / PAGE, len / PAGE);
+	struct delegated *d = (struct delegated *)o;
+
+	private_discard(&d->private, offset / PAGE, len / PAGE);
+	pagemap_each(&d->held, offset / PAGE, len / PAGE, unhold, NULL);
 }
 
 static void delegated_release(struct memobj *o)
@@ -68,6 +85,7 @@ static void delegated_release(struct memobj *o)
 
 	upager_released(d->pager_pid);
 	private_free(&d->private);
+	pagemap_free(&d->held);
 	free(d);
 }
 
@@ -132,4 +150,10 @@ void delegated_detach(struct memobj *o)
 
 	upager_released(d->pager_pid);
 	d->pager_pid = 0;
+}
+
+/* Page offset of o was protected by its pager: its next fault goes to the pager. */
+int delegated_hold(struct memobj *o, uint64_t offset)
+{
+	return pagemap_set(&((struct delegated *)o)->held, offset / PAGE, o);
 }

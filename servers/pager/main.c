@@ -155,6 +155,8 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return upager_snapshot(p, (int)w[0], (uintptr_t)w[1]);
 	case FL_PAGER_RESTORE:
 		return upager_restore(p, (int)w[0]);
+	case FL_PAGER_PROTECT:
+		return upager_protect(p, (int)w[0], (uintptr_t)w[1], (unsigned)w[2]);
 	default:
 		return -ENOSYS;
 	}

@@ -112,6 +112,7 @@ void upager_wait(struct proc *c, int reply);
 long upager_resolve(struct proc *c, const uint64_t w[4]);
 long upager_evict(struct proc *c, int pid, uintptr_t va, uintptr_t dst);
 long upager_snapshot(struct proc *c, int pid, uintptr_t va);
+long upager_protect(struct proc *c, int pid, uintptr_t va, unsigned keep);
 long upager_restore(struct proc *c, int id);
 void upager_gone(struct proc *p);	/* p is ending: as a faulter and as a pager */
 void upager_check_done(struct proc *c);	/* wake c's wait with 0 if nothing is left */

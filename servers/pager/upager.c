@@ -183,13 +183,59 @@ static long answer_frame(struct proc *c, struct proc *f, uint64_t action, uintpt
 				       &page))
 			return -EFAULT;
 	}
-	if ((h = fl_frame_alloc(f->pool, 1)) < 0)
+	(void)f;
+	if ((h = fl_frame_alloc(c->pool, 1)) < 0)	/* the custom pager pays */
 		return h;
 	if (from >= 0 && (err = fl_frame_copy((int)h, 0, from, page, 1))) {
 		fl_handle_close((int)h);
 		return err;
 	}
 	return h;
+}
+
+/* Answer pd with FL_FAULT_ALLOW: the faulter's page gets prot (0: read and write) back. */
+static void pager_allow(struct pending *pd, unsigned prot)
+{
+	struct proc *f = live(pd->pid);
+
+	prot = fault_map_prot(prot ? prot : PROT_READ | PROT_WRITE);
+	if (fl_reply(pd->reply, FL_TAG(FL_FAULT_ALLOW, 0, 0), prot, 0, 0, 0)) {
+		if (f)
+			kill_for_fault(f, pd->reply, SIGKILL, access_name(pd->access), pd->msg,
+				       "its pager's answer could not be given");
+		else
+			fl_handle_close(pd->reply);
+	}
+	pending_free(pd);
+}
+
+/*
+ * Protect: a page of a region c pages loses rights (keep: PROT_* it keeps,
+ * 0 for none); its next fault goes to c, who may give them back
+ * (FL_RESOLVE_ALLOW): how a pager tracks writes. 0, -ESRCH, -EACCES,
+ * -ENOENT (the page is not there), -EINVAL.
+ */
+long upager_protect(struct proc *c, int pid, uintptr_t va, unsigned keep)
+{
+	struct proc *t = live(pid);
+	struct region *r = t && va >= USER_LO && va < USER_HI ? region_find(&t->map, va) : NULL;
+	uint64_t offset;
+	long err;
+
+	if (keep & ~(unsigned)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (!t)
+		return -ESRCH;
+	if (!r || !delegated_by(r->obj, c->pid))
+		return -EACCES;
+	va &= ~(PAGE - 1);
+	offset = r->offset + va - r->start;
+	if (!delegated_present(r->obj, offset))
+		return -ENOENT;
+	if ((err = delegated_hold(r->obj, offset)))
+		return err;
+	err = fl_protect(t->task, va, PAGE, keep ? fault_map_prot(keep) & ~FL_MAP_WX : 0);
+	return err < 0 ? err : 0;
 }
 
 long upager_resolve(struct proc *c, const uint64_t w[4])
@@ -200,7 +246,7 @@ long upager_resolve(struct proc *c, const uint64_t w[4])
 	struct proc *f;
 	long h, err;
 
-	if (action < FL_RESOLVE_ZERO || action > FL_RESOLVE_FAIL ||
+	if (action < FL_RESOLVE_ZERO || action > FL_RESOLVE_ALLOW ||
 	    (prot & ~(unsigned)(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
 	if (!(pd = take(c, (long)w[0])))
@@ -216,12 +262,22 @@ long upager_resolve(struct proc *c, const uint64_t w[4])
 		pending_free(pd);
 		return 0;
 	}
+	if (action == FL_RESOLVE_ALLOW) {	/* rights back to the page it has */
+		if (!delegated_present(pd->obj, pd->offset)) {
+			pd->next = c->pending;
+			c->pending = pd;
+			return -EINVAL;
+		}
+		pager_allow(pd, prot);
+		return 0;
+	}
 	if ((h = answer_frame(c, f, action, (uintptr_t)w[2])) < 0) {
 		pd->next = c->pending;	/* not answered: it stays, for another try */
 		c->pending = pd;
 		return h;
 	}
 	prot = fault_map_prot(prot ? prot : PROT_READ | PROT_WRITE);
+	pd->obj->ops->discard(pd->obj, pd->offset, PAGE);	/* a page it had: replaced */
 	if ((err = delegated_resolved(pd->obj, pd->offset)) ||
 	    (err = fl_reply(pd->reply, FL_TAG(FL_FAULT_MAP, 0, 0), (uint64_t)h | FL_HANDLE_MOVE,
 			    0, prot, 0))) {

@@ -18,3 +18,4 @@ bool delegated_by(struct memobj *o, int pager_pid);
 bool delegated_present(struct memobj *o, uint64_t offset);
 int delegated_restore(struct memobj *live, struct memobj *snapshot);
 void delegated_detach(struct memobj *o);
+int delegated_hold(struct memobj *o, uint64_t offset);

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <faultline/abi.h>
+#include <faultline/mem.h>
 #include "tap.h"
 #include <faultline/process.h>
 #include <faultline/syscalls.gen.h>
@@ -209,18 +210,95 @@ static void evicting(char *staging)
 	status_of(c);
 }
 
+/* A page given is the pager's to pay for; protect and allow refuse what is not there. */
+static void protect_errors(void)
+{
+	struct fl_upager_fault f[3] = { { 0 } };
+	struct fl_pool_info info = { 0 };
+	pid_t me = getpid(), c;
+	long before, after;
+	int e[2];
+
+	if ((c = fork()) == 0) {
+		volatile char *r = fl_region_delegate(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, me);
+		long ep = fl_endpoint_create();
+
+		r[0] = 1;			/* fault 1: a write */
+		(void)r[PAGE];			/* fault 2: a read, left waiting for a while */
+		for (;;)			/* then it stays until killed */
+			fl_recv((int)ep);
+	}
+	fl_pool_info(fl_self_pool(), &info);
+	before = (long)info.used;
+	fl_upager_wait(&f[0]);
+	fl_upager_zero(f[0].token, 0);
+	fl_pool_info(fl_self_pool(), &info);
+	after = (long)info.used;
+	check(after >= before + 1, "a page a custom pager gives is charged to its own pool",
+	      "used %ld -> %ld", before, after);
+	fl_upager_wait(&f[1]);			/* the read of page 1 */
+	errno = 0, e[0] = fl_upager_protect(c, (void *)(f[0].addr + PAGE), PROT_READ) ? errno : 0;
+	e[1] = fl_upager_protect(c, (void *)f[0].addr, PROT_READ);
+	check(e[0] == ENOENT && e[1] == 0, "protect: a page not there ENOENT; a page given: 0",
+	      "%d %d", e[0], e[1]);
+	errno = 0, e[0] = fl_upager_allow(f[1].token, 0) ? errno : 0;	/* page 1 has none */
+	check(e[0] == EINVAL, "allow on a fault whose page is not there: EINVAL", "%d", e[0]);
+	fl_upager_zero(f[1].token, PROT_READ);
+	kill(c, SIGKILL);
+	status_of(c);
+}
+
+/* Write tracking: a page given, protected read-only, written again: the pager allows it. */
+static void write_fault_after_protect(void)
+{
+	struct fl_upager_fault f = { 0 };
+	volatile int *flag = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				  -1, 0);
+	pid_t me = getpid(), c;
+	int got, st, writes = 0;
+
+	flag[0] = 0;
+	if ((c = fork()) == 0) {
+		volatile char *r = fl_region_delegate(NULL, PAGE, PROT_READ | PROT_WRITE, me);
+
+		r[0] = 1;
+		flag[0] = 1;
+		while (flag[0] != 2)		/* until the parent has protected it */
+			fl_yield();
+		r[0] = 2;
+		_exit(r[0] == 2 ? 0 : 1);
+	}
+	fl_upager_wait(&f);
+	writes += !!(f.access & FL_ACCESS_WRITE);
+	fl_upager_zero(f.token, 0);
+	while (flag[0] != 1)
+		fl_yield();
+	fl_upager_protect(c, (void *)f.addr, PROT_READ);
+	flag[0] = 2;
+	got = fl_upager_wait(&f);
+	writes += got == 1 && (f.access & FL_ACCESS_WRITE) && (f.access & FL_ACCESS_PRESENT);
+	fl_upager_allow(f.token, 0);
+	st = status_of(c);
+	check(writes == 2 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a write to a protected page comes to its pager, which allows it", "%d %#x", writes,
+	      st);
+	munmap((void *)flag, PAGE);
+}
+
 int main(void)
 {
 	char *staging = fl_upager_staging(1);
 	struct fl_upager_fault f;
 
-	printf("1..16\n");
+	printf("1..20\n");
 	copy_exact(staging);
 	fail_is_sigbus();
 	never_answered();
 	pager_dies();
 	bad_input(staging);
 	evicting(staging);
+	protect_errors();
+	write_fault_after_protect();
 	check(fl_upager_wait(&f) == 0, "with no children and no regions, nothing is left to page",
 	      "-");
 	return tap_done();

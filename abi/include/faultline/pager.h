@@ -33,6 +33,7 @@
 #define FL_PAGER_EVICT		17	/* w0 pid, w1 address (in a region the caller pages), w2 staging address: 0 */
 #define FL_PAGER_SNAPSHOT	18	/* w0 pid, w1 address in a region the caller pages: a snapshot id */
 #define FL_PAGER_RESTORE	19	/* w0 snapshot id: 0, the region as it was then */
+#define FL_PAGER_PROTECT	20	/* w0 pid, w1 address (a region the caller pages), w2 PROT_* kept: 0 */
 
 #define FL_SPAWN_ARGS_MAX	16	/* argv entries FL_PAGER_SPAWN takes (argv[0] included) */
 
@@ -40,6 +41,7 @@
 #define FL_RESOLVE_ZERO		1	/* a zeroed page */
 #define FL_RESOLVE_COPY		2	/* a copy of its staging page at w2 (its MAP_SHARED anonymous memory) */
 #define FL_RESOLVE_FAIL		3	/* the faulter ends with SIGBUS */
+#define FL_RESOLVE_ALLOW	4	/* the page it has gets the rights in w3 back (after FL_PAGER_PROTECT) */
 
 #define FL_WAIT_NOHANG		1	/* FL_PAGER_WAIT: 0 instead of waiting */
 

@@ -34,13 +34,25 @@ int fl_upager_wait(struct fl_upager_fault *f);
 /*
  * Answer a fault: a zeroed page; a copy of the caller's staging page at
  * src (in its MAP_SHARED|MAP_ANONYMOUS memory, fl_upager_staging); SIGBUS
- * for the faulter. prot: PROT_* the page gets (0: read and write). 0, or
- * -1 with errno: ESRCH (no such fault: answered already, or its faulter is
+ * for the faulter. prot: PROT_* the page gets (0: read and write). A new
+ * frame is charged to the caller's pool: a custom pager pays for the
+ * memory it gives. 0, or -1 with errno: ESRCH (no such fault: answered already, or its faulter is
  * gone), EFAULT (src is not a staging page), EINVAL, ENOMEM.
  */
 int fl_upager_zero(long token, int prot);
 int fl_upager_copy(long token, const void *src, int prot);
 int fl_upager_fail(long token);
+
+/*
+ * Protect: a page the caller gave (in a region it pages) keeps only the
+ * rights in keep (PROT_*, 0 for none); its next access that needs more
+ * faults to the caller, who gives them back with fl_upager_allow(token,
+ * prot) — how a pager tracks writes. 0, or -1 with errno: ESRCH, EACCES
+ * (not a region the caller pages), ENOENT (the page is not there), EINVAL.
+ * fl_upager_allow on a fault whose page is not there: EINVAL.
+ */
+int fl_upager_protect(int pid, const void *addr, int keep);
+int fl_upager_allow(long token, int prot);
 
 /*
  * Take a page away from a process (in a region the caller pages), saving
