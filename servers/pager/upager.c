@@ -52,6 +52,23 @@ static void pending_free(struct pending *pd)
 	free(pd);
 }
 
+/*
+ * The page at va of process pid, in a region c pages and holding a page c
+ * gave: 0 with the process, its region and the page's offset in the
+ * object; -ESRCH, -EACCES (not a region c pages) or -ENOENT (no page).
+ */
+static int given_page(struct proc *c, int pid, uintptr_t va, struct proc **t,
+		      struct region **r, uint64_t *offset)
+{
+	if (!(*t = live(pid)))
+		return -ESRCH;
+	*r = va >= USER_LO && va < USER_HI ? region_find(&(*t)->map, va) : NULL;
+	if (!*r || !delegated_by((*r)->obj, c->pid))
+		return -EACCES;
+	*offset = (*r)->offset + (va & ~(PAGE - 1)) - (*r)->start;
+	return delegated_present((*r)->obj, *offset) ? 0 : -ENOENT;
+}
+
 /* The custom pager's parked wait gets pd now. */
 static void deliver(struct proc *c, struct pending *pd)
 {
@@ -217,24 +234,18 @@ static void pager_allow(struct pending *pd, unsigned prot)
  */
 long upager_protect(struct proc *c, int pid, uintptr_t va, unsigned keep)
 {
-	struct proc *t = live(pid);
-	struct region *r = t && va >= USER_LO && va < USER_HI ? region_find(&t->map, va) : NULL;
+	struct region *r;
+	struct proc *t;
 	uint64_t offset;
 	long err;
 
 	if (keep & ~(unsigned)(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (!t)
-		return -ESRCH;
-	if (!r || !delegated_by(r->obj, c->pid))
-		return -EACCES;
-	va &= ~(PAGE - 1);
-	offset = r->offset + va - r->start;
-	if (!delegated_present(r->obj, offset))
-		return -ENOENT;
-	if ((err = delegated_hold(r->obj, offset)))
+	if ((err = given_page(c, pid, va, &t, &r, &offset)) ||
+	    (err = delegated_hold(r->obj, offset)))
 		return err;
-	err = fl_protect(t->task, va, PAGE, keep ? fault_map_prot(keep) & ~FL_MAP_WX : 0);
+	err = fl_protect(t->task, va & ~(PAGE - 1), PAGE,
+			 keep ? fault_map_prot(keep) & ~FL_MAP_WX : 0);
 	return err < 0 ? err : 0;
 }
 
@@ -298,21 +309,16 @@ long upager_resolve(struct proc *c, const uint64_t w[4])
  */
 long upager_evict(struct proc *c, int pid, uintptr_t va, uintptr_t dst)
 {
-	struct proc *t = live(pid);
-	struct region *r = t && va >= USER_LO && va < USER_HI ? region_find(&t->map, va) : NULL;
 	struct region *s = dst >= USER_LO && dst < USER_HI ? region_find(&c->map, dst) : NULL;
 	uint64_t offset, page;
+	struct region *r;
+	struct proc *t;
 	int frame;
 	long err;
 
-	if (!t)
-		return -ESRCH;
-	if (!r || !delegated_by(r->obj, c->pid))
-		return -EACCES;
+	if ((err = given_page(c, pid, va, &t, &r, &offset)))
+		return err;
 	va &= ~(PAGE - 1);
-	offset = r->offset + va - r->start;
-	if (!delegated_present(r->obj, offset))
-		return -ENOENT;
 	if (!s || !s->obj->ops->frame ||
 	    s->obj->ops->frame(s->obj, s->offset + (dst & ~(PAGE - 1)) - s->start, &frame, &page))
 		return -EFAULT;
