@@ -19,6 +19,27 @@ struct anon {
 	struct private private;		/* pages with a frame of their own */
 };
 
+/*
+ * Fault-around for reads: the pages after a read fault, up to
+ * ZERO_AROUND - 1 of them within the region, get the zero frame's other
+ * pages (all zeros) with one map, so a sequential read faults once per
+ * ZERO_AROUND pages. Only if nothing is mapped there yet (map refuses
+ * otherwise, changing nothing). Writes still fault one by one: each needs
+ * its own frame.
+ */
+static void zero_around(const struct fault *f)
+{
+	uint64_t n = (f->region->end - f->va) / PAGE;
+
+	if (n > ZERO_AROUND)
+		n = ZERO_AROUND;
+	if (n < 2 || fl_map(f->proc->task, f->va + PAGE, pager.zero, 1, n - 1,
+			    fault_map_prot(f->prot & ~FL_MAP_WRITE)))
+		return;
+	pager.zero_maps += n - 1;
+	f->proc->zero_maps += n - 1;
+}
+
 static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
 {
 	struct anon *an = (struct anon *)o;
@@ -29,6 +50,7 @@ static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	if (err)
 		return err < 0 ? err : 0;
 	if (!(f->access & FL_ACCESS_WRITE)) {
+		zero_around(f);
 		/* the zero page: shared, read-only, allocated once */
 		*a = (struct fault_answer){ FL_FAULT_MAP,
 			{ (uint64_t)pager.zero, 0, fault_map_prot(f->prot & ~FL_MAP_WRITE) } };

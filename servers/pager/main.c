@@ -323,7 +323,7 @@ static void serve(const struct fl_msg *m)
 /* Handles and the zero frame: anything missing here is fatal. */
 static void setup(void)
 {
-	long ep = fl_endpoint_create(), zero = fl_frame_alloc(fl_boot->pool, 1), ro;
+	long ep = fl_endpoint_create(), zero = fl_frame_alloc(fl_boot->pool, ZERO_AROUND), ro;
 
 	pager.bi = fl_boot;
 	pager.self_task = fl_boot->self_task;

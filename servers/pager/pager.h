@@ -26,6 +26,7 @@
 #define STACK_GUARD	(64ul << 10)		/* free space it keeps from the region below */
 #define HEAP_MAX	(1ul << 30)		/* how far brk may move */
 #define REGIONS_MAX	65536			/* regions per process (Linux: 65530) */
+#define ZERO_AROUND	16			/* pages a read fault maps the zero frame over */
 
 /*
  * Badges: a process's requests arrive with its pid, its threads' faults
@@ -63,7 +64,7 @@ struct pager {
 	const struct fl_bootinfo *bi;
 	int self_task, sys_pool;
 	int bootfs;			/* the bootfs frame (read) */
-	int zero;			/* the zero frame, read-only handle */
+	int zero;			/* the zero frame (ZERO_AROUND pages), read-only handle */
 	int ep;				/* where requests and faults arrive */
 	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 	uint64_t pages;			/* private-frame records now: frames in use */

@@ -49,7 +49,7 @@ static void demand_zero(volatile char *p)
 		p[i * PAGE] = 1;
 	written = used();
 	printf("init: demand-zero: mmap of %d pages allocated nothing; reading them all: %ld pages "
-	       "(page tables: every read maps the one zero page%s); writing every 4th: %ld\n",
+	       "(page tables: reads map the shared zero frame%s); writing every 4th: %ld\n",
 	       PAGES, read - before, sum ? ", not zero!" : "", written - read);
 }
 
