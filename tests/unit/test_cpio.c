@@ -13,11 +13,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include "fixture.h"
 #include <lib/cpio.h>
-
-#ifndef FIXTURES
-#error "FIXTURES must name the directory of generated archives"
-#endif
 
 struct blob {
 	uint8_t *data;
@@ -26,20 +23,9 @@ struct blob {
 
 static struct blob load(const char *name)
 {
-	char path[512];
 	struct blob b;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	fseek(f, 0, SEEK_END);
-	b.len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b.data = malloc(b.len);
-	assert_int_equal(fread(b.data, 1, b.len, f), b.len);
-	fclose(f);
+	b.data = fixture_load(name, &b.len);
 	return b;
 }
 
