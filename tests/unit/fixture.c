@@ -32,3 +32,11 @@ void *fixture_load(const char *name, size_t *len)
 	fclose(f);
 	return p;
 }
+
+struct blob fixture_blob(const char *name)
+{
+	struct blob b;
+
+	b.data = fixture_load(name, &b.len);
+	return b;
+}

@@ -16,19 +16,6 @@
 #include "fixture.h"
 #include <lib/cpio.h>
 
-struct blob {
-	uint8_t *data;
-	size_t len;
-};
-
-static struct blob load(const char *name)
-{
-	struct blob b;
-
-	b.data = fixture_load(name, &b.len);
-	return b;
-}
-
 /* The files tests/unit/gen_fixtures.py puts in both archives. */
 static const struct { const char *name; size_t size; uint8_t fill; } expected[] = {
 	{ "a.txt", 10, 'a' },
@@ -67,7 +54,7 @@ static int walk_and_check(struct blob b)
 
 static void bootfs_is_aligned(void **state)
 {
-	struct blob b = load("bootfs.cpio");
+	struct blob b = fixture_blob("bootfs.cpio");
 
 	(void)state;
 	assert_int_equal(walk_and_check(b), 0);
@@ -76,7 +63,7 @@ static void bootfs_is_aligned(void **state)
 
 static void gnu_cpio_reads_but_is_misaligned(void **state)
 {
-	struct blob b = load("gnu.cpio");
+	struct blob b = fixture_blob("gnu.cpio");
 
 	(void)state;
 	assert_true(walk_and_check(b) > 0);
@@ -101,7 +88,7 @@ static int parse_all(const uint8_t *p, size_t len)
 
 static void every_truncation_fails(void **state)
 {
-	struct blob b = load("bootfs.cpio");
+	struct blob b = fixture_blob("bootfs.cpio");
 
 	(void)state;
 	/* the trailer's header starts 124 bytes before the end (110 + name 11, padded) */
@@ -117,7 +104,7 @@ static void every_truncation_fails(void **state)
 
 static void corruptions(void **state)
 {
-	struct blob b = load("bootfs.cpio");
+	struct blob b = fixture_blob("bootfs.cpio");
 	uint8_t *c = malloc(b.len);
 
 	(void)state;
