@@ -656,6 +656,109 @@ static void directory_loop(void **state)
 	free(good.data);
 }
 
+/* ---- random damage ---------------------------------------------------------------- */
+
+#define WALK_DEPTH	6
+
+/* An error must come with a reason. */
+static void check_err(struct img *m, int64_t err)
+{
+	if (err < 0)
+		assert_non_null(m->fs.why);
+}
+
+/* Read everything under inode ino (bounded); only crashes and silent errors fail. */
+static void walk_all(struct img *m, uint32_t ino, int depth)
+{
+	static uint8_t buf[65536];
+	struct ext2_inode in;
+	struct ext2_dirent de;
+	uint64_t pos = 0;
+	int err, n = 0;
+
+	m->fs.why = NULL;
+	if ((err = ext2_read_inode(&m->fs, ino, &in)) < 0) {
+		check_err(m, err);
+		return;
+	}
+	if (!ext2_is_dir(&in)) {
+		check_err(m, ext2_read(&m->fs, &in, 0, buf, sizeof(buf)));
+		if (in.size > sizeof(buf))
+			check_err(m, ext2_read(&m->fs, &in, in.size - 4096, buf, 4096));
+		return;
+	}
+	while (depth < WALK_DEPTH && n++ < 1000 && (err = ext2_readdir(&m->fs, &in, &pos, &de)) > 0)
+		if (strcmp(de.name, ".") && strcmp(de.name, ".."))
+			walk_all(m, de.ino, depth + 1);
+	check_err(m, err);
+}
+
+/* The blocks of every directory under ino (on the good image), appended to list. */
+static void dir_blocks(struct img *m, uint32_t ino, uint32_t *list, int *n, int max)
+{
+	struct ext2_inode in;
+	struct ext2_dirent de;
+	uint64_t pos = 0;
+
+	assert_int_equal(ext2_read_inode(&m->fs, ino, &in), 0);
+	if (!ext2_is_dir(&in))
+		return;
+	for (uint64_t l = 0; l < in.size / m->fs.block_size && *n < max; l++)
+		assert_int_equal(ext2_bmap(&m->fs, &in, l, &list[(*n)++]), 0);
+	while (ext2_readdir(&m->fs, &in, &pos, &de) > 0)
+		if (strcmp(de.name, ".") && strcmp(de.name, ".."))
+			dir_blocks(m, de.ino, list, n, max);
+}
+
+/*
+ * Random bytes of the 1 KiB image's metadata overwritten, 300 times: the
+ * superblock and group table, the used inodes, the directory blocks. Then
+ * mount and read everything: errors are expected, crashes are not.
+ */
+static void random_damage(void **state)
+{
+	struct blob good = fixture_blob("ext2-1k.img");
+	uint32_t dirs[64];
+	uint64_t itable, at[6];
+	uint8_t was[6];
+	int ndirs = 0, mounted = 0;
+	struct img m;
+
+	(void)state;
+	fresh(&m, &good);
+	dir_blocks(&m, EXT2_ROOT_INO, dirs, &ndirs, 64);
+	itable = (uint64_t)get32(m.b.data + 2048 + 8) * 1024;	/* group 0's inode table */
+	srand(10);
+	for (int round = 0; round < 300; round++) {
+		for (int k = 0; k < 6; k++) {
+			switch (rand() % 3) {
+			case 0:
+				at[k] = 1024 + (uint64_t)(rand() % 2048);	/* superblock, group table */
+				break;
+			case 1:
+				at[k] = itable + (uint64_t)(rand() % (240 * 256));	/* the used inodes */
+				break;
+			default:
+				at[k] = (uint64_t)dirs[rand() % ndirs] * 1024 + (uint64_t)(rand() % 1024);
+			}
+			was[k] = m.b.data[at[k]];
+			m.b.data[at[k]] = (uint8_t)rand();
+		}
+		m.fs.why = NULL;
+		if (mount_blob(&m) < 0) {
+			assert_non_null(m.fs.why);
+		} else {
+			mounted++;
+			walk_all(&m, EXT2_ROOT_INO, 0);
+		}
+		for (int k = 5; k >= 0; k--)	/* undo, last first (a byte may repeat) */
+			m.b.data[at[k]] = was[k];
+	}
+	assert_true(mounted > 100);	/* most damage is past the superblock */
+	free(m.b.data);
+	free(good.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +778,7 @@ int main(void)
 		cmocka_unit_test(bad_directories),
 		cmocka_unit_test(bad_directory_sizes),
 		cmocka_unit_test(directory_loop),
+		cmocka_unit_test(random_damage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
