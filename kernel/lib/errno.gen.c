@@ -17,13 +17,17 @@ static const char *const names[] = {
 	[EBUSY] = "EBUSY",
 	[EEXIST] = "EEXIST",
 	[ENODEV] = "ENODEV",
+	[ENOTDIR] = "ENOTDIR",
 	[EINVAL] = "EINVAL",
 	[ENFILE] = "ENFILE",
 	[EMFILE] = "EMFILE",
+	[EFBIG] = "EFBIG",
 	[ENOSPC] = "ENOSPC",
 	[EPIPE] = "EPIPE",
 	[ERANGE] = "ERANGE",
 	[ENOSYS] = "ENOSYS",
+	[ENAMETOOLONG] = "ENAMETOOLONG",
+	[ELOOP] = "ELOOP",
 	[EOVERFLOW] = "EOVERFLOW",
 };
 

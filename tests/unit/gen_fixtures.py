@@ -7,7 +7,11 @@
   nomem.dtb           tests/unit/data/nomem.dts compiled by dtc
   x86_64.elf, aarch64.elf          static executables from tests/unit/data/tiny.c
   x86_64.segments, aarch64.segments  their PT_LOAD segments as readelf lists them
+  ext2tree/           files for the ext2 images (see test_ext2.c)
+  ext2-4k.img, ext2-1k.img   ext2tree by mke2fs -d, 4 KiB and 1 KiB blocks
+  ext2-rev0.img       tree/ in a revision 0 ext2 (no features, 1 KiB blocks)
 """
+import random
 import re
 import os
 import shutil
@@ -60,6 +64,51 @@ def main(out):
                 off, vaddr, filesz, memsz, flags = m.groups()
                 f.write("load %s %s %s %s %s\n" % (vaddr, memsz, off, filesz,
                                                     flags.replace(" ", "") or "-"))
+    make_ext2(out)
+
+
+def make_ext2_tree(tree):
+    """Files past each block-map boundary at 1 and 4 KiB blocks, a sparse
+    file reaching the triple indirect block, a directory of many blocks,
+    nested directories and symlinks (fast and slow)."""
+    shutil.rmtree(tree, ignore_errors=True)
+    rnd = random.Random(10)
+    for d in ("dir/sub/deeper", "many", "loop/d/x"):
+        os.makedirs(os.path.join(tree, d))
+    files = {"hello.txt": b"hello, ext2\n", "empty": b"",
+             "small.bin": rnd.randbytes(3000),
+             "mid.bin": rnd.randbytes(100 * 1024),   # single indirect at 4 KiB
+             "big.bin": rnd.randbytes(300 * 1024),   # double indirect at 1 KiB (> 268 KiB)
+             "dir/sub/deeper/file.txt": b"deep\n"}
+    for i in range(200):
+        files["many/entry-with-a-longish-name-%03d" % i] = b"%d\n" % i
+    for name, data in files.items():
+        with open(os.path.join(tree, name), "wb") as f:
+            f.write(data)
+    # holes: data at 0, at 5 MiB (double indirect at 4 KiB) and at 4.5 GiB
+    # (triple indirect at both block sizes, i_size_high set)
+    with open(os.path.join(tree, "sparse.bin"), "wb") as f:
+        for off, fill, n in ((0, b"A", 100), (5 << 20, b"B", 5000), (9 << 29, b"C", 3000)):
+            f.seek(off)
+            f.write(fill * n)
+    os.symlink("dir/sub/deeper/file.txt", os.path.join(tree, "link"))
+    os.symlink("dir/sub/deeper/" + "x" * 80, os.path.join(tree, "longlink"))
+
+
+def mke2fs(args, tree, image, size):
+    run(["mke2fs", "-q", "-F", "-t", "ext2"] + args + ["-d", tree, image, size],
+        stdout=subprocess.DEVNULL)
+
+
+def make_ext2(out):
+    tree = os.path.join(out, "ext2tree")
+    make_ext2_tree(tree)
+    # 16 MiB of 1 KiB blocks: two groups of 8192 blocks
+    for bs, size in (("4k", "8M"), ("1k", "16M")):
+        mke2fs(["-b", str(int(bs[0]) * 1024), "-O", "^dir_index"], tree,
+               os.path.join(out, "ext2-%s.img" % bs), size)
+    mke2fs(["-b", "1024", "-r", "0"], os.path.join(out, "tree"),
+           os.path.join(out, "ext2-rev0.img"), "1M")
 
 
 if __name__ == "__main__":

@@ -13,35 +13,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include "fixture.h"
 #include <lib/cpio.h>
-
-#ifndef FIXTURES
-#error "FIXTURES must name the directory of generated archives"
-#endif
-
-struct blob {
-	uint8_t *data;
-	size_t len;
-};
-
-static struct blob load(const char *name)
-{
-	char path[512];
-	struct blob b;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	fseek(f, 0, SEEK_END);
-	b.len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b.data = malloc(b.len);
-	assert_int_equal(fread(b.data, 1, b.len, f), b.len);
-	fclose(f);
-	return b;
-}
 
 /* The files tests/unit/gen_fixtures.py puts in both archives. */
 static const struct { const char *name; size_t size; uint8_t fill; } expected[] = {
@@ -81,7 +54,7 @@ static int walk_and_check(struct blob b)
 
 static void bootfs_is_aligned(void **state)
 {
-	struct blob b = load("bootfs.cpio");
+	struct blob b = fixture_blob("bootfs.cpio");
 
 	(void)state;
 	assert_int_equal(walk_and_check(b), 0);
@@ -90,7 +63,7 @@ static void bootfs_is_aligned(void **state)
 
 static void gnu_cpio_reads_but_is_misaligned(void **state)
 {
-	struct blob b = load("gnu.cpio");
+	struct blob b = fixture_blob("gnu.cpio");
 
 	(void)state;
 	assert_true(walk_and_check(b) > 0);
@@ -115,7 +88,7 @@ static int parse_all(const uint8_t *p, size_t len)
 
 static void every_truncation_fails(void **state)
 {
-	struct blob b = load("bootfs.cpio");
+	struct blob b = fixture_blob("bootfs.cpio");
 
 	(void)state;
 	/* the trailer's header starts 124 bytes before the end (110 + name 11, padded) */
@@ -131,7 +104,7 @@ static void every_truncation_fails(void **state)
 
 static void corruptions(void **state)
 {
-	struct blob b = load("bootfs.cpio");
+	struct blob b = fixture_blob("bootfs.cpio");
 	uint8_t *c = malloc(b.len);
 
 	(void)state;

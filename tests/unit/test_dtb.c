@@ -14,32 +14,14 @@
 #include <libfdt.h>
 
 #include <errno.h>
+#include "fixture.h"
 #include <lib/dtb.h>
-
-static void *load(const char *name, size_t *len)
-{
-	char path[512];
-	void *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc(*len);
-	assert_int_equal(fread(p, 1, *len, f), *len);
-	fclose(f);
-	return p;
-}
 
 /* Every node: same order, name and depth; every property: same bytes; paths resolve alike. */
 static void compare_with_libfdt(const char *file, int expect_nodes_at_least)
 {
 	size_t len;
-	void *blob = load(file, &len);
+	void *blob = fixture_load(file, &len);
 	struct dtb f;
 	int ours = 0, theirs = 0, d_ours = 0, d_theirs = 0, nodes = 0;
 
@@ -103,7 +85,7 @@ static void nomem_matches_libfdt(void **state)
 static void virt_facts(void **state)
 {
 	size_t len;
-	void *blob = load("virt-gicv2.dtb", &len);
+	void *blob = fixture_load("virt-gicv2.dtb", &len);
 	struct dtb f;
 	uint64_t addr, size;
 	int node, clen;
@@ -143,7 +125,7 @@ static void virt_facts(void **state)
 static void nomem_facts(void **state)
 {
 	size_t len;
-	void *blob = load("nomem.dtb", &len);
+	void *blob = fixture_load("nomem.dtb", &len);
 	struct dtb f;
 	uint64_t addr, size;
 	int node, plen;
@@ -171,7 +153,7 @@ static void nomem_facts(void **state)
 static void bad_headers(void **state)
 {
 	size_t len;
-	uint8_t *blob = load("nomem.dtb", &len);
+	uint8_t *blob = fixture_load("nomem.dtb", &len);
 	struct dtb f;
 
 	(void)state;
@@ -190,7 +172,7 @@ static void bad_headers(void **state)
 static void fuzz_structure(void **state)
 {
 	size_t len;
-	uint8_t *orig = load("virt-gicv3.dtb", &len), *c = malloc(len);
+	uint8_t *orig = fixture_load("virt-gicv3.dtb", &len), *c = malloc(len);
 	struct dtb f;
 
 	(void)state;

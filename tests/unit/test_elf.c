@@ -12,26 +12,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include "fixture.h"
 #include <lib/elf.h>
-
-static uint8_t *load(const char *name, size_t *len)
-{
-	char path[512];
-	uint8_t *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc(*len);
-	assert_int_equal(fread(p, 1, *len, f), *len);
-	fclose(f);
-	return p;
-}
 
 static void matches_readelf(const char *arch, uint16_t machine)
 {
@@ -45,7 +27,7 @@ static void matches_readelf(const char *arch, uint16_t machine)
 	FILE *f;
 
 	snprintf(name, sizeof(name), "%s.elf", arch);
-	data = load(name, &len);
+	data = fixture_load(name, &len);
 	assert_int_equal(elf_open(&elf, data, len, machine), 0);
 	snprintf(name, sizeof(name), "%s/%s.segments", FIXTURES, arch);
 	f = fopen(name, "r");
@@ -94,7 +76,7 @@ static void put64(uint8_t *p, uint64_t v)
 static void broken_files(void **state)
 {
 	size_t len;
-	uint8_t *orig = load("x86_64.elf", &len), *c = malloc(len);
+	uint8_t *orig = fixture_load("x86_64.elf", &len), *c = malloc(len);
 	struct elf_file elf;
 	uint64_t phoff;
 

@@ -82,6 +82,11 @@
 #elif ENODEV != 19
 #error "ENODEV differs from the Faultline ABI"
 #endif
+#ifndef ENOTDIR
+#define ENOTDIR 20	/* not a directory */
+#elif ENOTDIR != 20
+#error "ENOTDIR differs from the Faultline ABI"
+#endif
 #ifndef EINVAL
 #define EINVAL 22	/* invalid argument */
 #elif EINVAL != 22
@@ -96,6 +101,11 @@
 #define EMFILE 24	/* too many handles */
 #elif EMFILE != 24
 #error "EMFILE differs from the Faultline ABI"
+#endif
+#ifndef EFBIG
+#define EFBIG 27	/* file too large */
+#elif EFBIG != 27
+#error "EFBIG differs from the Faultline ABI"
 #endif
 #ifndef ENOSPC
 #define ENOSPC 28	/* no space left */
@@ -116,6 +126,16 @@
 #define ENOSYS 88	/* function not implemented */
 #elif ENOSYS != 88
 #error "ENOSYS differs from the Faultline ABI"
+#endif
+#ifndef ENAMETOOLONG
+#define ENAMETOOLONG 91	/* file or path name too long */
+#elif ENAMETOOLONG != 91
+#error "ENAMETOOLONG differs from the Faultline ABI"
+#endif
+#ifndef ELOOP
+#define ELOOP 92	/* too many steps resolving a path (a loop) */
+#elif ELOOP != 92
+#error "ELOOP differs from the Faultline ABI"
 #endif
 #ifndef EOVERFLOW
 #define EOVERFLOW 139	/* value too large */
