@@ -14,6 +14,7 @@
 #include <kernel.h>
 #include <memlayout.h>
 #include <mm/kalloc.h>
+#include <pool.h>
 #include <sched.h>
 #include <stddef.h>
 #include <task.h>
@@ -304,9 +305,36 @@ static int moved_for_fault(struct thread *handler, struct thread *faulter, const
  * page at the fault address (FL_FAULT_ALLOW, w0 the FL_MAP_* rights). 0
  * or -errno, with the faulter's mappings as they were.
  */
+/*
+ * Demand-zero in the reply: a fresh zeroed page from the handler's pool
+ * handle w0, mapped at the fault address with w2; the mapping holds the
+ * only reference (no handle is made, none to close).
+ */
+static int zero_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
+{
+	struct frame *f;
+	struct kobj *o;
+	int err;
+
+	if (m->w[2] > UINT32_MAX)
+		return -EINVAL;
+	if ((err = handle_get(handler->task, (long)m->w[0], &pool_ops, FL_RIGHT_MANAGE, &o)))
+		return err;
+	if ((err = umap_pg((unsigned)m->w[2], NULL)) < 0)
+		return err;
+	if ((err = frame_create((struct pool *)o, 1, 1, &f)))
+		return err;
+	err = umap_map(faulter->task, ALIGN_DOWN(faulter->fault_addr, PAGE_SIZE), f, 0, 1,
+		       (unsigned)m->w[2], UMAP_REPLACE | UMAP_MAYWRITE);
+	kobj_put(&f->obj);		/* the mapping holds it, or it goes */
+	return err;
+}
+
 static int fault_reply(struct thread *handler, struct thread *faulter, const struct msg *m)
 {
 	switch (FL_TAG_LABEL(m->tag)) {
+	case FL_FAULT_ZERO:
+		return zero_for_fault(handler, faulter, m);
 	case FL_FAULT_MAP:
 		if (m->w[0] & FL_HANDLE_MOVE)
 			return moved_for_fault(handler, faulter, m, false);

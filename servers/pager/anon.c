@@ -1,9 +1,10 @@
 /*
  * Anonymous private memory: demand-zero. A read of an untouched page maps
- * the one shared zero frame read-only; a write allocates a zeroed frame
- * from the process's pool and maps it, the frame handle moved into the
- * mapping (the pager keeps no handle per page). Written pages are private
- * frames, shared copy-on-write after fork (private.c).
+ * the shared zero frame read-only (and fault-around maps it ahead); a
+ * write is answered FL_FAULT_ZERO: the kernel makes a zeroed frame from
+ * the process's pool and maps it in the same entry, so the pager neither
+ * makes nor keeps a handle per page. Written pages are private frames,
+ * shared copy-on-write after fork (private.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,7 +45,6 @@ static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answ
 {
 	struct anon *an = (struct anon *)o;
 	uint64_t page = f->offset / PAGE;
-	long frame;
 	int err = private_fault(&an->private, f, page, a);
 
 	if (err)
@@ -60,9 +60,8 @@ static int anon_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	}
 	if ((err = private_add(&an->private, page)))
 		return err;
-	if ((err = fault_new_frame(f, a, &frame)))
-		private_discard(&an->private, page, 1);
-	return err;
+	fault_zero_frame(f, a);		/* made by the kernel in the reply: no frame handle */
+	return 0;
 }
 
 static struct memobj *anon_fork(struct memobj *o)

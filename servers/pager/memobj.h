@@ -128,6 +128,8 @@ unsigned memobj_mappers(struct memobj *o, uint64_t page, mapping_fn fn, void *ar
 unsigned fault_map_prot(unsigned prot);		/* FL_MAP_* for a region's PROT_* */
 void fault_allow(const struct fault *f, struct fault_answer *a);
 int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame);
+/* Answer with a fresh zeroed page the kernel makes from the process's pool (FL_FAULT_ZERO). */
+void fault_zero_frame(const struct fault *f, struct fault_answer *a);
 
 /* The kinds (anon.c, shared.c, bootfile.c, delegated.c). */
 struct memobj *anon_create(uint64_t size);

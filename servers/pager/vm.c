@@ -49,6 +49,14 @@ int fault_new_frame(const struct fault *f, struct fault_answer *a, long *frame)
 	return 0;
 }
 
+void fault_zero_frame(const struct fault *f, struct fault_answer *a)
+{
+	*a = (struct fault_answer){
+		FL_FAULT_ZERO, { (uint64_t)f->proc->pool, 0, fault_map_prot(f->prot) } };
+	pager.private_pages++;
+	f->proc->private_pages++;
+}
+
 struct memobj *private_memory(struct proc *p, uint64_t size)
 {
 	return p->paged_by ? delegated_create(size, p->paged_by) : anon_create(size);

@@ -943,6 +943,67 @@ static const char *fault_allow_wx(void)
 	return why;
 }
 
+/* Demand-zero in the reply: a fresh page from our pool, no handle made for it. */
+static const char *fault_zero(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long pool = fl_pool_create(boot->pool, 4), r = -1;
+	struct fl_task_info before = { 0 }, after = { 0 };
+	struct fr c;
+	int rh;
+	const char *why = fr_first(&c, addr, 1, false, &rh);
+
+	if (!why) {
+		fl_task_info(boot->self_task, &before);
+		r = answer(rh, FL_FAULT_ZERO, (uint64_t)pool, 0, RW);
+		fl_task_info(boot->self_task, &after);
+		if (pool < 0 || r || after.handles != before.handles - 1 || pool_used((int)pool) < 1)
+			why = FAIL("pool %ld, reply %ld, handles %lu -> %lu, pool used %lu", pool, r,
+				   (unsigned long)before.handles, (unsigned long)after.handles,
+				   (unsigned long)pool_used((int)pool));
+	}
+	if (!why)
+		why = fr_done(&c);	/* the child wrote and read back its page */
+	if (!why && !(fl_query((int)c.task, FR_VA, 0) & FL_MAP_WRITE))
+		why = "the page is not writable";
+	fr_end(&c);
+	if (!why && pool_used((int)pool) != 0)
+		why = FAIL("the page stayed charged: %lu", (unsigned long)pool_used((int)pool));
+	fl_handle_close((int)pool);
+	return why;
+}
+
+/* Bad answers keep the reply handle: a bad pool handle, a read-only one, a bad protection, an empty pool. */
+static const char *fault_zero_refused(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long pool = fl_pool_create(boot->pool, 4), empty = fl_pool_create(boot->pool, 0);
+	long ro = fl_handle_dup((int)pool, FL_RIGHT_READ), r[6] = { 0 };
+	struct fr c;
+	int rh;
+	const char *why = fr_first(&c, addr, 1, false, &rh);
+
+	if (!why) {
+		r[0] = answer(rh, FL_FAULT_ZERO, 9999, 0, RW);
+		r[1] = answer(rh, FL_FAULT_ZERO, (uint64_t)c.ep, 0, RW);
+		r[2] = answer(rh, FL_FAULT_ZERO, (uint64_t)ro, 0, RW);
+		r[3] = answer(rh, FL_FAULT_ZERO, (uint64_t)pool, 0, 0);
+		r[4] = answer(rh, FL_FAULT_ZERO, (uint64_t)empty, 0, RW);
+		r[5] = answer(rh, FL_FAULT_ZERO, (uint64_t)pool, 0, RW);
+		if (r[0] != -EBADF || r[1] != -EINVAL || r[2] != -EPERM || r[3] != -EINVAL ||
+		    r[4] != -ENOMEM || r[5] != 0)
+			why = FAIL("replies %ld %ld %ld %ld %ld, then %ld", r[0], r[1], r[2], r[3], r[4],
+				   r[5]);
+	}
+	if (!why)
+		why = fr_done(&c);
+	fr_end(&c);
+	fl_handle_close((int)ro);
+	fl_handle_close((int)empty);
+	fl_handle_close((int)pool);
+	return why;
+}
+
 /* Nothing mapped at the fault: allow is refused, and a map answers instead. */
 static const char *fault_allow_unmapped(void)
 {
@@ -1534,6 +1595,9 @@ static const struct kt_case tests[] = {
 	{ "fault reply: allow of write on a read-only frame's page is refused", fault_allow_readonly_frame },
 	{ "fault reply: allow of write and exec without FL_MAP_WX is refused", fault_allow_wx },
 	{ "fault reply: allow on an unmapped address is refused", fault_allow_unmapped },
+	{ "fault reply: demand-zero in the reply, charged to a pool, no handle made", fault_zero },
+	{ "fault reply: zero refuses a bad pool handle, a read-only one and a bad protection; an empty pool is ENOMEM",
+	  fault_zero_refused },
 	{ "fault reply: allow gives access back after protect to no access", fault_allow_after_noaccess },
 	{ "fault reply: copy-on-write in one entry (4 KiB and in a 2 MiB page, moved and kept)", fault_copy },
 	{ "fault reply: copy refuses a read-only frame handle, a page outside the frame and an unmapped address", fault_copy_refused },
