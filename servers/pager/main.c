@@ -80,13 +80,14 @@ static long answer_and_receive(struct fl_msg *m)
 			      answer.w, m);
 	if (r < 0) {
 		struct proc *p = proc_find(answer.pid);
+		const char *name = p ? p->name : "?";
 
 		if (r == -ENOMEM)
-			printf("pager: pid %d killed by SIGKILL: out of memory (its pool is empty)\n",
-			       answer.pid);
+			printf("pager: pid %d (%s) killed by SIGKILL: out of memory (its pool is "
+			       "empty)\n", answer.pid, name);
 		else
-			printf("pager: pid %d killed by SIGKILL: the answer (label %u) was "
-			       "refused: %s\n", answer.pid, answer.label, strerror((int)-r));
+			printf("pager: pid %d (%s) killed by SIGKILL: the answer (label %u) was "
+			       "refused: %s\n", answer.pid, name, answer.label, strerror((int)-r));
 		fl_handle_close(answer.reply);
 		if (answer.label == FL_FAULT_MAP && (answer.w[0] & FL_HANDLE_MOVE))
 			fl_handle_close((int)(answer.w[0] & ~(uint64_t)FL_HANDLE_MOVE));
