@@ -60,6 +60,7 @@ void user_fault(const struct fault_info *f)
 	case FL_FAULT_MAP:	/* the replier mapped the page already */
 	case FL_FAULT_COPY:	/* or a copy of it */
 	case FL_FAULT_ZERO:	/* or a fresh zeroed page */
+	case FL_FAULT_COW:	/* or a fresh copy */
 	case FL_FAULT_ALLOW:	/* or gave it the rights it lacked */
 		return;
 	case FL_FAULT_SIGNAL:

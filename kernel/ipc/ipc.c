@@ -330,11 +330,37 @@ static int zero_for_fault(struct thread *handler, struct thread *faulter, const 
 	return err;
 }
 
+/*
+ * Copy-on-write in the reply: the page at the fault address copied into a
+ * fresh page from the handler's pool handle w0, mapped there with w2.
+ */
+static int cow_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
+{
+	struct frame *f;
+	struct kobj *o;
+	int err;
+
+	if (m->w[2] > UINT32_MAX)
+		return -EINVAL;
+	if ((err = handle_get(handler->task, (long)m->w[0], &pool_ops, FL_RIGHT_MANAGE, &o)))
+		return err;
+	if ((err = umap_pg((unsigned)m->w[2], NULL)) < 0)
+		return err;
+	if ((err = frame_create((struct pool *)o, 1, 1, &f)))
+		return err;
+	err = umap_copy_in(faulter->task, faulter->fault_addr, f, 0, (unsigned)m->w[2],
+			   UMAP_MAYWRITE);
+	kobj_put(&f->obj);		/* the mapping holds it, or it goes */
+	return err;
+}
+
 static int fault_reply(struct thread *handler, struct thread *faulter, const struct msg *m)
 {
 	switch (FL_TAG_LABEL(m->tag)) {
 	case FL_FAULT_ZERO:
 		return zero_for_fault(handler, faulter, m);
+	case FL_FAULT_COW:
+		return cow_for_fault(handler, faulter, m);
 	case FL_FAULT_MAP:
 		if (m->w[0] & FL_HANDLE_MOVE)
 			return moved_for_fault(handler, faulter, m, false);

@@ -3,8 +3,8 @@
  * private file mapping), shared copy-on-write after fork. Each has a
  * record listing the objects whose page it is (MINIX's VM server counts
  * the same way): a write to a page with other holders gets a copy
- * (FL_FAULT_COPY: the kernel copies the frame it finds mapped, in the same
- * kernel entry); the last holder gets its page back writable without a
+ * (FL_FAULT_COW: the kernel copies the frame it finds mapped into a fresh
+ * one from the process's pool, in the same kernel entry); the last holder gets its page back writable without a
  * copy (FL_FAULT_ALLOW). The pager holds no handle to these frames: the
  * mappings do. The holders, with each object's regions, are the reverse
  * map: frame -> (object, page) -> (process, address).
@@ -107,28 +107,26 @@ int private_add(struct private *p, uint64_t page)
 	return err;
 }
 
-/* A write to a page others hold: a copy of it in a fresh frame, held here alone. */
+/*
+ * A write to a page others hold: the kernel copies it into a fresh page
+ * from the process's pool in the reply (FL_FAULT_COW); the copy is held
+ * here alone.
+ */
 static int copy(struct private *p, const struct fault *f, uint64_t page, struct page *old,
 		struct fault_answer *a)
 {
 	struct page *pg = page_new(p->owner, page);
-	long h;
 	int err;
 
 	if (!pg)
 		return -ENOMEM;
-	if ((h = fl_frame_alloc(f->proc->pool, 1)) < 0) {
-		release(pg, p->owner, page);
-		return (int)h;
-	}
 	if ((err = pagemap_set(&p->map, page, pg))) {
-		fl_handle_close((int)h);
 		release(pg, p->owner, page);
 		return err;
 	}
 	release(old, p->owner, page);
 	*a = (struct fault_answer){
-		FL_FAULT_COPY, { (uint64_t)h | FL_HANDLE_MOVE, 0, fault_map_prot(f->prot) } };
+		FL_FAULT_COW, { (uint64_t)f->proc->pool, 0, fault_map_prot(f->prot) } };
 	pager.cow_copies++;
 	f->proc->cow_copies++;
 	return 0;

@@ -1004,6 +1004,60 @@ static const char *fault_zero_refused(void)
 	return why;
 }
 
+/*
+ * Copy-on-write into a fresh page from a pool: the child's write to a
+ * read-only page holding a pattern lands in a copy (one page copied),
+ * our frame keeps the pattern; a bad pool or protection is refused with
+ * the reply handle kept.
+ */
+static const char *fault_cow(void)
+{
+	uint64_t addr[1] = { FR_VA };
+	long pool = fl_pool_create(boot->pool, 8), f = fl_frame_alloc(boot->pool, 1);
+	long look = fl_frame_alloc(boot->pool, 1), r[3] = { 0 };
+	volatile uint64_t *mine = (volatile uint64_t *)FR_MINE;
+	volatile uint64_t *theirs = (volatile uint64_t *)(FR_MINE + 4096);
+	uint64_t copies = 0;
+	struct fr c;
+	int rh;
+	const char *why = fr_start(&c, addr, 1);
+
+	if (!why && (f < 0 || look < 0 || pool < 0 ||
+		     fl_map(boot->self_task, FR_MINE, (int)f, 0, 1, RW) ||
+		     fl_map((int)c.task, FR_VA, (int)f, 0, 1, FL_MAP_READ)))
+		why = "setup failed";
+	if (!why) {
+		mine[1] = 0xfeed;		/* the pattern the copy must carry */
+		why = fr_fault(&c, FR_VA, true, &rh);
+	}
+	if (!why) {
+		fl_kstat(&k0, sizeof(k0));
+		r[0] = answer(rh, FL_FAULT_COW, 9999, 0, RW);		/* not a handle */
+		r[1] = answer(rh, FL_FAULT_COW, (uint64_t)pool, 0, 7);	/* W+X without WX */
+		r[2] = answer(rh, FL_FAULT_COW, (uint64_t)pool, 0, RW);
+		fl_kstat(&k1, sizeof(k1));
+		copies = k1.pages_copied - k0.pages_copied;
+		if (r[0] != -EBADF || r[1] != -EINVAL || r[2] || copies != 1)
+			why = FAIL("replies %ld %ld, then %ld; %lu copies", r[0], r[1], r[2],
+				   (unsigned long)copies);
+	}
+	if (!why)
+		why = fr_done(&c);		/* it wrote 0x100 and read it back */
+	if (!why && (fl_frame_copy_from((int)look, 0, (int)c.task, FR_VA) ||
+		     fl_map(boot->self_task, FR_MINE + 4096, (int)look, 0, 1, FL_MAP_READ)))
+		why = "cannot look at the child's page";
+	if (!why && (mine[0] != 0 || mine[1] != 0xfeed || theirs[0] != 0x100 ||
+		     theirs[1] != 0xfeed))
+		why = FAIL("ours %#lx %#lx, the child's %#lx %#lx", (unsigned long)mine[0],
+			   (unsigned long)mine[1], (unsigned long)theirs[0], (unsigned long)theirs[1]);
+	fl_unmap(boot->self_task, FR_MINE, 2 * 4096);
+	fr_end(&c);
+	fl_handle_close((int)look);
+	fl_handle_close((int)f);
+	fl_handle_close((int)pool);
+	return why;
+}
+
 /* Nothing mapped at the fault: allow is refused, and a map answers instead. */
 static const char *fault_allow_unmapped(void)
 {
@@ -1598,6 +1652,8 @@ static const struct kt_case tests[] = {
 	{ "fault reply: demand-zero in the reply, charged to a pool, no handle made", fault_zero },
 	{ "fault reply: zero refuses a bad pool handle, a read-only one and a bad protection; an empty pool is ENOMEM",
 	  fault_zero_refused },
+	{ "fault reply: cow copies into a fresh page from a pool; refusals keep the reply handle",
+	  fault_cow },
 	{ "fault reply: allow gives access back after protect to no access", fault_allow_after_noaccess },
 	{ "fault reply: copy-on-write in one entry (4 KiB and in a 2 MiB page, moved and kept)", fault_copy },
 	{ "fault reply: copy refuses a read-only frame handle, a page outside the frame and an unmapped address", fault_copy_refused },

@@ -501,6 +501,11 @@
 #elif FL_FAULT_ZERO != 7
 #error "FL_FAULT_ZERO differs from the Faultline ABI"
 #endif
+#ifndef FL_FAULT_COW
+#define FL_FAULT_COW 8	/* copy the page mapped at the fault address into a fresh page charged to pool handle w0 (FL_RIGHT_MANAGE) and map it there with FL_MAP_* w2 in place of the old one, then resume: copy-on-write in one kernel entry, no frame handle made */
+#elif FL_FAULT_COW != 8
+#error "FL_FAULT_COW differs from the Faultline ABI"
+#endif
 #ifndef FL_FAULT_COPY
 #define FL_FAULT_COPY 6	/* copy the page mapped at the fault address into w1's page of frame handle w0 (which needs FL_RIGHT_WRITE), map that page there with FL_MAP_* w2 in place of the old one, then resume: copy-on-write in one kernel entry; w0 with FL_HANDLE_MOVE as for FL_FAULT_MAP */
 #elif FL_FAULT_COPY != 6
