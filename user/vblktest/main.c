@@ -9,7 +9,8 @@
  * single- and multi-sector reads byte for byte, a write read back (and
  * undone, so the image stays as made), the device's IOERR status for
  * sectors past the end as -EIO, and that every request was completed by
- * its interrupt. A watchdog thread bounds every wait.
+ * its interrupt, and that a lost interrupt fails a request (the driver's
+ * wait is bounded by ticks of a watchdog thread) instead of hanging.
  */
 #include "ktest.h"
 #include "virtio_blk.h"
@@ -18,6 +19,7 @@
 #define VBLK_VA		0x50000000ul
 #define IRQ_BIT		1ull
 #define TICK_BIT	2ull
+#define LOST_BIT	4ull	/* where lost_interrupt sends the irq */
 #define TICK_MS		50
 
 static struct vblk blk;
@@ -137,9 +139,28 @@ static const char *out_of_range(void)
 
 static const char *by_interrupt(void)
 {
+	fl_printf("# %u requests, %u interrupts\n", blk.requests, blk.irqs);
 	if (blk.requests < 10 || blk.irqs != blk.requests)
 		return FAIL("%u requests, %u interrupts", blk.requests, blk.irqs);
 	return NULL;
+}
+
+/*
+ * The interrupt is sent elsewhere (bound to another bit): the request
+ * must fail after the driver's bounded wait, and the driver stays down,
+ * since the device may still hold the request's buffers.
+ */
+static const char *lost_interrupt(void)
+{
+	long r = fl_irq_bind(blk.dev.irq, (int)ntfn, LOST_BIT);
+
+	if (r)
+		return FAIL("irq_bind elsewhere: %ld", r);
+	r = vblk_read(&blk, 0, buf, 1);
+	if (r != -ENODEV)
+		return FAIL("a read without its interrupt: %ld", r);
+	r = vblk_read(&blk, 0, buf, 1);
+	return r == -ENODEV ? NULL : FAIL("a read after that: %ld", r);
 }
 
 static const struct kt_case cases[] = {
@@ -149,6 +170,7 @@ static const struct kt_case cases[] = {
 	{ "vblk: a write reads back, neighbours untouched", write_read_back },
 	{ "vblk: past the end the device says IOERR, the driver -EIO", out_of_range },
 	{ "vblk: one interrupt per request completed them", by_interrupt },
+	{ "vblk: a lost interrupt fails the request in bounded time", lost_interrupt },
 };
 
 int main(const struct fl_bootinfo *bi)
@@ -184,7 +206,6 @@ int main(const struct fl_bootinfo *bi)
 	fl_printf("# %s, %s transport, %lu sectors\n", d->name,
 		d->config >= 0 ? "pci" : "mmio", (unsigned long)blk.capacity);
 	kt_run(cases, n);
-	fl_printf("# %u requests, %u interrupts\n", blk.requests, blk.irqs);
 	vblk_close(&blk);
 	return kt_finish();
 }
