@@ -22,9 +22,11 @@
  *
  * Virtio facts used (virtio 1.1, 4.1.4): capability cfg_type 1 common,
  * 2 notify (followed by notify_off_multiplier), 3 ISR, 4 device-specific;
- * the virtio-rng device id is 0x1040 + 4.
+ * the virtio-rng device id is 0x1040 + 4. The capability walk is shared
+ * with the virtio-blk driver (servers/fs/virtio/virtio_pci.h).
  */
 #include "ktest.h"
+#include "virtio_pci.h"
 
 #define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_RNG_DEVICE	0x1044
@@ -42,31 +44,9 @@
 /* PCI configuration space */
 #define PCI_COMMAND		0x04
 #define PCI_COMMAND_MASTER	0x4
-#define PCI_STATUS_CAP_LIST	0x10		/* in the status half (offset 0x06) */
-#define PCI_BAR0		0x10
-#define PCI_CAP_PTR		0x34
-#define PCI_CAP_ID_MSIX		0x11
-#define PCI_CAP_ID_VENDOR	0x09
-
-/* virtio PCI capability (struct virtio_pci_cap) */
-#define VCAP_CFG_TYPE		3
-#define VCAP_BAR		4
-#define VCAP_OFFSET		8
-#define VCAP_NOTIFY_MULT	16
-#define VIRTIO_PCI_CAP_COMMON	1
-#define VIRTIO_PCI_CAP_NOTIFY	2
 
 /* the common configuration structure (struct virtio_pci_common_cfg) */
-struct virtio_common {
-	uint32_t device_feature_select, device_feature;
-	uint32_t driver_feature_select, driver_feature;
-	uint16_t msix_config, num_queues;
-	uint8_t device_status, config_generation;
-	uint16_t queue_select, queue_size, queue_msix_vector, queue_enable, queue_notify_off;
-	uint32_t queue_desc_lo, queue_desc_hi;
-	uint32_t queue_driver_lo, queue_driver_hi;
-	uint32_t queue_device_lo, queue_device_hi;
-};
+#define virtio_common virtio_pci_common
 
 #define STATUS_ACKNOWLEDGE	1
 #define STATUS_DRIVER		2
@@ -103,6 +83,7 @@ struct vq_used {
 
 static const struct fl_bootinfo_device *dev;
 static volatile uint8_t *cfg;			/* configuration space */
+static struct pci_view pci;			/* it and the BARs, for virtio_pci.h */
 static volatile struct virtio_common *common;
 static volatile uint16_t *notify;		/* queue 0's doorbell */
 static volatile uint64_t *pba;			/* MSI-X pending bits */
@@ -120,53 +101,7 @@ static void barrier(void)
 
 static uint32_t cfg32(unsigned off)
 {
-	return *(volatile uint32_t *)(cfg + off);
-}
-
-/* Where BAR bar (a memory BAR) is mapped here, or NULL. */
-static volatile uint8_t *bar_va(unsigned bar)
-{
-	uint32_t lo = cfg32(PCI_BAR0 + 4 * bar);
-	uint64_t pa = lo & ~0xfu;
-
-	if (bar >= 6 || (lo & 1))
-		return NULL;
-	if ((lo & 6) == 4 && bar < 5)
-		pa |= (uint64_t)cfg32(PCI_BAR0 + 4 * bar + 4) << 32;
-	for (unsigned j = 0; j < dev->nmmio; j++)
-		if (pa >= dev->mmio_base[j] && pa < dev->mmio_base[j] + dev->mmio_size[j])
-			return (volatile uint8_t *)(BAR_VA + j * BAR_STRIDE) +
-			       (pa - dev->mmio_base[j]);
-	return NULL;
-}
-
-/* The offset of the next capability with id after off (0: the first), or 0. */
-static unsigned next_cap(unsigned off, unsigned id)
-{
-	unsigned n = 0;
-
-	if (!(cfg[0x06] & PCI_STATUS_CAP_LIST))
-		return 0;
-	off = off ? cfg[off + 1] & 0xfc : cfg[PCI_CAP_PTR] & 0xfc;
-	for (; off >= 0x40 && n < 48; off = cfg[off + 1] & 0xfc, n++)
-		if (cfg[off] == id)
-			return off;
-	return 0;
-}
-
-/* Where the structure a virtio capability of cfg_type points at is, or NULL. */
-static volatile uint8_t *virtio_struct(unsigned type, unsigned *cap_out)
-{
-	for (unsigned c = next_cap(0, PCI_CAP_ID_VENDOR); c; c = next_cap(c, PCI_CAP_ID_VENDOR)) {
-		volatile uint8_t *b;
-
-		if (cfg[c + VCAP_CFG_TYPE] != type || !(b = bar_va(cfg[c + VCAP_BAR])))
-			continue;
-		if (cap_out)
-			*cap_out = c;
-		return b + cfg32(c + VCAP_OFFSET);
-	}
-	return NULL;
+	return pci_cfg32(&pci, off);
 }
 
 /* ---- bounded waiting ------------------------------------------------------ */
@@ -233,6 +168,7 @@ static const char *map_device(void)
 	if (r)
 		return FAIL("map config space: %ld", r);
 	cfg = (volatile uint8_t *)CFG_VA;
+	pci = (struct pci_view){ dev, cfg, BAR_VA, BAR_STRIDE };
 	for (unsigned j = 0; j < dev->nmmio; j++) {
 		if (dev->mmio_size[j] > BAR_STRIDE)
 			return FAIL("region %u too large", j);
@@ -377,7 +313,7 @@ static const char *config_space_read_only(void)
 
 static const char *msix_enabled(void)
 {
-	unsigned c = next_cap(0, PCI_CAP_ID_MSIX);
+	unsigned c = pci_next_cap(&pci, 0, PCI_CAP_ID_MSIX);
 	uint32_t head, pba_reg;
 	volatile uint8_t *b;
 
@@ -391,21 +327,23 @@ static const char *msix_enabled(void)
 	if (!(cfg32(PCI_COMMAND) & PCI_COMMAND_MASTER))
 		return "bus mastering is off";
 	pba_reg = cfg32(c + 8);
-	b = bar_va(pba_reg & 7);
+	b = pci_bar_va(&pci, pba_reg & 7, pba_reg & ~7u, 8);
 	if (!b)
 		return "the PBA's BAR is not mapped";
-	pba = (volatile uint64_t *)(b + (pba_reg & ~7u));
+	pba = (volatile uint64_t *)b;
 	return NULL;
 }
 
 static const char *virtio_setup(void)
 {
-	unsigned ncap;
+	unsigned cap, ncap;
+	uint32_t len;
 	const char *why;
 	volatile uint8_t *nbase;
 
-	common = (volatile struct virtio_common *)virtio_struct(VIRTIO_PCI_CAP_COMMON, NULL);
-	nbase = virtio_struct(VIRTIO_PCI_CAP_NOTIFY, &ncap);
+	common = (volatile struct virtio_common *)virtio_pci_find(
+		&pci, VIRTIO_PCI_CAP_COMMON, sizeof(struct virtio_common), &cap, &len);
+	nbase = virtio_pci_find(&pci, VIRTIO_PCI_CAP_NOTIFY, 2, &ncap, &len);
 	if (!common || !nbase)
 		return "no common or notify structure";
 	if ((why = negotiate()) || (why = setup_queue()))
