@@ -306,13 +306,11 @@ static int moved_for_fault(struct thread *handler, struct thread *faulter, const
  * or -errno, with the faulter's mappings as they were.
  */
 /*
- * Demand-zero in the reply: a fresh zeroed page from the handler's pool
- * handle w0, mapped at the fault address with w2; the mapping holds the
- * only reference (no handle is made, none to close).
+ * A fresh zeroed page for a fault reply, charged to the handler's pool
+ * handle w0 (FL_RIGHT_MANAGE), after w2 is checked as a protection.
  */
-static int zero_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
+static int fresh_frame(struct thread *handler, const struct msg *m, struct frame **f)
 {
-	struct frame *f;
 	struct kobj *o;
 	int err;
 
@@ -322,34 +320,29 @@ static int zero_for_fault(struct thread *handler, struct thread *faulter, const 
 		return err;
 	if ((err = umap_pg((unsigned)m->w[2], NULL)) < 0)
 		return err;
-	if ((err = frame_create((struct pool *)o, 1, 1, &f)))
-		return err;
-	err = umap_map(faulter->task, ALIGN_DOWN(faulter->fault_addr, PAGE_SIZE), f, 0, 1,
-		       (unsigned)m->w[2], UMAP_REPLACE | UMAP_MAYWRITE);
-	kobj_put(&f->obj);		/* the mapping holds it, or it goes */
-	return err;
+	return frame_create((struct pool *)o, 1, 1, f);
 }
 
 /*
- * Copy-on-write in the reply: the page at the fault address copied into a
- * fresh page from the handler's pool handle w0, mapped there with w2.
+ * Demand-zero (FL_FAULT_ZERO) or copy-on-write (FL_FAULT_COW) in the
+ * reply: a fresh page mapped at the fault address with w2, empty or a
+ * copy of what is mapped there; the mapping holds the only reference (no
+ * handle is made, none to close).
  */
-static int cow_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m)
+static int fresh_for_fault(struct thread *handler, struct thread *faulter, const struct msg *m,
+			   bool copy)
 {
+	vaddr_t va = faulter->fault_addr;
 	struct frame *f;
-	struct kobj *o;
-	int err;
+	int err = fresh_frame(handler, m, &f);
 
-	if (m->w[2] > UINT32_MAX)
-		return -EINVAL;
-	if ((err = handle_get(handler->task, (long)m->w[0], &pool_ops, FL_RIGHT_MANAGE, &o)))
+	if (err)
 		return err;
-	if ((err = umap_pg((unsigned)m->w[2], NULL)) < 0)
-		return err;
-	if ((err = frame_create((struct pool *)o, 1, 1, &f)))
-		return err;
-	err = umap_copy_in(faulter->task, faulter->fault_addr, f, 0, (unsigned)m->w[2],
-			   UMAP_MAYWRITE);
+	if (copy)
+		err = umap_copy_in(faulter->task, va, f, 0, (unsigned)m->w[2], UMAP_MAYWRITE);
+	else
+		err = umap_map(faulter->task, ALIGN_DOWN(va, PAGE_SIZE), f, 0, 1, (unsigned)m->w[2],
+			       UMAP_REPLACE | UMAP_MAYWRITE);
 	kobj_put(&f->obj);		/* the mapping holds it, or it goes */
 	return err;
 }
@@ -358,9 +351,9 @@ static int fault_reply(struct thread *handler, struct thread *faulter, const str
 {
 	switch (FL_TAG_LABEL(m->tag)) {
 	case FL_FAULT_ZERO:
-		return zero_for_fault(handler, faulter, m);
+		return fresh_for_fault(handler, faulter, m, false);
 	case FL_FAULT_COW:
-		return cow_for_fault(handler, faulter, m);
+		return fresh_for_fault(handler, faulter, m, true);
 	case FL_FAULT_MAP:
 		if (m->w[0] & FL_HANDLE_MOVE)
 			return moved_for_fault(handler, faulter, m, false);
