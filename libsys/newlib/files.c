@@ -1,7 +1,7 @@
 /*
  * newlib's file and process calls on Faultline, shared by processes
  * (process.c) and root tasks (root.c): stdout and stderr go to the
- * console; the calls the fs server and the pager II will serve fail with
+ * console; the calls the fs server will serve fail with
  * ENOSYS (docs/newlib.md). Each function is defined under newlib's
  * underscore name with a weak plain alias (glue.h).
  */

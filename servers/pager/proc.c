@@ -545,9 +545,9 @@ static void reparent(struct proc *p)
 }
 
 /*
- * The process ends: everything it had goes back, and its wait status (as
- * POSIX encodes it: exit code << 8, or the signal) is on the console until
- * the pager II keeps it for waitpid. When the first process (init) ends,
+ * The process ends: everything it had goes back; it stays a zombie with its
+ * wait status (as POSIX encodes it: exit code << 8, or the signal), which is
+ * also on the console, until its parent waits. When the first process (init) ends,
  * so does the machine, with a status that says how (docs/process.md).
  */
 void proc_exit(struct proc *p, int status, int signal)
