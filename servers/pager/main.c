@@ -210,8 +210,16 @@ static void stats_request(struct proc *p, int reply, const uint64_t w[4])
 
 	if (pid != -1 && (!t || t->zombie))
 		return pager_reply(reply, 0, (uint64_t)-ESRCH, 0, 0);
-	if (w[1] > FL_STATS_PAGER)
+	if (w[1] > FL_STATS_REGIONS)
 		return pager_reply(reply, 0, (uint64_t)-EINVAL, 0, 0);
+	if (w[1] == FL_STATS_REGIONS) {
+		uint64_t n = 0;
+
+		for (struct proc *q = proc_next(NULL); q; q = proc_next(q))
+			if (!q->zombie && (pid == -1 || q == t))
+				n += q->map.count;
+		return pager_reply(reply, 0, 0, n, 0);
+	}
 	if (w[1] == FL_STATS_PAGER) {
 		pager_reply(reply, 0, 0, fl_heap_pages(), (uint64_t)proc_count());
 		answer.w[3] = pager.shared_pages;

@@ -261,6 +261,27 @@ static int protect_pages(struct proc *p, uintptr_t start, uintptr_t end, unsigne
 	return 0;
 }
 
+/*
+ * Join the regions from the one before start to the one after end that
+ * were split off one another and agree again (the same object, rights
+ * and flags, offsets that continue): mprotect back and forth leaves one
+ * region, as it began.
+ */
+static void merge_range(struct proc *p, uintptr_t start, uintptr_t end)
+{
+	struct region *a = region_next(&p->map, start > USER_LO ? start - 1 : start), *b;
+
+	while (a && a->start <= end && (b = region_next(&p->map, a->end)) && b->start <= end) {
+		if (region_merge(&p->map, a, b)) {
+			memobj_unlink(b->obj, b);
+			memobj_put(b->obj);
+			free(b);
+		} else {
+			a = b;
+		}
+	}
+}
+
 long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
 {
 	uintptr_t end;
@@ -281,6 +302,7 @@ long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
 	for (struct region *r = region_find(&p->map, addr); r && r->start < end;
 	     r = region_next(&p->map, r->end))
 		r->prot = prot;
+	merge_range(p, addr, end);
 	return protect_pages(p, addr, end, prot);
 }
 

@@ -136,8 +136,17 @@ static void unmap_parts(void)
 	      "%#lx", query(p + 5 * PAGE));
 }
 
+/* The process's regions, as the pager counts them. */
+static long regions(void)
+{
+	uint64_t c[3] = { 0 };
+
+	return fl_pager_stats(0, FL_STATS_REGIONS, c) ? -1 : (long)c[0];
+}
+
 static void protections(void)
 {
+	long r0 = regions(), r1, r2;
 	char *p = map(4 * PAGE, PROT_READ | PROT_WRITE);
 
 	strcpy(p + PAGE, "kept");
@@ -145,10 +154,15 @@ static void protections(void)
 	      (query(p + PAGE) & FL_QUERY_PRESENT), "mprotect read-only reaches mapped pages",
 	      "%#lx", query(p + PAGE));
 	check(!strcmp(p + PAGE, "kept"), "mprotect keeps the data", "-");
+	r1 = regions();
 	check(mprotect(p + PAGE, PAGE, PROT_READ | PROT_WRITE) == 0 &&
 	      (p[PAGE] = 'K') == 'K' && !strcmp(p + PAGE, "Kept") &&
 	      (query(p + PAGE) & FL_MAP_WRITE), "mprotect back to read-write: the same page",
 	      "%#lx", query(p + PAGE));
+	r2 = regions();
+	check(r0 > 0 && r1 == r0 + 3 && r2 == r0 + 1,
+	      "mprotect splits a region in three and back joins it again",
+	      "regions %ld, mmap and split %ld, back %ld", r0, r1, r2);
 	check(mprotect(p, 4 * PAGE, PROT_NONE) == 0 && query(p + PAGE) != 0 &&
 	      !(query(p + PAGE) & FL_MAP_WRITE),
 	      "PROT_NONE keeps the page but takes access away", "%#lx", query(p + PAGE));
@@ -392,7 +406,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "crash"))
 		return crash(argv[2]);
-	printf("1..57\n");
+	printf("1..58\n");
 	start_abi(argc, argv);
 	image();
 	demand_zero();

@@ -49,6 +49,7 @@
 #define FL_STATS_FAULTS		0	/* faults served, zero-page maps, private frames made */
 #define FL_STATS_COW		1	/* copy-on-write copies, reuses (no copy), frames in use */
 #define FL_STATS_PAGER		2	/* the pager's heap in pages (it never shrinks), processes, shared frames */
+#define FL_STATS_REGIONS	3	/* the process's regions, 0, 0 (pid -1: all processes') */
 
 #define FL_PAGER_MMAP_PROT(w2)	((unsigned)(w2) & 0xff)
 #define FL_PAGER_MMAP_FLAGS(w2)	((unsigned)((w2) >> 8) & 0xffffff)
