@@ -29,6 +29,13 @@ static const char *const names[] = {
 	[ENAMETOOLONG] = "ENAMETOOLONG",
 	[ELOOP] = "ELOOP",
 	[EOVERFLOW] = "EOVERFLOW",
+	[ENXIO] = "ENXIO",
+	[EXDEV] = "EXDEV",
+	[EISDIR] = "EISDIR",
+	[ENOTTY] = "ENOTTY",
+	[ESPIPE] = "ESPIPE",
+	[EROFS] = "EROFS",
+	[ENOTEMPTY] = "ENOTEMPTY",
 };
 
 const char *errno_name(int err)

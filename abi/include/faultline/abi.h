@@ -142,6 +142,41 @@
 #elif EOVERFLOW != 139
 #error "EOVERFLOW differs from the Faultline ABI"
 #endif
+#ifndef ENXIO
+#define ENXIO 6	/* no such device or address */
+#elif ENXIO != 6
+#error "ENXIO differs from the Faultline ABI"
+#endif
+#ifndef EXDEV
+#define EXDEV 18	/* across file systems */
+#elif EXDEV != 18
+#error "EXDEV differs from the Faultline ABI"
+#endif
+#ifndef EISDIR
+#define EISDIR 21	/* is a directory */
+#elif EISDIR != 21
+#error "EISDIR differs from the Faultline ABI"
+#endif
+#ifndef ENOTTY
+#define ENOTTY 25	/* not a terminal */
+#elif ENOTTY != 25
+#error "ENOTTY differs from the Faultline ABI"
+#endif
+#ifndef ESPIPE
+#define ESPIPE 29	/* not seekable (a pipe, a device) */
+#elif ESPIPE != 29
+#error "ESPIPE differs from the Faultline ABI"
+#endif
+#ifndef EROFS
+#define EROFS 30	/* read-only file system */
+#elif EROFS != 30
+#error "EROFS differs from the Faultline ABI"
+#endif
+#ifndef ENOTEMPTY
+#define ENOTEMPTY 90	/* directory not empty */
+#elif ENOTEMPTY != 90
+#error "ENOTEMPTY differs from the Faultline ABI"
+#endif
 /* signal */
 #ifndef SIGHUP
 #define SIGHUP 1	/* hangup */
@@ -413,6 +448,102 @@
 #define MAP_NORESERVE 16384	/* mmap: accepted; anonymous memory always overcommits */
 #elif MAP_NORESERVE != 16384
 #error "MAP_NORESERVE differs from the Faultline ABI"
+#endif
+/* fcntl */
+#ifndef O_RDONLY
+#define O_RDONLY 0	/* open for reading */
+#elif O_RDONLY != 0
+#error "O_RDONLY differs from the Faultline ABI"
+#endif
+#ifndef O_WRONLY
+#define O_WRONLY 1	/* open for writing */
+#elif O_WRONLY != 1
+#error "O_WRONLY differs from the Faultline ABI"
+#endif
+#ifndef O_RDWR
+#define O_RDWR 2	/* open for reading and writing */
+#elif O_RDWR != 2
+#error "O_RDWR differs from the Faultline ABI"
+#endif
+#ifndef O_ACCMODE
+#define O_ACCMODE 3	/* the access bits of the flags */
+#elif O_ACCMODE != 3
+#error "O_ACCMODE differs from the Faultline ABI"
+#endif
+#ifndef O_APPEND
+#define O_APPEND 8	/* every write goes to the end */
+#elif O_APPEND != 8
+#error "O_APPEND differs from the Faultline ABI"
+#endif
+#ifndef O_CREAT
+#define O_CREAT 512	/* create the file if it does not exist */
+#elif O_CREAT != 512
+#error "O_CREAT differs from the Faultline ABI"
+#endif
+#ifndef O_TRUNC
+#define O_TRUNC 1024	/* truncate to length 0 */
+#elif O_TRUNC != 1024
+#error "O_TRUNC differs from the Faultline ABI"
+#endif
+#ifndef O_EXCL
+#define O_EXCL 2048	/* with O_CREAT: fail with EEXIST if it exists */
+#elif O_EXCL != 2048
+#error "O_EXCL differs from the Faultline ABI"
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 16384	/* reads and writes that would wait fail with EAGAIN */
+#elif O_NONBLOCK != 16384
+#error "O_NONBLOCK differs from the Faultline ABI"
+#endif
+#ifndef O_DIRECTORY
+#define O_DIRECTORY 2097152	/* fail with ENOTDIR unless a directory */
+#elif O_DIRECTORY != 2097152
+#error "O_DIRECTORY differs from the Faultline ABI"
+#endif
+#ifndef SEEK_SET
+#define SEEK_SET 0	/* lseek: from the start */
+#elif SEEK_SET != 0
+#error "SEEK_SET differs from the Faultline ABI"
+#endif
+#ifndef SEEK_CUR
+#define SEEK_CUR 1	/* lseek: from the offset */
+#elif SEEK_CUR != 1
+#error "SEEK_CUR differs from the Faultline ABI"
+#endif
+#ifndef SEEK_END
+#define SEEK_END 2	/* lseek: from the end */
+#elif SEEK_END != 2
+#error "SEEK_END differs from the Faultline ABI"
+#endif
+#ifndef S_IFMT
+#define S_IFMT 61440	/* stat mode: the type bits */
+#elif S_IFMT != 61440
+#error "S_IFMT differs from the Faultline ABI"
+#endif
+#ifndef S_IFIFO
+#define S_IFIFO 4096	/* a pipe */
+#elif S_IFIFO != 4096
+#error "S_IFIFO differs from the Faultline ABI"
+#endif
+#ifndef S_IFCHR
+#define S_IFCHR 8192	/* a character device */
+#elif S_IFCHR != 8192
+#error "S_IFCHR differs from the Faultline ABI"
+#endif
+#ifndef S_IFDIR
+#define S_IFDIR 16384	/* a directory */
+#elif S_IFDIR != 16384
+#error "S_IFDIR differs from the Faultline ABI"
+#endif
+#ifndef S_IFREG
+#define S_IFREG 32768	/* a regular file */
+#elif S_IFREG != 32768
+#error "S_IFREG differs from the Faultline ABI"
+#endif
+#ifndef S_IFLNK
+#define S_IFLNK 40960	/* a symbolic link */
+#elif S_IFLNK != 40960
+#error "S_IFLNK differs from the Faultline ABI"
 #endif
 /* fault */
 #ifndef FL_FAULT_PAGE

@@ -34,6 +34,7 @@
 #define FL_PAGER_SNAPSHOT	18	/* w0 pid, w1 address in a region the caller pages: a snapshot id */
 #define FL_PAGER_RESTORE	19	/* w0 snapshot id: 0, the region as it was then */
 #define FL_PAGER_PROTECT	20	/* w0 pid, w1 address (a region the caller pages), w2 PROT_* kept: 0 */
+#define FL_PAGER_EXEC		21	/* as FL_PAGER_SPAWN, w0 0: no reply on success (the caller runs the program: same pid, same fds) */
 
 #define FL_SPAWN_ARGS_MAX	16	/* argv entries FL_PAGER_SPAWN takes (argv[0] included) */
 
