@@ -111,7 +111,7 @@ static long join(char *out, size_t len, size_t size, const char *rel)
 long fl_fs_put_path(const char *path, size_t at)
 {
 	char *to = (char *)fl_fs_ipcbuf->words + at;
-	size_t room = FL_FS_PATH_MAX, len;
+	size_t room = FL_FS_PATH_MAX, len, name = 0;
 	long r;
 
 	if (fl_bad_ptr(path, 1))
@@ -121,6 +121,9 @@ long fl_fs_put_path(const char *path, size_t at)
 	len = strnlen(path, FL_FS_PATH_MAX);
 	if (len >= FL_FS_PATH_MAX)
 		return -ENAMETOOLONG;
+	for (size_t i = 0; i < len; i++)	/* each name at most FL_FS_NAME_MAX bytes */
+		if ((name = path[i] == '/' ? 0 : name + 1) > FL_FS_NAME_MAX)
+			return -ENAMETOOLONG;
 	if (path[0] == '/') {
 		memcpy(to, path, len + 1);
 		return (long)len + 1;
@@ -317,6 +320,11 @@ int _open(const char *path, int flags, ...)
 	va_end(ap);
 	if (!has_fs())
 		return fail(ENOSYS);			/* files: the fs server's */
+	/* what the protocol knows; O_NOCTTY, O_SYNC and O_CLOEXEC are dropped (not yet) */
+	flags &= ~(O_NOCTTY | O_SYNC | O_CLOEXEC);
+	if ((flags & O_ACCMODE) == O_ACCMODE ||
+	    (flags & ~(O_ACCMODE | O_APPEND | O_CREAT | O_TRUNC | O_EXCL | O_NONBLOCK | O_DIRECTORY)))
+		return fail(EINVAL);
 	if ((r = fl_fs_put_path(path, 0)) < 0)
 		return fail((int)-r);
 	r = fl_fs_call(FL_FS_OPEN, (size_t)r, (uint64_t)(unsigned)flags, mode, 0, NULL);
@@ -343,6 +351,8 @@ off_t _lseek(int fd, off_t off, int whence)
 {
 	if (!has_fs())
 		return fail(fd >= 0 && fd <= 2 ? ESPIPE : EBADF);
+	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+		return fail(EINVAL);
 	return fl_result(fl_fs_call(FL_FS_LSEEK, 0, (uint64_t)fd, (uint64_t)off,
 				    (uint64_t)whence, NULL));
 }
