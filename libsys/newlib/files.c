@@ -198,56 +198,6 @@ static int console_write(const void *buf, size_t len)
 	return (int)len;
 }
 
-/*
- * write and pwrite (offset >= 0): FL_FS_IO_MAX bytes a request, until all
- * is written or a request writes less (a pipe, the console, a full disk).
- */
-static ssize_t put(int fd, const void *buf, size_t len, off_t offset)
-{
-	const char *p = buf;
-	size_t done = 0;
-
-	if (len && fl_bad_ptr(buf, len))
-		return fail(EFAULT);
-	do {
-		size_t n = len - done < FL_FS_IO_MAX ? len - done : FL_FS_IO_MAX;
-		long r;
-
-		memcpy(fl_fs_ipcbuf->words, p + done, n);
-		r = offset < 0 ? fl_fs_call(FL_FS_WRITE, n, (uint64_t)fd, n, 0, NULL)
-			       : fl_fs_call(FL_FS_PWRITE, n, (uint64_t)fd, n,
-					    (uint64_t)(offset + (off_t)done), NULL);
-		if (r < 0) {
-			if (done)
-				break;
-			return fail((int)-r);
-		}
-		if ((size_t)r > n)
-			return fail(EIO);
-		done += (size_t)r;
-		if ((size_t)r < n)
-			break;
-	} while (done < len);
-	return (ssize_t)done;
-}
-
-int _write(int fd, const void *buf, size_t len)
-{
-	if (!has_fs())
-		return fd == 1 || fd == 2 ? console_write(buf, len) : fail(EBADF);
-	return (int)put(fd, buf, len, -1);
-}
-int write(int fd, const void *buf, size_t len) ALIAS(write);
-
-ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
-{
-	if (!has_fs())
-		return fail(fd == 1 || fd == 2 ? ESPIPE : EBADF);
-	if (offset < 0)
-		return fail(EINVAL);
-	return put(fd, buf, len, offset);
-}
-
 /* The kind of fd, asked once (fstat) and remembered. */
 static int kind_of(int fd)
 {
@@ -261,11 +211,17 @@ static int kind_of(int fd)
 }
 
 /*
- * read and pread (offset >= 0): one request, and more only on a regular
- * file while each fills its FL_FS_IO_MAX bytes; 0 at the end.
+ * read, write, pread and pwrite (offset >= 0): FL_FS_IO_MAX bytes a
+ * request, on until all is moved or a request moves less (a pipe, the
+ * console, the end of a file, a full disk); a read goes on only on a
+ * regular file (a pipe or the console that filled one request may have
+ * nothing more, and would block).
  */
-static ssize_t get(int fd, void *buf, size_t len, off_t offset)
+static ssize_t transfer(int fd, void *buf, size_t len, off_t offset, int writing)
 {
+	static const uint32_t labels[2][2] = {
+		{ FL_FS_READ, FL_FS_PREAD }, { FL_FS_WRITE, FL_FS_PWRITE },
+	};
 	char *p = buf;
 	size_t done = 0;
 
@@ -273,10 +229,12 @@ static ssize_t get(int fd, void *buf, size_t len, off_t offset)
 		return fail(EFAULT);
 	do {
 		size_t n = len - done < FL_FS_IO_MAX ? len - done : FL_FS_IO_MAX;
-		long r = offset < 0 ? fl_fs_call(FL_FS_READ, 0, (uint64_t)fd, n, 0, NULL)
-				    : fl_fs_call(FL_FS_PREAD, 0, (uint64_t)fd, n,
-						 (uint64_t)(offset + (off_t)done), NULL);
+		long r;
 
+		if (writing)
+			memcpy(fl_fs_ipcbuf->words, p + done, n);
+		r = fl_fs_call(labels[writing][offset >= 0], writing ? n : 0, (uint64_t)fd, n,
+			       offset >= 0 ? (uint64_t)(offset + (off_t)done) : 0, NULL);
 		if (r < 0) {
 			if (done)
 				break;
@@ -284,19 +242,37 @@ static ssize_t get(int fd, void *buf, size_t len, off_t offset)
 		}
 		if ((size_t)r > n)
 			return fail(EIO);
-		memcpy(p + done, fl_fs_ipcbuf->words, (size_t)r);
+		if (!writing)
+			memcpy(p + done, fl_fs_ipcbuf->words, (size_t)r);
 		done += (size_t)r;
-		if ((size_t)r < n || kind_of(fd) != KIND_FILE)
+		if ((size_t)r < n || (!writing && kind_of(fd) != KIND_FILE))
 			break;
 	} while (done < len);
 	return (ssize_t)done;
+}
+
+int _write(int fd, const void *buf, size_t len)
+{
+	if (!has_fs())
+		return fd == 1 || fd == 2 ? console_write(buf, len) : fail(EBADF);
+	return (int)transfer(fd, (void *)buf, len, -1, 1);
+}
+int write(int fd, const void *buf, size_t len) ALIAS(write);
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
+{
+	if (!has_fs())
+		return fail(fd == 1 || fd == 2 ? ESPIPE : EBADF);
+	if (offset < 0)
+		return fail(EINVAL);
+	return transfer(fd, (void *)buf, len, offset, 1);
 }
 
 int _read(int fd, void *buf, size_t len)
 {
 	if (!has_fs())
 		return fail(fd == 0 ? ENOSYS : EBADF);	/* console input: the fs server's */
-	return (int)get(fd, buf, len, -1);
+	return (int)transfer(fd, buf, len, -1, 0);
 }
 int read(int fd, void *buf, size_t len) ALIAS(read);
 
@@ -306,7 +282,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t offset)
 		return fail(fd >= 0 && fd <= 2 ? ESPIPE : EBADF);
 	if (offset < 0)
 		return fail(EINVAL);
-	return get(fd, buf, len, offset);
+	return transfer(fd, buf, len, offset, 0);
 }
 
 int _open(const char *path, int flags, ...)
