@@ -8,7 +8,7 @@
  *
  *   fstest               / is the disk (tools/mkdisk.py's image)
  *   fstest --bootfs-only / is the bootfs: no disk, or one that did not mount
- *   fstest --damaged     the disk of mkdisk.py --damage damaged
+ *   fstest --damaged     the disk of mkdisk.py --damage damaged (EIO; a directory loop)
  *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
@@ -635,7 +635,19 @@ static void damaged(void)
 	strcpy(loop, "/a");
 	while (strlen(loop) + 8 < sizeof(loop) - 100)
 		strcat(loop, "/b/c/up");
-	check_err(stat(loop, &st), ELOOP, "a path round a directory loop 140 times: ELOOP");
+	/*
+	 * POSIX has no error for a walk round a hard-linked loop: the VFS walks
+	 * it like any path (ext2_resolve's bound would give ELOOP); either way
+	 * the walk ends and the server goes on.
+	 */
+	errno = 0;
+	{
+		int r = stat(loop, &st);
+
+		check((r == 0 && S_ISDIR(st.st_mode)) || (r == -1 && errno == ELOOP),
+		      "a path round a directory loop 140 times: the directory, or ELOOP",
+		      "r %d errno %d", r, errno);
+	}
 }
 
 int main(int argc, char **argv)
