@@ -20,7 +20,7 @@ bin/fstest (user/fstest/main.c) knows all of this; keep the two in step.
   badmagic   the superblock's magic zeroed: the mount fails
   truncated  the image cut to 1 MiB: the mount fails (shorter than its blocks)
   damaged    etc/motd's first block number out of range (reading it: EIO) and
-             a directory loop: a/b/c/up names a (a path through it: ELOOP)
+             a directory loop: a/b/c/up names a (a walk round it ends: the directory, or ELOOP)
 """
 import argparse
 import os
