@@ -1,5 +1,5 @@
 /*
- * The console UART's receive side for bin/echo, AArch64: the PL011 whose
+ * The console UART's receive side for bin/uartecho, AArch64: the PL011 whose
  * registers the kernel hands the root task as a device frame
  * (bi->console_mmio, one page), mapped here at UART_VA. The kernel keeps
  * transmitting on the same UART by polling DR/FR, so only the receive

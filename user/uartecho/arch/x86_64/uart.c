@@ -1,5 +1,5 @@
 /*
- * The console UART's receive side for bin/echo, x86_64: the 16550 at
+ * The console UART's receive side for bin/uartecho, x86_64: the 16550 at
  * COM1, reached through the I/O port object the kernel hands the root
  * task (bi->console_ioport: ports 0x3f8..0x3ff, offsets 0..7 here). The
  * kernel keeps transmitting on the same UART by polling, so only the
