@@ -220,13 +220,13 @@ int wait(int *status) ALIAS(wait);
 
 /*
  * FL_PAGER_SPAWN and FL_PAGER_EXEC: the IPC buffer's words hold
- * "path\0argv0\0argv1\0...\0"; the child's pid (exec: only an error
- * comes back), or -1 with errno.
+ * "path\0argv0\0argv1\0...\0" and w1 counts the arguments (so empty ones
+ * pass); the child's pid (exec: only an error comes back), or -1 with errno.
  */
 static int spawn_call(uint32_t label, const char *path, char *const argv[], uint64_t flags)
 {
 	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words) - 1;
-	const uint64_t w[4] = { flags, 0, 0, 0 };
+	uint64_t w[4] = { flags, 0, 0, 0 };	/* w1: how many arguments (empty ones pass) */
 	struct fl_msg reply;
 	size_t len;
 	long r;
@@ -246,6 +246,8 @@ static int spawn_call(uint32_t label, const char *path, char *const argv[], uint
 			break;
 	}
 	*to++ = 0;				/* the list's end */
+	while (argv && argv[w[1]])
+		w[1]++;
 	len = (size_t)(to - (char *)ipc_buffer->words);
 	memset(to, 0, (8 - len % 8) % 8);
 	r = fl_call_msg(pager, FL_TAG(label, (len + 7) / 8, 0), w, &reply);
