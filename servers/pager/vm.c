@@ -493,9 +493,16 @@ int vm_fork(struct proc *child, struct proc *parent)
 	child->brk = parent->brk;
 	child->mmap_next = parent->mmap_next;
 	for (struct region *r = region_first(&parent->map); r; r = region_next(&parent->map, r->end)) {
-		struct memobj *o = child_object(&objs, r->obj);
+		struct memobj *o;
 
-		if (!o)
+		/*
+		 * Not the IPC buffer: the kernel writes replies into the parent's
+		 * (it never faults on it), so it must stay writable, not become
+		 * copy-on-write; the child gets a fresh one (map_ipc_buffer).
+		 */
+		if (r->start == IPCBUF_VA)
+			continue;
+		if (!(o = child_object(&objs, r->obj)))
 			return -ENOMEM;
 		if ((err = vm_map_object(child, r->start, r->end, r->prot, r->flags, o, r->offset))) {
 			memobj_put(o);
