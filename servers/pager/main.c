@@ -104,7 +104,7 @@ static long answer_and_receive(struct fl_msg *m)
  * The value of key= on the command line, into buf: words separated by
  * commas become spaces ("run=bin/prog,a,b" runs bin/prog with a and b).
  */
-static bool cmdline_value(const char *key, char *buf, size_t size)
+bool pager_cmdline(const char *key, char *buf, size_t size)
 {
 	const char *cmd = (const char *)pager.bi + pager.bi->cmdline_offset;
 	size_t klen = strlen(key), n = 0;
@@ -250,6 +250,7 @@ void pager_report(void)
 	       "%zu from the reserve; own faults: %lu\n", (unsigned long)pager.faults,
 	       (unsigned long)pager.zero_maps, (unsigned long)pager.private_pages,
 	       fl_heap_pages(), fl_heap_reserve_used(), (unsigned long)self.faults);
+	fs_report();
 }
 
 /*
@@ -258,7 +259,7 @@ void pager_report(void)
  * (no path, a string not ended), -E2BIG (more than FL_SPAWN_ARGS_MAX
  * arguments), -ENOENT, -ENOEXEC, -EAGAIN.
  */
-static long spawn_request(struct proc *p, const struct fl_msg *m)
+static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
 {
 	static char text[FL_MSG_BUF_WORDS * 8 + 1];
 	size_t len = FL_TAG_WORDS(m->tag) * 8;
@@ -283,9 +284,12 @@ static long spawn_request(struct proc *p, const struct fl_msg *m)
 	if (argc == 0)
 		argv[argc++] = text;
 	argv[argc] = NULL;
+	if (FL_TAG_LABEL(m->tag) == FL_PAGER_EXEC)
+		return m->w[0] ? -EINVAL : proc_exec(p, reply, text, argv);
 	if (m->w[0] & ~(uint64_t)FL_SPAWN_PAGED)
 		return -EINVAL;
-	if ((err = proc_spawn(text, argv, p->pid, m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, &child)))
+	if ((err = proc_spawn(text, argv, p->pid, m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, false,
+			      &child)))
 		return err;
 	return child->pid;
 }
@@ -327,7 +331,14 @@ static void serve(const struct fl_msg *m)
 	if (label == FL_PAGER_STATS)
 		return stats_request(p, reply, m->w);
 	if (label == FL_PAGER_SPAWN)
-		return pager_reply(reply, 0, (uint64_t)spawn_request(p, m), 0, 0);
+		return pager_reply(reply, 0, (uint64_t)spawn_request(p, m, reply), 0, 0);
+	if (label == FL_PAGER_EXEC) {
+		long r = spawn_request(p, m, reply);
+
+		if (r < 0)		/* else the reply handle is gone with the old image */
+			pager_reply(reply, 0, (uint64_t)r, 0, 0);
+		return;
+	}
 	if (label == FL_PAGER_FAULT_WAIT)
 		return upager_wait(p, reply);
 	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
@@ -366,15 +377,23 @@ int main(void)
 	int err = 0;
 
 	setup();
-	cmdline_value("run", run, sizeof(run));
-	if (cmdline_value("heap_limit", limit, sizeof(limit)))
+	pager_cmdline("run", run, sizeof(run));
+	if (pager_cmdline("heap_limit", limit, sizeof(limit)))
 		fl_heap_limit(strtoul(limit, NULL, 0));
+	if ((err = fs_prepare()) && err != -ENODEV) {
+		printf("pager: cannot prepare the fs server: %s\n", strerror(-err));
+		return FL_STATUS_MAX;
+	}
 	if (split_args(run, argv, ARGV_MAX) == 0 ||
-	    (err = proc_spawn(argv[0], argv, 0, 0, &init))) {
+	    (err = proc_spawn(argv[0], argv, 0, 0, false, &init))) {
 		printf("pager: cannot start %s: %s\n", run, strerror(err ? -err : EINVAL));
 		return FL_STATUS_MAX;
 	}
 	printf("pager: started %s as pid %d\n", argv[0], init->pid);
+	if (fs_prepared() && (err = fs_start()) < 0) {
+		printf("pager: cannot start the fs server: %s\n", strerror(-err));
+		return FL_STATUS_MAX;
+	}
 	for (;;) {
 		if (answer_and_receive(&m) == FL_RECV_MESSAGE)
 			serve(&m);

@@ -44,7 +44,7 @@ struct proc {
 	int parent;			/* pid, 0: the pager */
 	char name[PROC_NAME_MAX];
 	int task, pool, thread;		/* handles: the pager keeps them (-1: none) */
-	int given[4];			/* its handles: the pager, its task, its pool, the system pool */
+	int given[5];			/* its handles: the pager, its task, its pool, the system pool, the fs server */
 	struct region_map map;
 	uintptr_t brk_base, brk;	/* the heap: [brk_base, brk) */
 	uintptr_t mmap_next;		/* where mmap without a hint looks first */
@@ -56,6 +56,7 @@ struct proc {
 	int upager_reply;		/* its parked FL_PAGER_FAULT_WAIT, or -1 */
 	int delegations;		/* regions of live processes it pages */
 	int paged_by;			/* 0, or the pid of the process that pages its memory */
+	bool pinned;			/* every page mapped when its region is made (the fs server) */
 	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 };
 
@@ -77,13 +78,31 @@ struct proc *proc_find(int pid);		/* a live process or a zombie */
 int proc_count(void);				/* live processes and zombies */
 struct proc *proc_next(struct proc *p);		/* iterate: proc_next(NULL) is the first */
 bool proc_has_live_children(const struct proc *p);
-int proc_spawn(const char *path, char *const argv[], int parent, int paged_by,
+int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, bool pinned,
 	       struct proc **out);
+long proc_exec(struct proc *p, int reply, const char *path, char *const argv[]);
+struct cpio_file;
+int bootfs_file(const char *path, struct cpio_file *f);
 long proc_fork(struct proc *parent);
 /* A waitpid: the answer now, or PROC_WAIT_PARKED (reply kept until a child ends). */
 long proc_wait(struct proc *p, int reply, int pid, unsigned options, uint64_t *wstatus);
 #define PROC_WAIT_PARKED	1
 void proc_exit(struct proc *p, int status, int signal);
+
+/*
+ * fsboot.c: the fs server (servers/fs): started pinned, told of every
+ * process's spawn, fork and exit through the event ring (faultline/fs.h).
+ */
+struct fl_fs_boot;
+int fs_prepare(void);			/* before the first process: 0, or -ENODEV (no fs server) */
+bool fs_prepared(void);			/* fs_prepare said 0 */
+int fs_start(void);			/* the fs server running: its pid, or -errno */
+long fs_client_handle(struct proc *p);	/* p's handle to the fs server in p's table, or -ENODEV */
+int fs_boot_make(struct proc *fs, struct fl_fs_boot *boot);
+bool fs_room(void);			/* may another process be announced? */
+void fs_event(uint32_t kind, int pid, int parent);
+void fs_gone(struct proc *fs);
+void fs_report(void);			/* its fault count, at the end */		/* it ended: no more events, no handles to it */
 
 /* arch/ARCH/regs.c: the registers fork needs to know. */
 struct fl_regs_general;
@@ -101,6 +120,9 @@ void vm_fault(struct proc *p, int reply, const uint64_t w[4]);
 void vm_destroy(struct proc *p);
 int vm_fork(struct proc *child, struct proc *parent);
 long vm_mappings(struct proc *p, uintptr_t va);
+int vm_populate(struct proc *p, uintptr_t start, uintptr_t end, const uint8_t *src,
+		uint64_t from, uint64_t to);
+int vm_clear(struct proc *p);
 /* The process dies of sig for the fault w: its line (why), then exit. */
 void kill_for_fault(struct proc *p, int reply, int sig, const char *what,
 		    const uint64_t w[4], const char *why);
@@ -129,5 +151,6 @@ void *scratch_map(int frame, uint64_t pages);
 void scratch_unmap(uint64_t pages);
 
 void pager_report(void);
+bool pager_cmdline(const char *key, char *buf, size_t size);	/* key=value, commas as spaces */
 void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2);
 void pager_reply_word3(uint64_t w3);	/* the fourth word of the answer just set */

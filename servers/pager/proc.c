@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <faultline/abi.h>
+#include <faultline/fs.h>
 #include <faultline/ipc.h>
 #include <faultline/mem.h>
 #include <faultline/pager.h>
@@ -20,6 +21,7 @@
 #include "pager.h"
 
 #define PROC_PRIORITY	16		/* below the pager's 32 */
+#define PINNED_PRIORITY	24		/* the fs server: above processes, below the pager */
 #define ARGS_MAX	(16 * PAGE)	/* argv, envp, auxv and strings: the first stack pages */
 #define POOL_SHARE	4		/* a process's pool: at most 1/4 of what is free... */
 #define POOL_MAX	(256ul << 20)	/* ...and 256 MiB */
@@ -78,13 +80,20 @@ static struct proc *proc_alloc(void)
 	return NULL;
 }
 
-/* The file at path in the bootfs: 0 with *f, or -ENOENT. */
-static int bootfs_file(const char *path, struct cpio_file *f)
+/*
+ * The file at path in the bootfs: 0 with *f, or -ENOENT. "bin/ls",
+ * "/bin/ls" and "/boot/bin/ls" (where the fs server mounts it) all name it.
+ */
+int bootfs_file(const char *path, struct cpio_file *f)
 {
 	struct cpio_reader r;
 	const char *why;
 	int got;
 
+	while (*path == '/')
+		path++;
+	if (!strncmp(path, "boot/", 5))
+		path += 5;
 	cpio_open(&r, (const void *)pager.bi->bootfs_addr, pager.bi->bootfs_size);
 	while ((got = cpio_next(&r, f, &why)) > 0)
 		if (!strcmp(f->name, path) && (f->mode & CPIO_MODE_TYPE) == CPIO_MODE_FILE)
@@ -110,6 +119,16 @@ static int map_segment(struct proc *p, const struct cpio_file *file, const struc
 	struct memobj *o;
 	int err;
 
+	if (s->filesz && p->pinned) {	/* a copy, now: anonymous pages filled from the file */
+		if (!(o = anon_create(end - start)))
+			return -ENOMEM;
+		if ((err = vm_map_object(p, start, end, prot, MAP_PRIVATE | MAP_ANONYMOUS, o, 0))) {
+			memobj_put(o);
+			return err;
+		}
+		return vm_populate(p, start, end, file->data + s->offset - (s->vaddr - start),
+				   s->vaddr - start, s->vaddr - start + s->filesz);
+	}
 	if (s->filesz) {
 		if (at % PAGE)
 			return -ENOEXEC;	/* file offset and address disagree modulo a page */
@@ -127,9 +146,11 @@ static int map_segment(struct proc *p, const struct cpio_file *file, const struc
 		return 0;
 	if (!(o = anon_create(end - start)))
 		return -ENOMEM;
-	if ((err = vm_map_object(p, start, end, prot, MAP_PRIVATE | MAP_ANONYMOUS, o, 0)))
+	if ((err = vm_map_object(p, start, end, prot, MAP_PRIVATE | MAP_ANONYMOUS, o, 0))) {
 		memobj_put(o);
-	return err;
+		return err;
+	}
+	return p->pinned ? vm_populate(p, start, end, NULL, 0, 0) : 0;
 }
 
 static int load_program(struct proc *p, const struct cpio_file *file, uint64_t *entry,
@@ -191,13 +212,14 @@ static int count(char *const v[])
  * frame mapped at the top of the stack region (private from the start).
  */
 static int build_stack(struct proc *p, char *const argv[], char *const envp[],
-		       const uint64_t *aux, unsigned naux, uintptr_t *sp)
+		       const uint64_t *aux, unsigned naux, const void *blob, size_t blob_len,
+		       uintptr_t *sp)
 {
 	int argc = count(argv), envc = count(envp);
 	uint64_t words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2ull * naux;
 	uint64_t *vec = calloc(words, sizeof(*vec));
 	struct stack_image st = { .top = STACK_TOP };
-	uintptr_t platform;
+	uintptr_t platform, blob_at = 0;
 	long frame = fl_frame_alloc(p->pool, ARGS_MAX / PAGE);
 	int err = 0;
 
@@ -215,6 +237,8 @@ static int build_stack(struct proc *p, char *const argv[], char *const envp[],
 	for (int i = envc - 1; i >= 0; i--)
 		vec[2 + argc + i] = push(&st, envp[i], strlen(envp[i]) + 1, 1);
 	platform = push(&st, pager.bi->arch, strlen(pager.bi->arch) + 1, 1);
+	if (blob)
+		blob_at = push(&st, blob, blob_len, 16);
 	memcpy(&vec[3 + argc + envc], aux, 2 * naux * sizeof(*aux));
 	for (unsigned i = 0; i < naux; i++) {	/* the values that are strings on this stack */
 		uint64_t *value = &vec[3 + argc + envc + 2 * i + 1];
@@ -223,6 +247,8 @@ static int build_stack(struct proc *p, char *const argv[], char *const envp[],
 			*value = argc ? vec[1] : 0;
 		if (aux[2 * i] == AT_PLATFORM)
 			*value = platform;
+		if (aux[2 * i] == AT_FL_FSBOOT)
+			*value = blob_at;
 	}
 	*sp = push(&st, vec, words * sizeof(*vec), 16);
 	scratch_unmap(ARGS_MAX / PAGE);
@@ -275,7 +301,10 @@ static int map_ipc_buffer(struct proc *p)
 	return (int)fl_thread_set_ipc_buffer(p->thread, IPCBUF_VA);
 }
 
-/* The stack region: anonymous, growing down; its top pages hold the arguments. */
+/*
+ * The stack region: anonymous, growing down; its top pages hold the
+ * arguments (build_stack maps them). A pinned process's others now.
+ */
 static int map_stack(struct proc *p)
 {
 	struct memobj *o = private_memory(p, STACK_MAX);
@@ -285,20 +314,36 @@ static int map_stack(struct proc *p)
 		return -ENOMEM;
 	err = vm_map_object(p, STACK_TOP - STACK_INIT, STACK_TOP, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | REGION_STACK, o, STACK_MAX - STACK_INIT);
-	if (err)
+	if (err) {
 		memobj_put(o);
-	return err;
+		return err;
+	}
+	return p->pinned ? vm_populate(p, STACK_TOP - STACK_INIT, STACK_TOP - ARGS_MAX, NULL, 0, 0)
+			 : 0;
 }
 
-/*
- * The process's kernel objects: pool, task, its thread with the fault
- * handle (badge pid | FAULT_BADGE), and its request handle (badge pid).
- */
-static int make_task(struct proc *p, int *ep, int *thread)
+/* The process's thread, its faults sent to the pager with badge pid | FAULT_BADGE. */
+static int make_thread(struct proc *p)
+{
+	long r, fault_ep;
+
+	if ((r = fl_thread_create(p->task, p->pinned ? PINNED_PRIORITY : PROC_PRIORITY)) < 0)
+		return (int)r;
+	p->thread = (int)r;
+	fault_ep = fl_handle_mint(pager.ep, FL_RIGHT_WRITE, (unsigned)p->pid | FAULT_BADGE);
+	if (fault_ep < 0)
+		return (int)fault_ep;
+	r = fl_thread_set_fault_handler(p->thread, (int)fault_ep);
+	fl_handle_close((int)fault_ep);		/* the thread holds it */
+	return (int)r;
+}
+
+/* The process's kernel objects: pool, task, thread, and its request handle (badge pid). */
+static int make_task(struct proc *p, int *ep)
 {
 	struct fl_pool_info info;
 	uint64_t quota;
-	long r, fault_ep;
+	long r;
 
 	if ((r = fl_pool_info(pager.sys_pool, &info)) < 0)
 		return (int)r;
@@ -314,61 +359,81 @@ static int make_task(struct proc *p, int *ep, int *thread)
 	if ((r = fl_handle_mint(pager.ep, FL_RIGHT_WRITE | FL_RIGHT_GRANT, (unsigned)p->pid)) < 0)
 		return (int)r;
 	*ep = (int)r;
-	if ((r = fl_thread_create(p->task, PROC_PRIORITY)) < 0)
-		return (int)r;
-	*thread = p->thread = (int)r;
-	fault_ep = fl_handle_mint(pager.ep, FL_RIGHT_WRITE, (unsigned)p->pid | FAULT_BADGE);
-	if (fault_ep < 0)
-		return (int)fault_ep;
-	r = fl_thread_set_fault_handler(*thread, (int)fault_ep);
-	fl_handle_close((int)fault_ep);		/* the thread holds it */
-	return (int)r;
+	return make_thread(p);
 }
 
-/* The handles a process starts with, named in its auxv. */
+/*
+ * The handles a process starts with, named in its auxv: the pager, its
+ * task, its pool, the system pool, and the fs server (-1 for the fs server
+ * itself, or when there is none).
+ */
 static int give_handles(struct proc *p, int ep)
 {
 	const int from[4] = { ep, p->task, p->pool, pager.sys_pool };
 	const unsigned rights[4] = { FL_RIGHT_WRITE, FL_RIGHT_READ, FL_RIGHT_READ, FL_RIGHT_READ };
+	long r;
 
 	for (int i = 0; i < 4; i++) {
-		long r = fl_task_give_handle(p->task, from[i], rights[i]);
-
-		if (r < 0)
+		if ((r = fl_task_give_handle(p->task, from[i], rights[i])) < 0)
 			return (int)r;
 		p->given[i] = (int)r;
 	}
+	p->given[4] = -1;
+	if (p->pinned || (r = fs_client_handle(p)) == -ENODEV)
+		return 0;
+	if (r < 0)
+		return (int)r;
+	p->given[4] = (int)r;
 	return 0;
 }
 
-static int start(struct proc *p, const struct cpio_file *file, char *const argv[])
+/*
+ * The program in file, in p's empty address space, running: its segments,
+ * stack (argv, envp, auxv) and IPC buffer; its thread started at the entry.
+ */
+static int run_image(struct proc *p, const struct cpio_file *file, char *const argv[])
 {
 	static char *const envp[] = { "PATH=/bin", NULL };
+	struct fl_fs_boot boot;
 	uint64_t entry = 0, phdr = 0;
 	unsigned phnum = 0;
-	int ep = -1, thread = -1, err;
 	uintptr_t sp = 0;
+	int err;
 
-	if ((err = make_task(p, &ep, &thread)) || (err = give_handles(p, ep)) ||
-	    (err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)) ||
-	    (err = map_ipc_buffer(p)))
-		goto out;
+	p->brk_base = p->brk = p->mmap_next = 0;
+	if ((err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)) ||
+	    (err = map_ipc_buffer(p)) || (p->pinned && (err = fs_boot_make(p, &boot))))
+		return err;
 	{
-		const uint64_t aux[] = {
+		uint64_t aux[] = {
 			AT_PHDR, phdr, AT_PHENT, 56, AT_PHNUM, phnum, AT_PAGESZ, PAGE,
 			AT_ENTRY, entry, AT_EXECFN, 0, AT_PLATFORM, 0,
 			AT_FL_PAGER, (uint64_t)p->given[0], AT_FL_TASK, (uint64_t)p->given[1],
 			AT_FL_POOL, (uint64_t)p->given[2], AT_FL_SYSPOOL, (uint64_t)p->given[3],
 			AT_FL_IPCBUF, IPCBUF_VA,
 			AT_FL_PID, (uint64_t)p->pid,
-			AT_NULL, 0,
+			AT_NULL, 0, AT_NULL, 0,		/* the first: the fs server's entry, if any */
 		};
+		unsigned naux = sizeof(aux) / sizeof(aux[0]) / 2 - 1;
 
-		if ((err = build_stack(p, argv, envp, aux, sizeof(aux) / sizeof(aux[0]) / 2, &sp)))
-			goto out;
+		if (p->pinned || p->given[4] >= 0) {
+			aux[2 * naux - 2] = p->pinned ? AT_FL_FSBOOT : AT_FL_FS;
+			aux[2 * naux - 1] = p->pinned ? 0 : (uint64_t)p->given[4];
+			naux++;
+		}
+		if ((err = build_stack(p, argv, envp, aux, naux, p->pinned ? &boot : NULL,
+				       sizeof(boot), &sp)))
+			return err;
 	}
-	err = (int)fl_thread_start(thread, entry, sp, sp);
-out:
+	return (int)fl_thread_start(p->thread, entry, sp, sp);
+}
+
+static int start(struct proc *p, const struct cpio_file *file, char *const argv[])
+{
+	int ep = -1, err;
+
+	if (!(err = make_task(p, &ep)) && !(err = give_handles(p, ep)))
+		err = run_image(p, file, argv);
 	if (ep >= 0)
 		fl_handle_close(ep);	/* the process holds it */
 	return err;
@@ -391,7 +456,12 @@ static void release(struct proc *p)
 	p->task = p->pool = p->thread = p->wait_reply = -1;
 }
 
-int proc_spawn(const char *path, char *const argv[], int parent, int paged_by,
+/*
+ * A new process running the bootfs program at path: pinned (every page
+ * mapped as its regions are made: the fs server), or demand-paged (by the
+ * pager, or by paged_by). The fs server hears of it before it runs.
+ */
+int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, bool pinned,
 	       struct proc **out)
 {
 	struct cpio_file file;
@@ -400,10 +470,13 @@ int proc_spawn(const char *path, char *const argv[], int parent, int paged_by,
 
 	if ((err = bootfs_file(path, &file)))
 		return err;
+	if (!pinned && !fs_room())
+		return -EAGAIN;		/* the fs server is behind: see faultline/fs.h */
 	if (!(p = proc_alloc()))
 		return -EAGAIN;
 	p->parent = parent;
 	p->paged_by = paged_by;
+	p->pinned = pinned;
 	snprintf(p->name, sizeof(p->name), "%s", path);
 	region_map_init(&p->map, USER_LO, USER_HI);
 	if ((err = start(p, &file, argv))) {
@@ -411,7 +484,41 @@ int proc_spawn(const char *path, char *const argv[], int parent, int paged_by,
 		p->pid = 0;
 		return err;
 	}
+	if (!pinned)
+		fs_event(FL_FS_EV_SPAWN, p->pid, parent);
 	*out = p;
+	return 0;
+}
+
+/*
+ * exec: p runs the program at path instead, with the same pid, parent,
+ * handles and fds; its thread is made anew (the old one waited in the
+ * call, which is never answered). Errors found before the old image goes
+ * are returned (-ENOENT, -ENOEXEC); after, p is killed.
+ */
+long proc_exec(struct proc *p, int reply, const char *path, char *const argv[])
+{
+	struct cpio_file file;
+	struct elf_file elf;
+	int err;
+
+	if (p->pinned)
+		return -EPERM;
+	if ((err = bootfs_file(path, &file)))
+		return err;
+	if (elf_open(&elf, file.data, file.size, elf_machine(pager.bi->arch)))
+		return -ENOEXEC;
+	upager_gone(p);			/* the old image as a faulter and as a pager */
+	fl_thread_destroy(p->thread);
+	fl_handle_close(p->thread);
+	fl_handle_close(reply);		/* its caller is gone */
+	p->thread = -1;
+	snprintf(p->name, sizeof(p->name), "%s", path);
+	if ((err = vm_clear(p)) || (err = make_thread(p)) || (err = run_image(p, &file, argv))) {
+		printf("pager: pid %d (%s) killed by SIGKILL: exec failed: %s\n", p->pid, p->name,
+		       strerror(-err));
+		proc_exit(p, 0, SIGKILL);
+	}
 	return 0;
 }
 
@@ -447,15 +554,20 @@ static int copy_thread(struct proc *child, struct proc *parent)
 long proc_fork(struct proc *parent)
 {
 	struct proc *c = proc_alloc();
-	int ep = -1, thread = -1, err;
+	int ep = -1, err;
 
-	if (!c)
+	if (parent->pinned)
+		return -EPERM;		/* the fs server: nothing it may copy */
+	if (!c || !fs_room()) {
+		if (c)
+			c->pid = 0;
 		return -EAGAIN;
+	}
 	c->parent = parent->pid;
 	c->paged_by = parent->paged_by;
 	memcpy(c->name, parent->name, sizeof(c->name));
 	region_map_init(&c->map, USER_LO, USER_HI);
-	if (!(err = make_task(c, &ep, &thread)) && !(err = give_handles(c, ep)) &&
+	if (!(err = make_task(c, &ep)) && !(err = give_handles(c, ep)) &&
 	    memcmp(c->given, parent->given, sizeof(c->given)))
 		err = -EAGAIN;		/* the parent's handle numbers are taken */
 	if (!err && !(err = vm_fork(c, parent)) && !(err = map_ipc_buffer(c)))
@@ -467,6 +579,7 @@ long proc_fork(struct proc *parent)
 		c->pid = 0;
 		return err == -ENOMEM || err == -EMFILE ? -EAGAIN : err;
 	}
+	fs_event(FL_FS_EV_FORK, c->pid, parent->pid);
 	return c->pid;
 }
 
@@ -558,6 +671,10 @@ void proc_exit(struct proc *p, int status, int signal)
 	upager_gone(p);
 	release(p);
 	reparent(p);
+	if (p->pinned)
+		fs_gone(p);
+	else
+		fs_event(FL_FS_EV_EXIT, pid, 0);
 	p->zombie = true;
 	p->wstatus = wstatus;
 	if (signal)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <faultline/abi.h>
 #include <faultline/ipc.h>
@@ -176,6 +177,54 @@ int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
 	return err;
 }
 
+/*
+ * A pinned process's pages [start, end), in region r, mapped now: fresh
+ * frames from its pool (zeroed by the kernel), the bytes [from, to) of the
+ * range copied from src (src is the range's first byte; NULL: nothing to
+ * copy), adopted by the region's object as its private pages. A pinned
+ * process (the fs server) never faults, so the pager never waits for it.
+ */
+#define POPULATE_CHUNK	16	/* pages per frame */
+
+int vm_populate(struct proc *p, uintptr_t start, uintptr_t end, const uint8_t *src,
+		uint64_t from, uint64_t to)
+{
+	struct region *r = region_find(&p->map, start);
+
+	if (!r || end > r->end)
+		return -EINVAL;
+	for (uintptr_t va = start; va < end; va += POPULATE_CHUNK * PAGE) {
+		uint64_t n = (end - va) / PAGE < POPULATE_CHUNK ? (end - va) / PAGE : POPULATE_CHUNK;
+		uint64_t at = va - start, lo = from > at ? from : at;
+		uint64_t hi = to < at + n * PAGE ? to : at + n * PAGE;
+		long f = fl_frame_alloc(p->pool, n), err = 0;
+		uint8_t *w;
+
+		if (f < 0)
+			return (int)f;
+		if (src && lo < hi) {
+			if ((w = scratch_map((int)f, n))) {
+				memcpy(w + (lo - at), src + lo, hi - lo);
+				scratch_unmap(n);
+			} else {
+				err = -ENOMEM;
+			}
+		}
+		if (!err)
+			err = fl_map(p->task, va, (int)f, 0, n, fault_map_prot(r->prot));
+		fl_handle_close((int)f);
+		if (err || (err = r->obj->ops->adopt(r->obj, r->offset + va - r->start, n * PAGE)))
+			return (int)err;
+	}
+	return 0;
+}
+
+/* Everything in the address space goes (exec): 0 or -ENOMEM. */
+int vm_clear(struct proc *p)
+{
+	return unmap_range(p, USER_LO, USER_HI);
+}
+
 /* ---- the requests --------------------------------------------------- */
 
 static bool range_ok(uintptr_t addr, uint64_t len)
@@ -222,6 +271,10 @@ long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsign
 		return -ENOMEM;
 	if ((err = vm_map_object(p, at, at + len, prot, flags, o, 0))) {
 		memobj_put(o);
+		return err;
+	}
+	if (p->pinned && !(flags & MAP_SHARED) && (err = vm_populate(p, at, at + len, NULL, 0, 0))) {
+		unmap_range(p, at, at + len);
 		return err;
 	}
 	return (long)at;
@@ -319,15 +372,21 @@ static int heap_grow(struct proc *p, uintptr_t old_end, uintptr_t new_end)
 	if (top && (top->flags & REGION_HEAP) && top->end == old_end &&
 	    top->offset + (new_end - top->start) <= top->obj->size) {
 		top->end = new_end;	/* nothing lies between: checked above */
-		return 0;
+	} else {
+		if (!(o = private_memory(p, HEAP_MAX)))
+			return -ENOMEM;
+		err = vm_map_object(p, old_end, new_end, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | REGION_HEAP, o, 0);
+		if (err) {
+			memobj_put(o);
+			return -ENOMEM;
+		}
 	}
-	if (!(o = private_memory(p, HEAP_MAX)))
+	if (p->pinned && vm_populate(p, old_end, new_end, NULL, 0, 0)) {
+		unmap_range(p, old_end, new_end);
 		return -ENOMEM;
-	err = vm_map_object(p, old_end, new_end, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | REGION_HEAP, o, 0);
-	if (err)
-		memobj_put(o);
-	return err ? -ENOMEM : 0;
+	}
+	return 0;
 }
 
 /* The break moves within [brk_base, brk_base + HEAP_MAX), never into a region. */
