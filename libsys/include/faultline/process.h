@@ -12,6 +12,7 @@ int fl_self_pool(void);		/* the pool that pays for it, read right: pool_info */
 int fl_system_pool(void);	/* the system pool, read right: everything's counters */
 int fl_pager(void);		/* the pager endpoint, badged with the pid */
 const char *fl_platform(void);	/* the architecture: "x86_64", "aarch64" */
+uint64_t fl_getauxval(uint64_t type);	/* an auxv entry's value (AT_*), 0 if absent */
 
 /*
  * The pager's counters (FL_PAGER_STATS) of process pid (0: itself, -1:
