@@ -17,6 +17,7 @@ is the expected status; with --tap, the TAP plan must be met with no
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +34,16 @@ MACHINES = {
                              "dtb-randomness=off", "-cpu", "max"]),
 }
 DEFAULT_MACHINE = {"x86_64": "q35", "aarch64": "virt-gicv2"}
+
+
+def disk_args(machine, image):
+    """QEMU arguments attaching image as the virtio-blk disk the fs server
+    mounts: virtio-pci (modern only) on q35, modern virtio-mmio on virt."""
+    drive = ["-drive", "file=%s,if=none,id=d0,format=raw" % image]
+    if MACHINES[machine][0] == "x86_64":
+        return drive + ["-device", "virtio-blk-pci,drive=d0,disable-legacy=on"]
+    return ["-global", "virtio-mmio.force-legacy=off"] + drive + [
+        "-device", "virtio-blk-device,drive=d0"]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 FINAL_LINE = re.compile(r"^faultline: power off, status (\d+)\s*$")
 
@@ -185,20 +196,38 @@ def main(argv):
     ap.add_argument("--input", help="bytes for the serial console's input (\\n escapes)")
     ap.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
                     help="one more QEMU argument (repeat for several)")
+    ap.add_argument("--disk", metavar="IMAGE",
+                    help="attach a copy of IMAGE (logs/NAME.img) as the virtio-blk disk")
+    ap.add_argument("--fsck", action="store_true",
+                    help="with --disk: e2fsck -fn must find the copy clean after the run")
     args = ap.parse_args(argv)
 
     arch = MACHINES[args.machine][0]
     initrd = None if args.initrd == "none" else args.initrd
-    cmd = command(args.machine, args.build_dir, args.append, initrd, args.memory,
-                  args.dtb, args.icount, extra=args.qemu_arg)
     log_dir = os.path.join(args.build_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, args.name + ".log")
+    extra = list(args.qemu_arg)
+    disk = None
+    if args.disk:
+        # a fresh copy per run: the test sees the image as built, and
+        # tests in parallel never share one (QEMU locks it)
+        disk = os.path.join(log_dir, args.name + ".img")
+        shutil.copyfile(args.disk, disk)
+        extra += disk_args(args.machine, disk)
+    cmd = command(args.machine, args.build_dir, args.append, initrd, args.memory,
+                  args.dtb, args.icount, extra=extra)
     data = None
     if args.input is not None:
         data = args.input.encode().decode("unicode_escape").encode("latin-1")
     rc, lines = run_capture(cmd, args.timeout, log_path, data)
     problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
+    if disk and args.fsck:
+        r = subprocess.run(["e2fsck", "-fn", disk], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        if r.returncode:
+            sys.stdout.write(r.stdout.decode("utf-8", "replace"))
+            problems.append("e2fsck -fn finds the disk image unclean (status %d)" % r.returncode)
     if problems:
         print("\nFAIL %s (serial log kept in %s):" % (args.name, log_path))
         for p in problems:

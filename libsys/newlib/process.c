@@ -1,7 +1,8 @@
 /*
  * newlib for processes the pager starts: the initial stack (argc, argv,
  * envp, auxv: docs/process.md), and the calls the pager serves: exit,
- * brk, mmap, munmap, mprotect, getpid, getppid, kill.
+ * brk, mmap, munmap, mprotect, getpid, getppid, kill, fork, wait, spawn,
+ * execve. The fs server's endpoint (AT_FL_FS) goes to files.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <faultline/abi.h>
+#include <faultline/fs.h>
 #include <faultline/msg.h>
 #include <faultline/pager.h>
 #include <faultline/process.h>
@@ -42,6 +44,11 @@ int fl_system_pool(void)
 int fl_pager(void)
 {
 	return pager;
+}
+
+int fl_fs(void)
+{
+	return fl_fs_endpoint;
 }
 
 const char *fl_platform(void)
@@ -105,8 +112,12 @@ void fl_start(uint64_t *sp)
 		case AT_FL_PID: pid = (int)aux[1]; break;
 		case AT_PLATFORM: platform = (const char *)aux[1]; break;
 		case AT_FL_IPCBUF: ipc_buffer = (struct fl_ipc_buffer *)aux[1]; break;
+		case AT_FL_FS: fl_fs_endpoint = (int)aux[1]; break;
 		}
 	}
+	fl_fs_ipcbuf = ipc_buffer;
+	if (!ipc_buffer)
+		fl_fs_endpoint = -1;
 	environ = envp;
 	__libc_init_array();
 	exit(main(argc, argv, envp));
@@ -217,27 +228,26 @@ int _wait(int *status)
 }
 int wait(int *status) ALIAS(wait);
 
-int _execve(const char *path, char *const argv[], char *const envp[])
-{
-	(void)path;
-	(void)argv;
-	(void)envp;
-	return fail(ENOSYS);	/* the fs server's files come first */
-}
-int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
-
-/* Start the program at path with argv (argv[0] first): its pid, or -1 with errno. */
-static int spawn(const char *path, char *const argv[], uint64_t flags)
+/*
+ * FL_PAGER_SPAWN and FL_PAGER_EXEC: the IPC buffer's words hold
+ * "path\0argv0\0argv1\0...\0" and w1 counts the arguments (so empty ones
+ * pass); the child's pid (exec: only an error comes back), or -1 with errno.
+ */
+static int spawn_call(uint32_t label, const char *path, char *const argv[], uint64_t flags)
 {
 	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words) - 1;
-	const uint64_t w[4] = { flags, 0, 0, 0 };
+	uint64_t w[4] = { flags, 0, 0, 0 };	/* w1: how many arguments (empty ones pass) */
 	struct fl_msg reply;
 	size_t len;
 	long r;
 
+	if (fl_bad_ptr(path, 1) || (argv && fl_bad_ptr(argv, sizeof(*argv))))
+		return fail(EFAULT);
 	for (int i = -1; i < 0 || argv[i]; i++) {	/* the path, then each argument */
 		const char *s = i < 0 ? path : argv[i];
 
+		if (fl_bad_ptr(s, 1))
+			return fail(EFAULT);
 		if ((len = strlen(s) + 1) > (size_t)(end - to))
 			return fail(E2BIG);
 		memcpy(to, s, len);
@@ -246,12 +256,56 @@ static int spawn(const char *path, char *const argv[], uint64_t flags)
 			break;
 	}
 	*to++ = 0;				/* the list's end */
+	while (argv && argv[w[1]])
+		w[1]++;
 	len = (size_t)(to - (char *)ipc_buffer->words);
 	memset(to, 0, (8 - len % 8) % 8);
-	r = fl_call_msg(pager, FL_TAG(FL_PAGER_SPAWN, (len + 7) / 8, 0), w, &reply);
+	r = fl_call_msg(pager, FL_TAG(label, (len + 7) / 8, 0), w, &reply);
 	if (r >= 0)
 		r = (long)reply.w[0];
 	return r < 0 ? fail((int)-r) : (int)r;
+}
+
+static int spawn(const char *path, char *const argv[], uint64_t flags)
+{
+	return spawn_call(FL_PAGER_SPAWN, path, argv, flags);
+}
+
+/*
+ * Run the program at path in this process (same pid, same fds): the pager
+ * resolves the path as for spawn ("/bin/ls" or "bin/ls"). The environment
+ * is the pager's (PATH=/bin); envp is not passed on yet.
+ */
+int _execve(const char *path, char *const argv[], char *const envp[])
+{
+	(void)envp;
+	if (!argv)
+		return fail(EFAULT);
+	return spawn_call(FL_PAGER_EXEC, path, argv, 0);
+}
+int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
+
+int execv(const char *path, char *const argv[])
+{
+	return _execve(path, argv, environ);
+}
+
+/* A name without a slash is looked for in /bin (PATH is always /bin here). */
+int execvp(const char *file, char *const argv[])
+{
+	char path[FL_FS_PATH_MAX];
+
+	if (fl_bad_ptr(file, 1))
+		return fail(EFAULT);
+	if (!file[0])
+		return fail(ENOENT);
+	if (strchr(file, '/'))
+		return execv(file, argv);
+	if (strlen(file) + 6 > sizeof(path))
+		return fail(ENAMETOOLONG);
+	strcpy(path, "/bin/");
+	strcat(path, file);
+	return execv(path, argv);
 }
 
 int fl_spawn(const char *path, char *const argv[])

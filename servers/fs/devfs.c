@@ -10,8 +10,6 @@
 #include "park.h"
 #include "tree.h"
 
-enum { DEV_NULL = 1, DEV_ZERO, DEV_CONSOLE };
-
 static struct tnode root, null_dev, zero_dev, console_dev;
 static struct lined lined;
 static bool made;
@@ -66,7 +64,7 @@ static void dev(struct tnode *t, const char *name, const struct node_ops *ops, u
 {
 	t->node = (struct node){ .ops = ops, .refs = 1, .mode = S_IFCHR | 0666, .nlink = 1,
 				 .dev = FL_FS_DEV_DEVFS, .rdev = rdev, .ino = rdev + 1,
-				 .stream = rdev == DEV_CONSOLE };
+				 .stream = rdev == FL_FS_RDEV_CONSOLE };
 	tree_add(&root, t, name, strlen(name));
 }
 
@@ -78,9 +76,9 @@ struct node *devfs_new(void)
 	root.node = (struct node){ .ops = &dir_ops, .refs = 1, .mode = S_IFDIR | 0755,
 				   .nlink = 2, .dev = FL_FS_DEV_DEVFS, .ino = 1 };
 	tree_init_root(&root);
-	dev(&null_dev, "null", &null_ops, DEV_NULL);
-	dev(&zero_dev, "zero", &zero_ops, DEV_ZERO);
-	dev(&console_dev, "console", &console_ops, DEV_CONSOLE);
+	dev(&null_dev, "null", &null_ops, FL_FS_RDEV_NULL);
+	dev(&zero_dev, "zero", &zero_ops, FL_FS_RDEV_ZERO);
+	dev(&console_dev, "console", &console_ops, FL_FS_RDEV_CONSOLE);
 	lined_init(&lined, echo);
 	return &root.node;
 }

@@ -254,16 +254,18 @@ void pager_report(void)
 }
 
 /*
- * spawn: the IPC buffer's words hold "path\0argv0\0argv1\0...", the list
- * ending at an empty string or with the words. The child's pid, or -EINVAL
- * (no path, a string not ended), -E2BIG (more than FL_SPAWN_ARGS_MAX
- * arguments), -ENOENT, -ENOEXEC, -EAGAIN.
+ * spawn and exec: the IPC buffer's words hold "path\0argv0\0argv1\0...":
+ * w1 strings after the path (empty ones too), or with w1 0 up to an empty
+ * string or the end of the words. The child's pid, or -EINVAL (no path, a
+ * string not ended, fewer strings than w1), -E2BIG (more than
+ * FL_SPAWN_ARGS_MAX arguments), -ENOENT, -ENOEXEC, -EAGAIN.
  */
 static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
 {
 	static char text[FL_MSG_BUF_WORDS * 8 + 1];
 	size_t len = FL_TAG_WORDS(m->tag) * 8;
 	char *argv[FL_SPAWN_ARGS_MAX + 1], *at = text, *end = text + len;
+	uint64_t want = m->w[1];
 	struct proc *child;
 	int argc = 0;
 	long err;
@@ -272,9 +274,11 @@ static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
 	text[len] = 0;
 	if (len == 0 || !text[0] || !memchr(text, 0, len))
 		return -EINVAL;
+	if (want > FL_SPAWN_ARGS_MAX)
+		return -E2BIG;
 	at += strlen(text) + 1;		/* past the path */
-	while (at < end && *at) {
-		if (!memchr(at, 0, (size_t)(end - at)))
+	while (want ? (uint64_t)argc < want : at < end && *at) {
+		if (at >= end || !memchr(at, 0, (size_t)(end - at)))
 			return -EINVAL;
 		if (argc == FL_SPAWN_ARGS_MAX)
 			return -E2BIG;

@@ -22,6 +22,11 @@ void check(int ok, const char *name, const char *fmt, ...)
 	printf("\n");
 }
 
+int tap_count(void)
+{
+	return ncase;
+}
+
 int tap_done(void)
 {
 	printf("# %d of %d failed\n", nfail, ncase);

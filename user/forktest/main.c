@@ -324,8 +324,7 @@ static void orphans(void)
 static void spawning(void)
 {
 	char *const args[] = { "forktest", "exit-with", "9", NULL };
-	char *const many[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
-			       "n", "o", "p", "q", NULL };
+	char *many[FL_SPAWN_ARGS_MAX + 2];
 	pid_t c = fl_spawn("bin/forktest", args);
 	int st = status_of(c), e[3];
 
@@ -337,11 +336,14 @@ static void spawning(void)
 	errno = 0;
 	fl_spawn("etc/motd", NULL);
 	e[1] = errno;
+	for (int i = 0; i <= FL_SPAWN_ARGS_MAX; i++)
+		many[i] = "a";
+	many[FL_SPAWN_ARGS_MAX + 1] = NULL;
 	errno = 0;
 	fl_spawn("bin/forktest", many);
 	e[2] = errno;
 	check(e[0] == ENOENT && e[1] == ENOEXEC && e[2] == E2BIG,
-	      "spawn: ENOENT, ENOEXEC (not a program), E2BIG (17 arguments)", "%d %d %d", e[0],
+	      "spawn: ENOENT, ENOEXEC (not a program), E2BIG (129 arguments)", "%d %d %d", e[0],
 	      e[1], e[2]);
 	if ((c = fork()) == 0) {	/* a forked child has an IPC buffer of its own */
 		char *const four[] = { "forktest", "exit-with", "4", NULL };

@@ -56,7 +56,7 @@ struct fl_stat {
 	uint32_t nlink;
 	uint32_t uid, gid;
 	uint32_t dev;		/* which file system: FL_FS_DEV_* */
-	uint32_t rdev;		/* a device: which one */
+	uint32_t rdev;		/* a device: which one (FL_FS_RDEV_*) */
 	int64_t atime, mtime, ctime;	/* seconds */
 };
 
@@ -65,6 +65,10 @@ struct fl_stat {
 #define FL_FS_DEV_TMPFS		3	/* /tmp, in memory */
 #define FL_FS_DEV_DEVFS		4	/* /dev */
 #define FL_FS_DEV_PIPE		5	/* pipes */
+
+#define FL_FS_RDEV_NULL		1	/* /dev/null */
+#define FL_FS_RDEV_ZERO		2	/* /dev/zero */
+#define FL_FS_RDEV_CONSOLE	3	/* /dev/console: isatty() is true of it alone */
 
 /*
  * FL_FS_READDIR: records one after another, each reclen bytes (a

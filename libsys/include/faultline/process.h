@@ -11,6 +11,7 @@ int fl_self_task(void);		/* its task, read right: query, task_info */
 int fl_self_pool(void);		/* the pool that pays for it, read right: pool_info */
 int fl_system_pool(void);	/* the system pool, read right: everything's counters */
 int fl_pager(void);		/* the pager endpoint, badged with the pid */
+int fl_fs(void);		/* the fs server endpoint, badged with the pid (-1: none) */
 const char *fl_platform(void);	/* the architecture: "x86_64", "aarch64" */
 uint64_t fl_getauxval(uint64_t type);	/* an auxv entry's value (AT_*), 0 if absent */
 
@@ -21,9 +22,12 @@ uint64_t fl_getauxval(uint64_t type);	/* an auxv entry's value (AT_*), 0 if abse
 int fl_pager_stats(int pid, int group, uint64_t out[3]);
 
 /*
- * Start the program at path (in the bootfs) as a child, with argv (argv[0]
- * first; NULL: just the path): its pid, or -1 with errno (ENOENT, ENOEXEC,
- * E2BIG, EAGAIN, EINVAL). wait for it as for a forked child.
+ * Start the program at path (in the bootfs: "bin/ls", or "/bin/ls" as the
+ * pager resolves it) as a child, with argv (argv[0] first; NULL: just the
+ * path): its pid, or -1 with errno (ENOENT, ENOEXEC, E2BIG, EAGAIN,
+ * EINVAL). wait for it as for a forked child. With an fs server the child
+ * starts with copies of the caller's descriptors (dup2 around the spawn
+ * redirects its stdin and stdout).
  */
 int fl_spawn(const char *path, char *const argv[]);
 
