@@ -22,6 +22,7 @@ static int pager = -1, self_task = -1, self_pool = -1, system_pool = -1, pid;
 static const char *platform = "";
 static struct fl_ipc_buffer *ipc_buffer;
 static uintptr_t brk_now;		/* 0 until first asked */
+static const uint64_t *auxv;		/* (type, value) pairs, AT_NULL last */
 
 void fl_start(uint64_t *sp);
 
@@ -53,6 +54,14 @@ int fl_fs(void)
 const char *fl_platform(void)
 {
 	return platform;
+}
+
+uint64_t fl_getauxval(uint64_t type)
+{
+	for (const uint64_t *a = auxv; a && a[0] != AT_NULL; a += 2)
+		if (a[0] == type)
+			return a[1];
+	return 0;
 }
 
 long fl_pager_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
@@ -93,6 +102,7 @@ void fl_start(uint64_t *sp)
 
 	while (*p)
 		p++;
+	auxv = (uint64_t *)(p + 1);
 	for (aux = (uint64_t *)(p + 1); aux[0] != AT_NULL; aux += 2) {
 		switch (aux[0]) {
 		case AT_FL_PAGER: pager = (int)aux[1]; break;

@@ -3,12 +3,13 @@
  * kernel forwards the line's interrupts to a notification, the driver
  * drains the receive FIFO, echoes each line it assembled, acknowledges
  * the interrupt, and waits again. "quit" ends it (power-off status 0).
- * The register access is the architecture's (arch/ARCH/uart.c).
+ * The register access is the architecture's, shared with the fs server
+ * (servers/fs/arch/ARCH/uart.c).
  */
 #include <faultline/sys.h>
+#include "uart.h"
 
-int uart_init(const struct fl_bootinfo *bi);
-int uart_getc(void);
+#define UART_VA		0x60000000ul	/* the PL011's registers (AArch64) */
 
 int main(const struct fl_bootinfo *bi)
 {
@@ -23,7 +24,7 @@ int main(const struct fl_bootinfo *bi)
 	}
 	err = fl_irq_bind(bi->console_irq, (int)ntfn, 1);
 	if (!err)
-		err = uart_init(bi);
+		err = uart_init(bi->self_task, UART_VA, bi->console_ioport, bi->console_mmio);
 	if (err) {
 		fl_printf("echo: cannot take the UART: %ld\n", err);
 		return 2;

@@ -13,6 +13,7 @@ int fl_system_pool(void);	/* the system pool, read right: everything's counters 
 int fl_pager(void);		/* the pager endpoint, badged with the pid */
 int fl_fs(void);		/* the fs server endpoint, badged with the pid (-1: none) */
 const char *fl_platform(void);	/* the architecture: "x86_64", "aarch64" */
+uint64_t fl_getauxval(uint64_t type);	/* an auxv entry's value (AT_*), 0 if absent */
 
 /*
  * The pager's counters (FL_PAGER_STATS) of process pid (0: itself, -1:

@@ -1,7 +1,7 @@
 /*
- * The console UART's receive side for bin/uartecho, x86_64: the 16550 at
- * COM1, reached through the I/O port object the kernel hands the root
- * task (bi->console_ioport: ports 0x3f8..0x3ff, offsets 0..7 here). The
+ * The console UART's receive side (uart.h), x86_64: the 16550 at COM1,
+ * reached through the I/O port object the kernel hands over (the boot
+ * info's console_ioport: ports 0x3f8..0x3ff, offsets 0..7 here). The
  * kernel keeps transmitting on the same UART by polling, so only the
  * receive interrupt is touched: IER.ERBFI, and MCR.OUT2, which on PCs
  * gates the UART's interrupt output onto ISA IRQ 4.
@@ -15,7 +15,10 @@
  * raised no interrupt anyone saw). docs/arch-x86_64.md, "Interrupt lines
  * for user drivers".
  */
-#include <faultline/sys.h>
+#include <stdint.h>
+#include <faultline/abi.h>
+#include <faultline/syscalls.gen.h>
+#include "uart.h"
 
 #define UART_RBR	0	/* receive buffer (DLAB = 0) */
 #define UART_IER	1	/* interrupt enable (DLAB = 0) */
@@ -40,13 +43,14 @@ static long out8(unsigned reg, unsigned value)
 	return fl_ioport_out(port, reg, 1, value);
 }
 
-int uart_init(const struct fl_bootinfo *bi)
+int uart_init(int task, uintptr_t va, int ioport, int mmio)
 {
 	long lcr, mcr, err;
 
-	if (bi->console_ioport < 0)
+	(void)task, (void)va, (void)mmio;
+	if (ioport < 0)
 		return -ENODEV;
-	port = bi->console_ioport;
+	port = ioport;
 	lcr = in8(UART_LCR);
 	if (lcr < 0)
 		return (int)lcr;

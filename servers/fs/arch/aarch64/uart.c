@@ -1,7 +1,7 @@
 /*
- * The console UART's receive side for bin/uartecho, AArch64: the PL011 whose
- * registers the kernel hands the root task as a device frame
- * (bi->console_mmio, one page), mapped here at UART_VA. The kernel keeps
+ * The console UART's receive side (uart.h), AArch64: the PL011 whose
+ * registers the kernel hands over as a device frame (the boot info's
+ * console_mmio, one page), mapped at the caller's va. The kernel keeps
  * transmitting on the same UART by polling DR/FR, so only the receive
  * interrupt is touched: RXIM and RTIM in UARTIMSC, cleared in UARTICR.
  *
@@ -17,9 +17,10 @@
  * status (RIS) already and raises the line as soon as RXIM is set.
  * docs/arch-aarch64.md, "Interrupt lines for user drivers".
  */
-#include <faultline/sys.h>
-
-#define UART_VA		0x60000000ul
+#include <stdint.h>
+#include <faultline/abi.h>
+#include <faultline/syscalls.gen.h>
+#include "uart.h"
 
 #define UART_DR		0x00
 #define UART_FR		0x18
@@ -42,16 +43,17 @@ static void reg_write(unsigned off, uint32_t value)
 	uart[off / 4] = value;
 }
 
-int uart_init(const struct fl_bootinfo *bi)
+int uart_init(int task, uintptr_t va, int ioport, int mmio)
 {
 	long err;
 
-	if (bi->console_mmio < 0)
+	(void)ioport;
+	if (mmio < 0)
 		return -ENODEV;
-	err = fl_map(bi->self_task, UART_VA, bi->console_mmio, 0, 1, FL_MAP_READ | FL_MAP_WRITE);
+	err = fl_map(task, va, mmio, 0, 1, FL_MAP_READ | FL_MAP_WRITE);
 	if (err)
 		return (int)err;
-	uart = (volatile uint32_t *)UART_VA;
+	uart = (volatile uint32_t *)va;
 	reg_write(UART_IMSC, reg_read(UART_IMSC) | INT_RX | INT_RT);
 	return 0;
 }

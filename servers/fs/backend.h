@@ -1,0 +1,28 @@
+/*
+ * The file systems' constructors: the bootfs (bootfs.c), /tmp (tmpfs.c)
+ * and the disk's ext2 (ext2fs.c). /dev is devfs.h's.
+ */
+#pragma once
+
+#include "ext2.h"
+#include "vfs.h"
+
+/*
+ * The bootfs: the tree of the cpio archive at base (len bytes, which must
+ * stay mapped): its root directory, or NULL with *why (a malformed
+ * archive, or no memory). Directories are made for every path's parents.
+ */
+struct node *bootfs_mount(const void *base, size_t len, const char **why);
+
+/* /tmp: files and directories in the fs server's memory. */
+#define TMPFS_FILE_MAX		(16u << 20)	/* bytes of one file: EFBIG past it */
+#define TMPFS_BYTES_MAX		(32u << 20)	/* of all files: ENOSPC past it */
+#define TMPFS_NODES_MAX		4096		/* ENOSPC past it */
+
+/* A new, empty tmpfs: its root directory (one reference), or NULL. */
+struct node *tmpfs_new(void);
+/* Bytes its files hold now (for tests). */
+size_t tmpfs_bytes(void);
+
+/* The disk's ext2, read-only for now: the root of fs (mounted, and staying so), or NULL. */
+struct node *ext2fs_root(struct ext2_fs *fs);

@@ -1,0 +1,100 @@
+/*
+ * /dev (docs/fs.md): null (reads the end, swallows writes), zero (reads
+ * zeros), console (writes to the kernel's console; reads lines the UART's
+ * typist finished, line-edited: lined.c). A console read with no line
+ * would wait: it parks (park.c) until devfs_console_input finishes one.
+ */
+#include <string.h>
+#include "devfs.h"
+#include "file.h"
+#include "park.h"
+#include "tree.h"
+
+static struct tnode root, null_dev, zero_dev, console_dev;
+static struct lined lined;
+static bool made;
+
+static int64_t null_read(struct node *n, uint64_t off, void *buf, size_t len)
+{
+	(void)n, (void)off, (void)buf, (void)len;
+	return 0;
+}
+
+static int64_t null_write(struct node *n, uint64_t off, const void *buf, size_t len)
+{
+	(void)n, (void)off, (void)buf;
+	return (int64_t)len;
+}
+
+static int64_t zero_read(struct node *n, uint64_t off, void *buf, size_t len)
+{
+	(void)n, (void)off;
+	memset(buf, 0, len);
+	return (int64_t)len;
+}
+
+static int64_t console_read(struct node *n, uint64_t off, void *buf, size_t len)
+{
+	(void)n, (void)off;
+	return len ? lined_read(&lined, buf, len) : 0;
+}
+
+static int64_t console_write(struct node *n, uint64_t off, const void *buf, size_t len)
+{
+	(void)n, (void)off;
+	console_out(buf, len);
+	return (int64_t)len;
+}
+
+static const struct node_ops dir_ops = {
+	.readdir = tree_readdir,
+	.lookup = tree_lookup,
+	.parent = tree_parent,
+};
+static const struct node_ops null_ops = { .read = null_read, .write = null_write };
+static const struct node_ops zero_ops = { .read = zero_read, .write = null_write };
+static const struct node_ops console_ops = { .read = console_read, .write = console_write };
+
+static void echo(const char *s, size_t len)
+{
+	console_out(s, len);
+}
+
+static void dev(struct tnode *t, const char *name, const struct node_ops *ops, uint32_t rdev)
+{
+	t->node = (struct node){ .ops = ops, .refs = 1, .mode = S_IFCHR | 0666, .nlink = 1,
+				 .dev = FL_FS_DEV_DEVFS, .rdev = rdev, .ino = rdev + 1,
+				 .stream = rdev == FL_FS_RDEV_CONSOLE };
+	tree_add(&root, t, name, strlen(name));
+}
+
+struct node *devfs_new(void)
+{
+	if (made)
+		return &root.node;
+	made = true;
+	root.node = (struct node){ .ops = &dir_ops, .refs = 1, .mode = S_IFDIR | 0755,
+				   .nlink = 2, .dev = FL_FS_DEV_DEVFS, .ino = 1 };
+	tree_init_root(&root);
+	dev(&null_dev, "null", &null_ops, FL_FS_RDEV_NULL);
+	dev(&zero_dev, "zero", &zero_ops, FL_FS_RDEV_ZERO);
+	dev(&console_dev, "console", &console_ops, FL_FS_RDEV_CONSOLE);
+	lined_init(&lined, echo);
+	return &root.node;
+}
+
+struct node *devfs_console(void)
+{
+	return made ? &console_dev.node : NULL;
+}
+
+struct lined *devfs_lined(void)
+{
+	return &lined;
+}
+
+void devfs_console_input(uint8_t c)
+{
+	if (lined_input(&lined, c))
+		node_wake(&console_dev.node);
+}

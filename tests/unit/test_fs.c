@@ -1,0 +1,588 @@
+/*
+ * The fs server's logic (servers/fs) on the host: requests served by
+ * fs_serve against the unit fixtures: / is the ext2-4k image through the
+ * block cache, /boot the bootfs fixture, /tmp a tmpfs, /dev the devfs.
+ * Checks the path walk, tmpfs, descriptions shared by dup and fork, pipes
+ * with parked readers and writers, the console's line editor and its
+ * parked reads, and the errors each request gives.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "bcache.h"
+#include "backend.h"
+#include "devfs.h"
+#include "file.h"
+#include "park.h"
+#include "pipe.h"
+#include "fixture.h"
+
+/* ---- the stubs of main.c ---- */
+
+static struct {
+	int reply;
+	int64_t result;
+	char data[FL_FS_IO_MAX];
+	size_t len;
+	unsigned count, dropped;
+} late;
+static char console[8192];
+static size_t console_len;
+
+void fs_reply_later(int reply, int64_t result, const void *data, size_t len)
+{
+	late.reply = reply;
+	late.result = result;
+	late.len = len;
+	if (len)
+		memcpy(late.data, data, len);
+	late.count++;
+}
+
+void fs_reply_drop(int reply)
+{
+	(void)reply;
+	late.dropped++;
+}
+
+void console_out(const void *buf, size_t len)
+{
+	if (len > sizeof(console) - console_len)
+		len = sizeof(console) - console_len;
+	memcpy(console + console_len, buf, len);
+	console_len += len;
+}
+
+/* ---- requests ---- */
+
+static struct answer ans;
+
+static int64_t call(int pid, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2,
+		    const void *in, size_t in_len)
+{
+	struct request rq = { pid, 1000 + (int)late.count, label, { w0, w1, w2, 0 }, in, in_len };
+
+	fs_serve(&rq, &ans);
+	return ans.w[0];
+}
+
+static int64_t path_call(int pid, uint32_t label, const char *path, uint64_t w0, uint64_t w1)
+{
+	return call(pid, label, w0, w1, 0, path, strlen(path) + 1);
+}
+
+static int64_t op_open(int pid, const char *path, int flags)
+{
+	return path_call(pid, FL_FS_OPEN, path, (uint64_t)flags, 0644);
+}
+
+static int64_t op_write(int pid, int64_t fd, const char *s)
+{
+	return call(pid, FL_FS_WRITE, (uint64_t)fd, strlen(s), 0, s, strlen(s));
+}
+
+static int64_t op_read(int pid, int64_t fd, size_t len)
+{
+	return call(pid, FL_FS_READ, (uint64_t)fd, len, 0, NULL, 0);
+}
+
+static int64_t op_lseek(int pid, int64_t fd, int64_t off, int whence)
+{
+	return call(pid, FL_FS_LSEEK, (uint64_t)fd, (uint64_t)off, (uint64_t)whence, NULL, 0);
+}
+
+static struct fl_stat stat_of(int pid, const char *path)
+{
+	struct fl_stat st;
+
+	assert_int_equal(path_call(pid, FL_FS_STAT, path, 0, 0), 0);
+	assert_int_equal(ans.out_len, sizeof(st));
+	memcpy(&st, ans.out, sizeof(st));
+	return st;
+}
+
+static int64_t walk_err(const char *path)
+{
+	return path_call(1, FL_FS_STAT, path, 0, 0);
+}
+
+/* ---- the mounts, made once ---- */
+
+static struct bcache cache;
+static struct blob disk;
+static struct ext2_fs fs;
+
+static int mem_fill(void *ctx, uint64_t no, void *buf, size_t len)
+{
+	(void)ctx;
+	memcpy(buf, disk.data + no * BCACHE_BLOCK, len);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	static struct blob boot;
+	const char *why = NULL;
+	struct ext2_dev dev = { bcache_read, &cache, 0 };
+	struct node *b;
+
+	(void)state;
+	disk = fixture_blob("ext2-4k.img");
+	boot = fixture_blob("bootfs.cpio");
+	bcache_init(&cache, mem_fill, NULL, disk.len);
+	dev.size = disk.len;
+	if (ext2_mount(&fs, &dev))
+		return -1;
+	b = bootfs_mount(boot.data, boot.len, &why);
+	if (!b || vfs_mount("/", ext2fs_root(&fs)) || vfs_mount("boot", b) ||
+	    vfs_mount("dev", devfs_new()) || vfs_mount("tmp", tmpfs_new()))
+		return -1;
+	for (int pid = 1; pid <= 3; pid++)
+		if (proc_spawn(pid, 0))
+			return -1;
+	return 0;
+}
+
+/* ---- the path walk ---- */
+
+static void walk_paths(void **state)
+{
+	struct fl_stat st;
+
+	(void)state;
+	st = stat_of(1, "/dir/sub/deeper/file.txt");
+	assert_int_equal(st.dev, FL_FS_DEV_EXT2);
+	assert_int_equal(st.mode & S_IFMT, S_IFREG);
+	assert_int_equal(stat_of(1, "//dir/./sub//deeper/../deeper/file.txt").ino, st.ino);
+	assert_int_equal(stat_of(1, "dir/sub/deeper/file.txt").ino, st.ino);	/* from the root */
+	assert_int_equal(stat_of(1, "/link").ino, st.ino);			/* followed */
+	assert_int_equal(stat_of(1, "/..").ino, 2);
+	assert_int_equal(stat_of(1, "/boot/a.txt").size, 10);
+	assert_int_equal(stat_of(1, "/boot/sub/c.bin").size, 8192);
+	assert_int_equal(stat_of(1, "/boot/sub/../sub/b.bin").dev, FL_FS_DEV_BOOTFS);
+	assert_int_equal(stat_of(1, "/boot/..").ino, 2);		/* a mount's ".." */
+	assert_int_equal(stat_of(1, "/tmp/../boot/a.txt").size, 10);
+	assert_int_equal(stat_of(1, "/dev/null").mode & S_IFMT, S_IFCHR);
+	assert_int_equal(stat_of(1, "/tmp").dev, FL_FS_DEV_TMPFS);
+	assert_int_equal(walk_err("/nothing"), -ENOENT);
+	assert_int_equal(walk_err("/boot/a.txt/x"), -ENOTDIR);
+	assert_int_equal(walk_err("/boot/a.txt/"), -ENOTDIR);
+	assert_int_equal(walk_err(""), -ENOENT);
+}
+
+static void walk_limits(void **state)
+{
+	char name[300], path[FL_FS_PATH_MAX + 8];
+
+	(void)state;
+	memset(name, 'n', sizeof(name));
+	name[0] = '/';
+	name[FL_FS_NAME_MAX + 2] = 0;		/* a 256-byte name */
+	assert_int_equal(walk_err(name), -ENAMETOOLONG);
+	name[FL_FS_NAME_MAX + 1] = 0;		/* 255: just a missing name */
+	assert_int_equal(walk_err(name), -ENOENT);
+	for (size_t i = 0; i < sizeof(path); i += 2)
+		memcpy(path + i, "/.", 2);
+	path[FL_FS_PATH_MAX] = 0;		/* 1024 bytes and its NUL: too long */
+	assert_int_equal(walk_err(path), -ENAMETOOLONG);
+	path[FL_FS_PATH_MAX - 2] = 0;
+	assert_int_equal(walk_err(path), 0);
+	/* no NUL in what came */
+	assert_int_equal(call(1, FL_FS_STAT, 0, 0, 0, "abc", 3), -EINVAL);
+	assert_int_equal(call(1, FL_FS_OPEN, 0, 0, 0, NULL, 0), -EINVAL);
+}
+
+static void ext2_files(void **state)
+{
+	int64_t fd = op_open(1, "/link", O_RDONLY);
+
+	(void)state;
+	assert_true(fd >= 3);
+	assert_true(op_read(1, fd, 100) > 0);
+	assert_int_equal(op_write(1, fd, "x"), -EBADF);
+	assert_int_equal(path_call(1, FL_FS_CLOSE, "", (uint64_t)fd, 0), 0);
+	assert_int_equal(op_open(1, "/link", O_RDWR), -EROFS);
+	assert_int_equal(op_open(1, "/newfile", O_RDWR | O_CREAT), -EROFS);
+	assert_int_equal(op_open(1, "/dir", O_RDWR), -EISDIR);
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/dir", 0755, 0), -EEXIST);
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/newdir", 0755, 0), -EROFS);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/link", 0, 0), -EROFS);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/nothing", 0, 0), -ENOENT);
+	assert_int_equal(path_call(1, FL_FS_RMDIR, "/tmp", 0, 0), -EBUSY);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/boot/a.txt", 0, 0), -EROFS);
+	assert_true(cache.hits > 0);
+}
+
+/* ---- tmpfs ---- */
+
+static void tmpfs_files(void **state)
+{
+	int64_t fd, fd2;
+
+	(void)state;
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/tmp/t1", 0755, 0), 0);
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/tmp/t1", 0755, 0), -EEXIST);
+	fd = op_open(1, "/tmp/t1/f", O_RDWR | O_CREAT);
+	assert_true(fd >= 3);
+	assert_int_equal(op_open(1, "/tmp/t1/f", O_RDWR | O_CREAT | O_EXCL), -EEXIST);
+	assert_int_equal(op_write(1, fd, "hello world"), 11);
+	assert_int_equal(op_lseek(1, fd, 0, SEEK_CUR), 11);
+	assert_int_equal(op_lseek(1, fd, 6, SEEK_SET), 6);
+	assert_int_equal(op_read(1, fd, 100), 5);
+	assert_memory_equal(ans.out, "world", 5);
+	assert_int_equal(op_read(1, fd, 100), 0);
+	assert_int_equal(op_lseek(1, fd, -1, SEEK_SET), -EINVAL);
+	assert_int_equal(op_lseek(1, fd, 0, 7), -EINVAL);
+	assert_int_equal(op_lseek(1, fd, -2, SEEK_END), 9);
+	/* pwrite past the end: a hole of zeros, the offset untouched */
+	assert_int_equal(call(1, FL_FS_PWRITE, (uint64_t)fd, 2, 20, "zz", 2), 2);
+	assert_int_equal(stat_of(1, "/tmp/t1/f").size, 22);
+	assert_int_equal(call(1, FL_FS_PREAD, (uint64_t)fd, 5, 10, NULL, 0), 5);
+	assert_memory_equal(ans.out, "d\0\0\0\0", 5);
+	assert_int_equal(call(1, FL_FS_PREAD, (uint64_t)fd, 5, (uint64_t)-1, NULL, 0), -EINVAL);
+	assert_int_equal(op_lseek(1, fd, 0, SEEK_CUR), 9);
+	assert_int_equal(call(1, FL_FS_FTRUNCATE, (uint64_t)fd, 5, 0, NULL, 0), 0);
+	assert_int_equal(stat_of(1, "/tmp/t1/f").size, 5);
+	assert_int_equal(call(1, FL_FS_FTRUNCATE, (uint64_t)fd, (uint64_t)-1, 0, NULL, 0), -EINVAL);
+	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)fd, 0, 0, NULL, 0), 0);
+	/* O_APPEND and O_TRUNC */
+	fd2 = op_open(1, "/tmp/t1/f", O_WRONLY | O_APPEND);
+	assert_int_equal(op_write(1, fd2, "!!"), 2);
+	assert_int_equal(stat_of(1, "/tmp/t1/f").size, 7);
+	assert_int_equal(op_read(1, fd2, 1), -EBADF);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd2, 0, 0, NULL, 0), 0);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd2, 0, 0, NULL, 0), -EBADF);
+	fd2 = op_open(1, "/tmp/t1/f", O_WRONLY | O_TRUNC);
+	assert_int_equal(stat_of(1, "/tmp/t1/f").size, 0);
+	call(1, FL_FS_CLOSE, (uint64_t)fd2, 0, 0, NULL, 0);
+	/* unlinked while open: still readable and writable through fd, gone by name */
+	assert_int_equal(op_write(1, fd, "abc"), 3);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/t1/f", 0, 0), 0);
+	assert_int_equal(walk_err("/tmp/t1/f"), -ENOENT);
+	assert_int_equal(call(1, FL_FS_PREAD, (uint64_t)fd, 10, 9, NULL, 0), 3);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0), 0);
+	assert_int_equal(tmpfs_bytes(), 0);		/* freed with its last reference */
+	/* directories */
+	assert_int_equal(op_open(1, "/tmp/t1", O_RDWR), -EISDIR);
+	assert_int_equal(op_open(1, "/tmp/t1/f", O_RDONLY), -ENOENT);
+	assert_int_equal(op_open(1, "/boot/a.txt", O_RDONLY | O_DIRECTORY), -ENOTDIR);
+	assert_int_equal(op_open(1, "/tmp/none/f", O_RDWR | O_CREAT), -ENOENT);
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/tmp/t1/d", 0755, 0), 0);
+	fd = op_open(1, "/tmp/t1/d/g", O_RDWR | O_CREAT);
+	assert_int_equal(path_call(1, FL_FS_RMDIR, "/tmp/t1", 0, 0), -ENOTEMPTY);
+	assert_int_equal(path_call(1, FL_FS_RMDIR, "/tmp/t1/d/g", 0, 0), -ENOTDIR);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/t1/d", 0, 0), -EISDIR);
+	assert_int_equal(path_call(1, FL_FS_RMDIR, "/tmp/t1/d/.", 0, 0), -EINVAL);
+	assert_int_equal(stat_of(1, "/tmp/t1").nlink, 3);
+	call(1, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0);
+}
+
+static int64_t op_rename(const char *from, const char *to)
+{
+	char buf[256];
+	size_t a = strlen(from) + 1, b = strlen(to) + 1;
+
+	memcpy(buf, from, a);
+	memcpy(buf + a, to, b);
+	return call(1, FL_FS_RENAME, 0, 0, 0, buf, a + b);
+}
+
+static void tmpfs_rename(void **state)
+{
+	(void)state;
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/tmp/r", 0755, 0), 0);
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/tmp/r/d", 0755, 0), 0);
+	call(1, FL_FS_CLOSE, (uint64_t)op_open(1, "/tmp/r/a", O_RDWR | O_CREAT), 0, 0, NULL, 0);
+	call(1, FL_FS_CLOSE, (uint64_t)op_open(1, "/tmp/r/b", O_RDWR | O_CREAT), 0, 0, NULL, 0);
+	assert_int_equal(op_rename("/tmp/r/a", "/tmp/r/b"), 0);	/* replaces b */
+	assert_int_equal(walk_err("/tmp/r/a"), -ENOENT);
+	assert_int_equal(op_rename("/tmp/r/b", "/tmp/r/d/c"), 0);
+	assert_int_equal(walk_err("/tmp/r/d/c"), 0);
+	assert_int_equal(op_rename("/tmp/r/d", "/tmp/r/d/e"), -EINVAL);	/* into itself */
+	assert_int_equal(op_rename("/tmp/r/d/c", "/tmp/r/d"), -EISDIR);
+	assert_int_equal(op_rename("/tmp/r/none", "/tmp/r/x"), -ENOENT);
+	assert_int_equal(op_rename("/tmp/r/d/c", "/boot/c"), -EXDEV);
+	assert_int_equal(op_rename("/tmp", "/tmp2"), -EBUSY);
+	assert_int_equal(op_rename("/boot/a.txt", "/boot/b.txt"), -EROFS);
+	assert_int_equal(op_rename("/tmp/r/d", "/tmp/r/e"), 0);
+	assert_int_equal(walk_err("/tmp/r/e/c"), 0);
+	assert_int_equal(call(1, FL_FS_RENAME, 0, 0, 0, "/tmp/r/e", 9), -EINVAL);	/* one string */
+}
+
+static void readdir_records(void **state)
+{
+	int64_t fd = op_open(1, "/", O_RDONLY | O_DIRECTORY);
+	bool seen_tmp = false, seen_dir = false, seen_dot = false;
+	int64_t n;
+
+	(void)state;
+	assert_int_equal(call(1, FL_FS_READDIR, (uint64_t)fd, 8, 0, NULL, 0), -EINVAL);
+	while ((n = call(1, FL_FS_READDIR, (uint64_t)fd, 64, 0, NULL, 0)) > 0) {
+		for (size_t at = 0; at < (size_t)n;) {
+			struct fl_dirent *e = (struct fl_dirent *)(ans.out + at);
+
+			assert_int_equal(e->reclen % 8, 0);
+			assert_int_equal(strlen(e->name), e->namelen);
+			seen_tmp |= !strcmp(e->name, "tmp") && e->type == FL_DT_DIR;
+			seen_dir |= !strcmp(e->name, "dir");
+			seen_dot |= !strcmp(e->name, ".");
+			at += e->reclen;
+		}
+	}
+	assert_int_equal(n, 0);
+	assert_true(seen_tmp && seen_dir && seen_dot);
+	assert_int_equal(op_lseek(1, fd, 0, SEEK_SET), 0);	/* rewinds */
+	assert_true(call(1, FL_FS_READDIR, (uint64_t)fd, 4096, 0, NULL, 0) > 0);
+	assert_int_equal(op_read(1, fd, 10), -EISDIR);
+	assert_int_equal(call(1, FL_FS_READDIR, 0, 4096, 0, NULL, 0), -ENOTDIR);
+	call(1, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0);
+}
+
+/* ---- descriptors ---- */
+
+static void descriptors(void **state)
+{
+	int64_t fd, d;
+
+	(void)state;
+	assert_int_equal(call(99, FL_FS_CLOSE, 0, 0, 0, NULL, 0), -ESRCH);
+	assert_int_equal(call(1, 999, 0, 0, 0, NULL, 0), -ENOSYS);
+	assert_int_equal(call(1, FL_FS_CLOSE, 64, 0, 0, NULL, 0), -EBADF);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)-1, 0, 0, NULL, 0), -EBADF);
+	fd = op_open(1, "/boot/sub/b.bin", O_RDONLY);
+	d = call(1, FL_FS_DUP, (uint64_t)fd, 0, 0, NULL, 0);
+	assert_int_equal(d, fd + 1);
+	assert_int_equal(op_read(1, fd, 100), 100);
+	assert_int_equal(op_lseek(1, d, 0, SEEK_CUR), 100);	/* one description */
+	/* fork: the child shares it */
+	assert_int_equal(proc_fork(10, 1), 0);
+	assert_int_equal(op_read(10, fd, 50), 50);
+	assert_int_equal(op_lseek(1, fd, 0, SEEK_CUR), 150);
+	assert_int_equal(call(10, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0), 0);
+	assert_int_equal(op_lseek(1, fd, 0, SEEK_CUR), 150);	/* still open in the parent */
+	proc_exit(10);
+	assert_int_equal(call(10, FL_FS_CLOSE, 0, 0, 0, NULL, 0), -ESRCH);
+	/* dup2 */
+	assert_int_equal(call(1, FL_FS_DUP2, (uint64_t)fd, 40, 0, NULL, 0), 40);
+	assert_int_equal(call(1, FL_FS_DUP2, (uint64_t)fd, 64, 0, NULL, 0), -EBADF);
+	assert_int_equal(call(1, FL_FS_DUP2, 50, 41, 0, NULL, 0), -EBADF);
+	assert_int_equal(call(1, FL_FS_DUP2, 40, 40, 0, NULL, 0), 40);
+	assert_int_equal(call(1, FL_FS_DUP2, 0, 40, 0, NULL, 0), 40);	/* closes the old 40 */
+	assert_int_equal(op_lseek(1, 40, 0, SEEK_CUR), -ESPIPE);	/* the console now */
+	/* EMFILE */
+	for (int i = 0; i < FL_FS_FDS_MAX; i++)
+		call(1, FL_FS_DUP, 0, 0, 0, NULL, 0);
+	assert_int_equal(call(1, FL_FS_DUP, 0, 0, 0, NULL, 0), -EMFILE);
+	assert_int_equal(op_open(1, "/boot/a.txt", O_RDONLY), -EMFILE);
+	for (int i = 3; i < FL_FS_FDS_MAX; i++)
+		call(1, FL_FS_CLOSE, (uint64_t)i, 0, 0, NULL, 0);
+	assert_int_equal(op_open(1, "/boot/a.txt", O_RDONLY), 3);
+	call(1, FL_FS_CLOSE, 3, 0, 0, NULL, 0);
+	assert_int_equal(op_open(1, "/boot/a.txt", O_ACCMODE), -EINVAL);
+	assert_int_equal(op_open(1, "/boot/a.txt", O_WRONLY), -EROFS);
+	/* spawn by the pager: the console on 0, 1, 2 */
+	assert_int_equal(proc_spawn(11, 0), 0);
+	assert_int_equal(call(11, FL_FS_FSTAT, 2, 0, 0, NULL, 0), 0);
+	assert_int_equal(((struct fl_stat *)ans.out)->mode & S_IFMT, S_IFCHR);
+	assert_int_equal(call(11, FL_FS_FSTAT, 3, 0, 0, NULL, 0), -EBADF);
+	proc_exit(11);
+}
+
+/* ---- pipes ---- */
+
+static void pipe_ring(void **state)
+{
+	static struct pipebuf b;
+	static uint8_t in[2 * PIPE_BUF_SIZE], out[2 * PIPE_BUF_SIZE];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 7);
+	assert_int_equal(pipebuf_put(&b, in, 3000), 3000);
+	assert_int_equal(pipebuf_get(&b, out, 1000), 1000);
+	assert_memory_equal(out, in, 1000);
+	/* wraps around the end */
+	assert_int_equal(pipebuf_put(&b, in + 3000, sizeof(in) - 3000), PIPE_BUF_SIZE - 2000);
+	assert_int_equal(pipebuf_put(&b, in, 1), 0);
+	assert_int_equal(pipebuf_get(&b, out, sizeof(out)), PIPE_BUF_SIZE);
+	assert_memory_equal(out, in + 1000, PIPE_BUF_SIZE);
+	assert_int_equal(pipebuf_get(&b, out, 10), 0);
+}
+
+static void pipes(void **state)
+{
+	int64_t r, w;
+	unsigned before;
+	static char big[FL_FS_IO_MAX];
+
+	(void)state;
+	assert_int_equal(call(2, FL_FS_PIPE, 0, 0, 0, NULL, 0), 0);
+	r = ans.w[1];
+	w = ans.w[2];
+	assert_int_equal(r, 3);
+	assert_int_equal(w, 4);
+	assert_int_equal(call(2, FL_FS_FSTAT, (uint64_t)r, 0, 0, NULL, 0), 0);
+	assert_int_equal(((struct fl_stat *)ans.out)->mode & S_IFMT, S_IFIFO);
+	assert_int_equal(((struct fl_stat *)ans.out)->dev, FL_FS_DEV_PIPE);
+	assert_int_equal(op_lseek(2, r, 0, SEEK_SET), -ESPIPE);
+	assert_int_equal(call(2, FL_FS_PREAD, (uint64_t)r, 1, 0, NULL, 0), -ESPIPE);
+	assert_int_equal(op_write(2, r, "x"), -EBADF);
+	assert_int_equal(op_read(2, w, 1), -EBADF);
+	assert_int_equal(op_write(2, w, "abc"), 3);
+	assert_int_equal(op_read(2, r, 100), 3);
+	assert_memory_equal(ans.out, "abc", 3);
+	/* an empty pipe parks the reader; a write answers it */
+	before = late.count;
+	op_read(2, r, 100);
+	assert_true(ans.parked);
+	assert_int_equal(park_count(), 1);
+	assert_int_equal(op_write(2, w, "later"), 5);
+	assert_int_equal(late.count, before + 1);
+	assert_int_equal(late.result, 5);
+	assert_memory_equal(late.data, "later", 5);
+	assert_int_equal(park_count(), 0);
+	/* full: the writer parks, a read lets it finish */
+	memset(big, 'q', sizeof(big));
+	while (call(2, FL_FS_WRITE, (uint64_t)w, sizeof(big), 0, big, sizeof(big)) > 0 && !ans.parked)
+		;
+	assert_true(ans.parked);
+	before = late.count;
+	assert_int_equal(op_read(2, r, 1000), 1000);
+	assert_int_equal(late.count, before + 1);
+	assert_true(late.result > 0);
+	/* a child inherits the write end; the last writer's exit is the reader's end */
+	assert_int_equal(proc_fork(12, 2), 0);
+	assert_int_equal(call(2, FL_FS_CLOSE, (uint64_t)w, 0, 0, NULL, 0), 0);
+	while (op_read(2, r, FL_FS_IO_MAX) > 0)
+		;
+	assert_true(ans.parked);		/* empty, and pid 12 still writes */
+	before = late.count;
+	proc_exit(12);
+	park_run();			/* as main.c does after the pager's events */
+	assert_int_equal(late.count, before + 1);
+	assert_int_equal(late.result, 0);	/* the end */
+	assert_int_equal(op_read(2, r, 10), 0);
+	/* no reader: EPIPE */
+	assert_int_equal(call(2, FL_FS_PIPE, 0, 0, 0, NULL, 0), 0);
+	r = ans.w[1];
+	w = ans.w[2];
+	call(2, FL_FS_CLOSE, (uint64_t)r, 0, 0, NULL, 0);
+	assert_int_equal(op_write(2, w, "x"), -EPIPE);
+	call(2, FL_FS_CLOSE, (uint64_t)w, 0, 0, NULL, 0);
+	call(2, FL_FS_CLOSE, 3, 0, 0, NULL, 0);
+	/* a parked reader that exits is dropped, not answered */
+	assert_int_equal(proc_spawn(13, 0), 0);
+	assert_int_equal(call(13, FL_FS_PIPE, 0, 0, 0, NULL, 0), 0);
+	op_read(13, ans.w[1], 10);
+	assert_true(ans.parked);
+	before = late.dropped;
+	proc_exit(13);
+	assert_int_equal(late.dropped, before + 1);
+	assert_int_equal(park_count(), 0);
+}
+
+/* ---- the console ---- */
+
+static void type(const char *s)
+{
+	while (*s)
+		devfs_console_input((uint8_t)*s++);
+	park_run();
+}
+
+static void line_editor(void **state)
+{
+	struct lined *l = devfs_lined();
+	char buf[64];
+
+	(void)state;
+	console_len = 0;
+	type("ab\bc\x7f" "d\n");
+	assert_memory_equal(console, "ab\b \bc\b \bd\n", 12);
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "ad\n", 3);
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), -EAGAIN);
+	type("xyz\x15" "k\r" "two\n");		/* ^U kills the line */
+	assert_int_equal(lined_read(l, buf, 1), 1);	/* a line in pieces */
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), 1);
+	assert_memory_equal(buf, "\n", 1);
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), 4);	/* one line a read */
+	assert_memory_equal(buf, "two\n", 4);
+	type("\x04" "par\x04");			/* ^D: the end, then a line without newline */
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), 0);
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "par", 3);
+	assert_int_equal(lined_read(l, buf, sizeof(buf)), -EAGAIN);
+	type("\x01\x1b");			/* other control bytes: nothing */
+	assert_int_equal(l->len, 0);
+}
+
+static void console_reads(void **state)
+{
+	unsigned before = late.count;
+
+	(void)state;
+	op_read(3, 0, 100);
+	assert_true(ans.parked);
+	type("hi");
+	assert_int_equal(late.count, before);
+	type("\n");
+	assert_int_equal(late.count, before + 1);
+	assert_int_equal(late.result, 3);
+	assert_memory_equal(late.data, "hi\n", 3);
+	console_len = 0;
+	assert_int_equal(op_write(3, 1, "out"), 3);
+	assert_memory_equal(console, "out", 3);
+	assert_int_equal(op_open(3, "/dev/zero", O_RDONLY), 3);
+	assert_int_equal(op_read(3, 3, 16), 16);
+	assert_int_equal(op_open(3, "/dev/null", O_RDWR), 4);
+	assert_int_equal(op_read(3, 4, 16), 0);
+	assert_int_equal(op_write(3, 4, "gone"), 4);
+	assert_int_equal(call(3, FL_FS_FSYNC, 0, 0, 0, NULL, 0), -EINVAL);
+}
+
+static void block_cache(void **state)
+{
+	static uint8_t buf[3 * BCACHE_BLOCK];
+	unsigned misses;
+
+	(void)state;
+	bcache_init(&cache, mem_fill, NULL, disk.len);
+	assert_int_equal(bcache_read(&cache, 100, buf, sizeof(buf)), 0);
+	assert_memory_equal(buf, disk.data + 100, sizeof(buf));
+	misses = cache.misses;
+	assert_int_equal(misses, 4);
+	assert_int_equal(bcache_read(&cache, 200, buf, 10), 0);
+	assert_int_equal(cache.misses, misses);
+	assert_int_equal(bcache_read(&cache, disk.len - 1, buf, 2), -EIO);
+	for (unsigned i = 0; i < 2 * BCACHE_SLOTS; i++)	/* evicts the least recently used */
+		assert_int_equal(bcache_read(&cache, (uint64_t)i * BCACHE_BLOCK, buf, 1), 0);
+	assert_int_equal(bcache_read(&cache, 0, buf, 1), 0);
+	assert_int_equal(cache.misses, misses + 2 * BCACHE_SLOTS - 4 + 1);	/* 0..3 were there */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(walk_paths),
+		cmocka_unit_test(walk_limits),
+		cmocka_unit_test(ext2_files),
+		cmocka_unit_test(tmpfs_files),
+		cmocka_unit_test(tmpfs_rename),
+		cmocka_unit_test(readdir_records),
+		cmocka_unit_test(descriptors),
+		cmocka_unit_test(pipe_ring),
+		cmocka_unit_test(pipes),
+		cmocka_unit_test(line_editor),
+		cmocka_unit_test(console_reads),
+		cmocka_unit_test(block_cache),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
