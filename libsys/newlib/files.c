@@ -212,10 +212,12 @@ static int kind_of(int fd)
 
 /*
  * read, write, pread and pwrite (offset >= 0): FL_FS_IO_MAX bytes a
- * request, on until all is moved or a request moves less (a pipe, the
- * console, the end of a file, a full disk); a read goes on only on a
- * regular file (a pipe or the console that filled one request may have
- * nothing more, and would block).
+ * request. A write goes on until all is written, as a blocking write
+ * must (a pipe takes what fits, and the server holds the next request
+ * until a reader makes room), or nothing more goes (a full disk). A read
+ * goes on only on a regular file, until a request returns less (the end):
+ * a pipe or the console that filled one request may have nothing more,
+ * and would block.
  */
 static ssize_t transfer(int fd, void *buf, size_t len, off_t offset, int writing)
 {
@@ -245,7 +247,7 @@ static ssize_t transfer(int fd, void *buf, size_t len, off_t offset, int writing
 		if (!writing)
 			memcpy(p + done, fl_fs_ipcbuf->words, (size_t)r);
 		done += (size_t)r;
-		if ((size_t)r < n || (!writing && kind_of(fd) != KIND_FILE))
+		if (writing ? r == 0 : (size_t)r < n || kind_of(fd) != KIND_FILE)
 			break;
 	} while (done < len);
 	return (ssize_t)done;

@@ -177,6 +177,8 @@ static void kill_request(struct proc *p, int reply, const uint64_t w[4])
 		return pager_reply(reply, 0, (uint64_t)-EINVAL, 0, 0);
 	if (!t)
 		return pager_reply(reply, 0, (uint64_t)-ESRCH, 0, 0);
+	if (t->pinned)		/* the fs server: a system server, not a process to end */
+		return pager_reply(reply, 0, (uint64_t)-EPERM, 0, 0);
 	if (sig == 0 || t->zombie)
 		return pager_reply(reply, 0, 0, 0, 0);
 	printf("pager: pid %d (%s) killed by %s from pid %d\n", t->pid, t->name,

@@ -66,10 +66,19 @@ static unsigned char *slurp(const char *path, size_t chunk, size_t *len)
 	if (fd < 0 || !(buf = malloc(cap)))
 		return NULL;
 	for (;;) {
+		unsigned char *bigger;
 		ssize_t r;
 
-		if (n + chunk > cap && !(buf = realloc(buf, cap *= 2)))
-			return NULL;
+		if (n + chunk > cap) {
+			while (n + chunk > cap)
+				cap *= 2;
+			if (!(bigger = realloc(buf, cap))) {
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			buf = bigger;
+		}
 		r = read(fd, buf + n, chunk);
 		if (r < 0) {
 			free(buf);
