@@ -384,6 +384,8 @@ int main(void)
 
 	setup();
 	pager_cmdline("run", run, sizeof(run));
+	if (pager_cmdline("pager", limit, sizeof(limit)))
+		pager.quiet = !strcmp(limit, "quiet");
 	if (pager_cmdline("heap_limit", limit, sizeof(limit)))
 		fl_heap_limit(strtoul(limit, NULL, 0));
 	if ((err = fs_prepare()) && err != -ENODEV) {

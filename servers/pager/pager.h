@@ -70,6 +70,7 @@ struct pager {
 	uint64_t faults, zero_maps, private_pages, cow_copies, cow_reuses;
 	uint64_t pages;			/* private-frame records now: frames in use */
 	uint64_t shared_pages;		/* frames of shared anonymous objects */
+	bool quiet;			/* pager=quiet: exits reported only for pid 1 and the killed */
 };
 extern struct pager pager;
 

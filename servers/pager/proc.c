@@ -680,7 +680,7 @@ void proc_exit(struct proc *p, int status, int signal)
 	if (signal)
 		printf("pager: pid %d (%s) ended: wait status 0x%04x (killed by %s)\n", pid, p->name,
 		       wstatus, signal_name(signal));
-	else
+	else if (pid == 1 || !pager.quiet)
 		printf("pager: pid %d (%s) ended: wait status 0x%04x (exit %d)\n", pid, p->name,
 		       wstatus, status & 0xff);
 	if (parent && !parent->zombie) {
