@@ -26,3 +26,5 @@ size_t tmpfs_bytes(void);
 
 /* The disk's ext2, read-only for now: the root of fs (mounted, and staying so), or NULL. */
 struct node *ext2fs_root(struct ext2_fs *fs);
+/* At shutdown: everything written back and the file system marked clean: 0, or -errno. */
+int ext2fs_unmount(void);

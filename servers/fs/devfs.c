@@ -3,6 +3,11 @@
  * zeros), console (writes to the kernel's console; reads lines the UART's
  * typist finished, line-edited: lined.c). A console read with no line
  * would wait: it parks (park.c) until devfs_console_input finishes one.
+ *
+ * Typed bytes wait raw (typeahead) until a reader wants a line; only then
+ * are they edited and echoed. What a typist sends ahead is so echoed when
+ * the next reader (often the shell) takes it, never in the middle of the
+ * output of the program running meanwhile.
  */
 #include <string.h>
 #include "devfs.h"
@@ -13,6 +18,21 @@
 static struct tnode root, null_dev, zero_dev, console_dev;
 static struct lined lined;
 static bool made;
+
+#define TYPEAHEAD_MAX	4096		/* raw bytes waiting for a reader; more are dropped */
+static uint8_t typeahead[TYPEAHEAD_MAX];
+static size_t ta_first, ta_len;
+static unsigned ta_dropped;
+
+/* Typeahead into the line editor until it has a finished line (or runs out). */
+static void cook(void)
+{
+	while (ta_len && !lined.clen) {
+		lined_input(&lined, typeahead[ta_first]);
+		ta_first = (ta_first + 1) % TYPEAHEAD_MAX;
+		ta_len--;
+	}
+}
 
 static int64_t null_read(struct node *n, uint64_t off, void *buf, size_t len)
 {
@@ -36,7 +56,10 @@ static int64_t zero_read(struct node *n, uint64_t off, void *buf, size_t len)
 static int64_t console_read(struct node *n, uint64_t off, void *buf, size_t len)
 {
 	(void)n, (void)off;
-	return len ? lined_read(&lined, buf, len) : 0;
+	if (!len)
+		return 0;
+	cook();
+	return lined_read(&lined, buf, len);
 }
 
 static int64_t console_write(struct node *n, uint64_t off, const void *buf, size_t len)
@@ -95,6 +118,10 @@ struct lined *devfs_lined(void)
 
 void devfs_console_input(uint8_t c)
 {
-	if (lined_input(&lined, c))
-		node_wake(&console_dev.node);
+	if (ta_len == TYPEAHEAD_MAX) {
+		ta_dropped++;
+		return;
+	}
+	typeahead[(ta_first + ta_len++) % TYPEAHEAD_MAX] = c;
+	node_wake(&console_dev.node);	/* a parked reader takes it */
 }

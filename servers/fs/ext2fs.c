@@ -40,6 +40,11 @@ static int enode_new(uint32_t ino, struct node **out)
 	return 0;
 }
 
+int ext2fs_unmount(void)
+{
+	return 0;			/* read-only: nothing to write back */
+}
+
 struct node *ext2fs_root(struct ext2_fs *f)
 {
 	struct node *n;

@@ -9,6 +9,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <faultline/ipc.h>
 #include <faultline/msg.h>
@@ -34,6 +35,8 @@ static const struct fl_fs_boot *boot;
 static struct fl_fs_ring *ring;
 static struct fl_ipc_buffer *ipc;
 static bool console_input;
+static bool disk_root;			/* / is the disk's ext2 */
+static bool shutdown_asked;		/* the pager's FL_FS_EV_SHUTDOWN came */
 static struct answer ans;
 
 /* The kernel's console: the server's own output never goes through a file. */
@@ -99,6 +102,8 @@ static void drain_events(void)
 			err = proc_fork(e->pid, e->parent);
 		else if (e->kind == FL_FS_EV_EXIT)
 			proc_exit(e->pid);
+		else if (e->kind == FL_FS_EV_SHUTDOWN)
+			shutdown_asked = true;
 		if (err)
 			say("fs: pid %d: no descriptor table (%d)\n", e->pid, err);
 		__atomic_store_n(&ring->tail, tail + 1, __ATOMIC_RELEASE);
@@ -148,6 +153,7 @@ static int mount_all(void)
 		return -1;
 	}
 	root = boot->has_disk ? disk_mount(boot, DISK_VA, &why) : NULL;
+	disk_root = root != NULL;
 	if (root)
 		say("fs: / is ext2 on %s, %u blocks\n", boot->disk.name, disk_blocks());
 	else if (boot->has_disk)
@@ -201,6 +207,27 @@ static bool take(const struct fl_msg *m, struct request *rq)
 	return true;
 }
 
+/*
+ * The pager's last event: the answer being made goes out, the disk is
+ * written back and marked clean, and the server ends; the pager then
+ * powers off. Parked requests are never answered: their callers end with
+ * the machine.
+ */
+static void shutdown(int reply)
+{
+	int err = disk_root ? ext2fs_unmount() : 0;
+
+	if (reply >= 0)
+		fl_reply(reply, FL_TAG(0, put_words(ans.out, ans.out_len), 0), (uint64_t)ans.w[0],
+			 (uint64_t)ans.w[1], (uint64_t)ans.w[2], 0);
+	if (err)
+		say("fs: shutdown: / not written back: %d\n", err);
+	else
+		say("fs: shutdown: %s\n", disk_root ? "/ written back and unmounted clean" :
+			"nothing to write back");
+	exit(err ? 1 : 0);
+}
+
 int main(void)
 {
 	struct request rq;
@@ -211,6 +238,8 @@ int main(void)
 	if (setup())
 		return 1;
 	for (;;) {
+		if (shutdown_asked)
+			shutdown(reply);
 		if (reply >= 0) {
 			const uint64_t w[4] = { (uint64_t)ans.w[0], (uint64_t)ans.w[1],
 						(uint64_t)ans.w[2], 0 };

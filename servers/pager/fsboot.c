@@ -30,7 +30,9 @@ static struct {
 	int ntfn;		/* the fs server's notification */
 	int ring_frame;
 	struct fl_fs_ring *ring;
-	int pid;		/* the fs server's, once it runs */
+	int pid;		/* the fs server's, once it runs; 0 when it has ended */
+	int reported;		/* its pid for fs_report, even after it ended */
+	bool shutting_down;	/* FL_FS_EV_SHUTDOWN sent: its end powers the machine off */
 	uint32_t owed;		/* processes announced whose exit is not written yet */
 } fs = { .ep = -1, .ntfn = -1, .ring_frame = -1 };
 
@@ -78,7 +80,7 @@ int fs_start(void)
 
 	if (err)
 		return err;
-	fs.pid = p->pid;
+	fs.pid = fs.reported = p->pid;
 	return p->pid;
 }
 
@@ -173,11 +175,12 @@ static uint32_t ring_used(void)
 
 /*
  * Room to announce one more process and still write the exit of every
- * process announced: then exits are never lost (faultline/fs.h).
+ * process announced, and the shutdown: then neither is ever lost
+ * (faultline/fs.h).
  */
 bool fs_room(void)
 {
-	return !fs.ring || FL_FS_RING_EVENTS - ring_used() >= fs.owed + 2;
+	return !fs.ring || FL_FS_RING_EVENTS - ring_used() >= fs.owed + 3;
 }
 
 void fs_event(uint32_t kind, int pid, int parent)
@@ -188,7 +191,7 @@ void fs_event(uint32_t kind, int pid, int parent)
 		return;
 	if (kind == FL_FS_EV_EXIT)
 		fs.owed--;
-	else
+	else if (kind != FL_FS_EV_SHUTDOWN)
 		fs.owed++;
 	e = &fs.ring->ev[fs.ring->head % FL_FS_RING_EVENTS];
 	*e = (struct fl_fs_event){ .kind = kind, .pid = pid, .parent = parent };
@@ -196,15 +199,24 @@ void fs_event(uint32_t kind, int pid, int parent)
 	fl_signal(fs.ntfn, FL_FS_SIG_EVENTS);
 }
 
-/* At the end: the fs server's faults, from the kernel's books (pinned: 0). */
+/* At the end: the faults the fs server took (pinned: 0; it may have ended by now). */
 void fs_report(void)
 {
-	struct proc *p = fs.pid ? proc_find(fs.pid) : NULL;
-	struct fl_task_info info;
+	struct proc *p = fs.reported ? proc_find(fs.reported) : NULL;
 
-	if (p && !p->zombie && fl_task_info(p->task, &info) == 0)
+	if (p)
 		printf("pager: the fs server (pid %d, pinned) took %lu faults\n", p->pid,
-		       (unsigned long)info.faults);
+		       (unsigned long)p->faults);
+}
+
+/* The first process ended: the fs server's last event. */
+bool fs_shutdown(void)
+{
+	if (!fs.ring || !fs.pid)
+		return false;
+	fs.shutting_down = true;
+	fs_event(FL_FS_EV_SHUTDOWN, 0, 0);
+	return true;
 }
 
 /*
@@ -215,8 +227,15 @@ void fs_gone(struct proc *p)
 {
 	if (p->pid != fs.pid)
 		return;
-	printf("pager: the fs server (pid %d) is gone, after %lu faults: files are gone with it\n",
-	       p->pid, (unsigned long)p->faults);
 	fs.ring = NULL;
 	fs.pid = 0;
+	if (fs.shutting_down) {
+		if (p->wstatus)
+			printf("pager: the fs server ended with wait status 0x%04x: the disk may not "
+			       "be clean\n", p->wstatus);
+		pager_power_off(0);	/* with the status saved when the first process ended */
+		return;
+	}
+	printf("pager: the fs server (pid %d) is gone, after %lu faults: files are gone with it\n",
+	       p->pid, (unsigned long)p->faults);
 }

@@ -241,6 +241,24 @@ static void stats_request(struct proc *p, int reply, const uint64_t w[4])
 	}
 }
 
+/*
+ * The first process ended with the machine's status: the fs server is
+ * asked to write back and unmount, and the machine powers off when it has
+ * ended (fs_gone); without one, at once.
+ */
+void pager_power_off(int status)
+{
+	static int saved = -1;
+
+	if (saved < 0 && fs_shutdown()) {
+		saved = status;
+		return;
+	}
+	pager_report();
+	fflush(stdout);
+	exit(saved >= 0 ? saved : status);
+}
+
 /* The pager's own record, from the kernel's books: it must never have faulted. */
 void pager_report(void)
 {

@@ -103,7 +103,8 @@ int fs_boot_make(struct proc *fs, struct fl_fs_boot *boot);
 bool fs_room(void);			/* may another process be announced? */
 void fs_event(uint32_t kind, int pid, int parent);
 void fs_gone(struct proc *fs);
-void fs_report(void);			/* its fault count, at the end */		/* it ended: no more events, no handles to it */
+void fs_report(void);			/* its fault count, at the end */
+bool fs_shutdown(void);			/* asked to write back and end: true, or there is none */		/* it ended: no more events, no handles to it */
 
 /* arch/ARCH/regs.c: the registers fork needs to know. */
 struct fl_regs_general;
@@ -152,6 +153,7 @@ void *scratch_map(int frame, uint64_t pages);
 void scratch_unmap(uint64_t pages);
 
 void pager_report(void);
+void pager_power_off(int status);		/* the first process ended */
 bool pager_cmdline(const char *key, char *buf, size_t size);	/* key=value, commas as spaces */
 void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2);
 void pager_reply_word3(uint64_t w3);	/* the fourth word of the answer just set */

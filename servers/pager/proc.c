@@ -671,9 +671,7 @@ void proc_exit(struct proc *p, int status, int signal)
 	upager_gone(p);
 	release(p);
 	reparent(p);
-	if (p->pinned)
-		fs_gone(p);
-	else
+	if (!p->pinned)
 		fs_event(FL_FS_EV_EXIT, pid, 0);
 	p->zombie = true;
 	p->wstatus = wstatus;
@@ -683,6 +681,8 @@ void proc_exit(struct proc *p, int status, int signal)
 	else if (pid == 1 || !pager.quiet)
 		printf("pager: pid %d (%s) ended: wait status 0x%04x (exit %d)\n", pid, p->name,
 		       wstatus, status & 0xff);
+	if (p->pinned)
+		fs_gone(p);		/* at shutdown: the machine's end */
 	if (parent && !parent->zombie) {
 		upager_check_done(parent);
 		wake_waiter(parent, p);
@@ -691,7 +691,5 @@ void proc_exit(struct proc *p, int status, int signal)
 	}
 	if (pid != 1)
 		return;
-	pager_report();
-	fflush(stdout);
-	exit(signal ? 32 + (signal & 31) : status < 32 ? status : 31);
+	pager_power_off(signal ? 32 + (signal & 31) : status < 32 ? status : 31);
 }

@@ -496,30 +496,44 @@ static void type(const char *s)
 	park_run();
 }
 
+static struct lined editor;
+
+static void edit(const char *s)
+{
+	while (*s)
+		lined_input(&editor, (uint8_t)*s++);
+}
+
+static void echo_to_console(const char *s, size_t len)
+{
+	console_out(s, len);
+}
+
 static void line_editor(void **state)
 {
-	struct lined *l = devfs_lined();
+	struct lined *l = &editor;
 	char buf[64];
 
 	(void)state;
+	lined_init(l, echo_to_console);
 	console_len = 0;
-	type("ab\bc\x7f" "d\n");
+	edit("ab\bc\x7f" "d\n");
 	assert_memory_equal(console, "ab\b \bc\b \bd\n", 12);
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), 3);
 	assert_memory_equal(buf, "ad\n", 3);
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), -EAGAIN);
-	type("xyz\x15" "k\r" "two\n");		/* ^U kills the line */
+	edit("xyz\x15" "k\r" "two\n");		/* ^U kills the line */
 	assert_int_equal(lined_read(l, buf, 1), 1);	/* a line in pieces */
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), 1);
 	assert_memory_equal(buf, "\n", 1);
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), 4);	/* one line a read */
 	assert_memory_equal(buf, "two\n", 4);
-	type("\x04" "par\x04");			/* ^D: the end, then a line without newline */
+	edit("\x04" "par\x04");			/* ^D: the end, then a line without newline */
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), 0);
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), 3);
 	assert_memory_equal(buf, "par", 3);
 	assert_int_equal(lined_read(l, buf, sizeof(buf)), -EAGAIN);
-	type("\x01\x1b");			/* other control bytes: nothing */
+	edit("\x01\x1b");			/* other control bytes: nothing */
 	assert_int_equal(l->len, 0);
 }
 
@@ -545,6 +559,25 @@ static void console_reads(void **state)
 	assert_int_equal(op_read(3, 4, 16), 0);
 	assert_int_equal(op_write(3, 4, "gone"), 4);
 	assert_int_equal(call(3, FL_FS_FSYNC, 0, 0, 0, NULL, 0), -EINVAL);
+}
+
+/* Bytes typed with no reader wait unechoed; the next read edits and echoes them. */
+static void console_typeahead(void **state)
+{
+	(void)state;
+	console_len = 0;
+	type("ls\x7fs -l\nsecond\n");
+	assert_int_equal(console_len, 0);
+	assert_int_equal(op_read(3, 0, 100), 6);
+	assert_memory_equal(ans.out, "ls -l\n", 6);
+	assert_int_equal(console_len, 10);
+	assert_memory_equal(console, "ls\b \bs -l\n", 10);
+	assert_int_equal(op_read(3, 0, 100), 7);
+	assert_memory_equal(ans.out, "second\n", 7);
+	op_read(3, 0, 100);
+	assert_true(ans.parked);
+	type("x\n");
+	assert_int_equal(late.result, 2);
 }
 
 static void block_cache(void **state)
@@ -581,6 +614,7 @@ int main(void)
 		cmocka_unit_test(pipes),
 		cmocka_unit_test(line_editor),
 		cmocka_unit_test(console_reads),
+		cmocka_unit_test(console_typeahead),
 		cmocka_unit_test(block_cache),
 	};
 

@@ -105,6 +105,7 @@ struct fl_dirent {
 #define FL_FS_EV_SPAWN	1	/* pid started by parent: fds copied from parent's (parent 0: the console on 0, 1, 2) */
 #define FL_FS_EV_FORK	2	/* pid is a fork of parent: its fds share parent's descriptions */
 #define FL_FS_EV_EXIT	3	/* pid ended: every fd of it closed */
+#define FL_FS_EV_SHUTDOWN 4	/* the first process ended: write back, unmount, exit (0: clean) */
 
 struct fl_fs_event {
 	uint32_t kind;		/* FL_FS_EV_* */
