@@ -89,7 +89,9 @@ pte_t arch_pte_table(paddr_t table);		/* entry pointing at a next-level table */
 /*
  * A leaf mapping pa with pg (PG_READ/WRITE/EXEC/USER/DEVICE/GLOBAL/MAYWRITE). It
  * starts accessed, and dirty if writable: the bits matter only after a
- * query cleared them.
+ * query cleared them. A leaf is pa ORed with bits that depend on nothing
+ * but its flags and level, so e ^ arch_pte_addr(e) names e's attributes
+ * (map_copy works out a run's entries once per distinct attributes).
  */
 pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level);
 bool arch_pte_valid(pte_t pte);

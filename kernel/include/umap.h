@@ -77,5 +77,8 @@ int umap_read_page(struct task *t, vaddr_t va, struct frame *f, size_t page);
 /* FL_QUERY_* bits of the page at va (0: nothing mapped), clearing A/D if clear. */
 long umap_query(struct task *t, vaddr_t va, bool clear);
 
-/* Drop every mapping of t (task teardown). */
+/*
+ * Drop every mapping's frame reference of t (task teardown): the entries
+ * stay for pt_destroy_user, which frees the tables right after.
+ */
 void umap_destroy(struct task *t);

@@ -207,6 +207,40 @@ void pt_for_each_leaf(paddr_t root, vaddr_t va, size_t size, pt_leaf_fn fn, void
 		leaves(table_at(root), LEVELS - 1, 0, va, va + size, fn, arg);
 }
 
+/* Visit the runs below table t (at level > 0) within [va, end). */
+static void runs(pte_t *t, unsigned level, vaddr_t base, vaddr_t va, vaddr_t end,
+		 pt_run_fn fn, void *arg)
+{
+	for (unsigned i = index_at(va, level); i < ENTRIES; i++) {
+		vaddr_t at = entry_va(base, i, level), from = MAX(va, at), to;
+
+		if (at >= end)
+			return;
+		if (!arch_pte_valid(t[i]))
+			continue;
+		if (arch_pte_leaf_at(t[i], level)) {
+			fn(&t[i], 1, at, level, arg);
+		} else if (level > 1) {
+			runs(table_at(arch_pte_addr(t[i])), level - 1, at, from, end, fn, arg);
+		} else {
+			to = end - at < level_size(1) ? end : at + level_size(1);
+			fn(&table_at(arch_pte_addr(t[i]))[index_at(from, 0)],
+			   (unsigned)((to - from) >> PAGE_SHIFT), from, 0, arg);
+		}
+	}
+}
+
+void pt_for_each_run(paddr_t root, vaddr_t va, size_t size, pt_run_fn fn, void *arg)
+{
+	if (size)
+		runs(table_at(root), LEVELS - 1, 0, va, va + size, fn, arg);
+}
+
+int pt_table(paddr_t root, vaddr_t va, struct pool *pool, bool alloc, pte_t **slot)
+{
+	return walk(root, va, 0, pool, alloc, slot);
+}
+
 /* Free table pa (at level) and every table below it: all of them map nothing. */
 static void free_subtree(paddr_t pa, unsigned level, struct pool *pool)
 {

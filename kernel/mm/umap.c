@@ -331,40 +331,91 @@ struct copy {
 	bool cow;
 	int err;
 	struct flush fl;	/* of src, write-protected for cow */
-	vaddr_t prepared_end;	/* dst has the last-level table up to here */
+	/* the last attributes seen in src (e ^ its address) and what they become */
+	pte_t seen, src_attr, dst_attr;
 };
 
-/* Pass 1: dst is empty where src has leaves, and has the tables for them. */
-static void copy_prepare(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+/* Pass 1: dst gets the tables for src's runs that map something. */
+static void copy_prepare(pte_t *slots, unsigned n, vaddr_t va, unsigned level, void *arg)
 {
 	struct copy *c = arg;
-	size_t size = LEVEL_PAGES(level) * PAGE_SIZE;
+	pte_t *dst;
+	unsigned i = 0;
 
-	if (c->err || (level == 0 && va < c->prepared_end))
-		return;		/* the last page's table serves this one too */
-	/* a throwaway mapping makes the tables; it is taken out at once */
-	c->err = pt_map(c->dst->pt, va, arch_pte_addr(*slot), size, PG_READ | PG_USER,
-			c->dst->pool);
-	if (!c->err)
-		pt_unmap(c->dst->pt, va, size);
-	c->prepared_end = level == 0 ? ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE : 0;
+	if (c->err)
+		return;
+	if (level) {
+		/* a block: a throwaway mapping makes the tables; taken out at once */
+		c->err = pt_map(c->dst->pt, va, arch_pte_addr(*slots), LARGE_PAGE_SIZE,
+				PG_READ | PG_USER, c->dst->pool);
+		if (!c->err)
+			pt_unmap(c->dst->pt, va, LARGE_PAGE_SIZE);
+		return;
+	}
+	while (i < n && !arch_pte_valid(slots[i]))
+		i++;
+	if (i < n)
+		c->err = pt_table(c->dst->pt, va, c->dst->pool, true, &dst);
 }
 
-/* Pass 2: the same frames in dst; with cow, read-only on both sides. */
-static void copy_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
+/* The flags the copy of a leaf with pg gets (and, with cow, src too). */
+static unsigned copy_pg(const struct copy *c, pte_t e)
+{
+	unsigned pg = arch_pte_flags(e) & ~(unsigned)(PG_ACCESSED | PG_DIRTY | PG_GLOBAL);
+
+	return c->cow ? pg & ~(unsigned)PG_WRITE : pg;
+}
+
+/* A block: as a page, through the general map. */
+static void copy_block(struct copy *c, pte_t *slot, vaddr_t va)
+{
+	pte_t e = *slot;
+	unsigned pg = copy_pg(c, e);
+
+	if (arch_pte_flags(e) & ~pg & PG_WRITE) {
+		arch_pte_store(slot, relabel(e, pg, 1));
+		flush_leaf(&c->fl, va, 1);
+	}
+	pt_map(c->dst->pt, va, arch_pte_addr(e), LARGE_PAGE_SIZE, pg, c->dst->pool);
+	kobj_get_n(&page_owner(arch_pte_addr(e))->obj, LEVEL_PAGES(1));
+}
+
+/*
+ * Pass 2: the same frames in dst, a table at a time; with cow, read-only
+ * on both sides. The entries of a run mostly share their attributes: the
+ * new ones are worked out when they change, not per page.
+ */
+static void copy_run(pte_t *slots, unsigned n, vaddr_t va, unsigned level, void *arg)
 {
 	struct copy *c = arg;
-	unsigned pg = arch_pte_flags(*slot) & ~(unsigned)(PG_ACCESSED | PG_DIRTY | PG_GLOBAL);
-	size_t size = LEVEL_PAGES(level) * PAGE_SIZE;
-	struct frame *f = page_owner(arch_pte_addr(*slot));
+	pte_t *dst = NULL;
 
-	if (c->cow && (pg & PG_WRITE)) {
-		pg &= ~PG_WRITE;
-		arch_pte_store(slot, relabel(*slot, pg, level));
-		flush_leaf(&c->fl, va, level);
+	if (level)
+		return copy_block(c, slots, va);
+	for (unsigned i = 0; i < n; i++) {
+		pte_t e = slots[i];
+		paddr_t pa;
+
+		if (!arch_pte_valid(e))
+			continue;
+		pa = arch_pte_addr(e);
+		if ((e ^ pa) != c->seen) {
+			unsigned pg = copy_pg(c, e);
+
+			c->seen = e ^ pa;
+			c->dst_attr = arch_pte_leaf(pa, pg, 0) ^ pa;
+			c->src_attr = arch_pte_flags(e) & ~pg & PG_WRITE ?
+				      relabel(e, pg, 0) ^ pa : c->seen;
+		}
+		if (c->src_attr != c->seen) {
+			arch_pte_store(&slots[i], pa | c->src_attr);
+			flush_leaf(&c->fl, va + i * PAGE_SIZE, 0);
+		}
+		if (!dst)
+			pt_table(c->dst->pt, va, NULL, false, &dst);	/* prepared */
+		arch_pte_store(&dst[i], pa | c->dst_attr);
+		kobj_get(&page_owner(pa)->obj);
 	}
-	pt_map(c->dst->pt, va, arch_pte_addr(*slot), size, pg, c->dst->pool);
-	kobj_get_n(&f->obj, LEVEL_PAGES(level));
 }
 
 static void any_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
@@ -377,7 +428,7 @@ static void any_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
 
 long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsigned mode)
 {
-	struct copy c = { dst, mode == FL_COPY_COW, 0, { false, false }, 0 };
+	struct copy c = { dst, mode == FL_COPY_COW, 0, { false, false }, 0, 0, 0 };
 	bool busy = false;
 	int err = check_range(va, len);
 
@@ -394,13 +445,13 @@ long umap_copy(struct task *dst, struct task *src, vaddr_t va, size_t len, unsig
 	err = split_ends(src, va, len);
 	if (err)
 		return err;
-	pt_for_each_leaf(src->pt, va, len, copy_prepare, &c);
+	pt_for_each_run(src->pt, va, len, copy_prepare, &c);
 	if (c.err) {
 		pt_prune_empty(dst->pt, va, len, dst->pool);	/* the tables made for nothing */
 		return c.err;
 	}
 	c.fl = flush_for(len);
-	pt_for_each_leaf(src->pt, va, len, copy_leaf, &c);
+	pt_for_each_run(src->pt, va, len, copy_run, &c);
 	flush_end(&c.fl);
 	return (long)len;
 }
@@ -433,10 +484,25 @@ long umap_query(struct task *t, vaddr_t va, bool clear)
 	return r;
 }
 
+/*
+ * The frames of a run of leaves lose their references, a table at a time.
+ * The entries stay: the tables go next (pt_destroy_user), and the flush at
+ * the end comes before anything runs in the address space again.
+ */
+static void release_run(pte_t *slots, unsigned n, vaddr_t va, unsigned level, void *arg)
+{
+	(void)va;
+	*(bool *)arg = true;
+	for (unsigned i = 0; i < n; i++)
+		if (arch_pte_valid(slots[i]))
+			kobj_put_n(&page_owner(arch_pte_addr(slots[i]))->obj, LEVEL_PAGES(level));
+}
+
 void umap_destroy(struct task *t)
 {
-	struct flush fl = flush_for(~(size_t)0);	/* all of it: one flush at the end */
+	bool any = false;
 
-	pt_for_each_leaf(t->pt, 0, 1ul << 47, drop_leaf, &fl);
-	flush_end(&fl);
+	pt_for_each_run(t->pt, 0, 1ul << 47, release_run, &any);
+	if (any)
+		arch_tlb_flush_all();
 }

@@ -33,6 +33,21 @@ typedef void (*pt_leaf_fn)(pte_t *slot, vaddr_t va, unsigned level, void *arg);
 void pt_for_each_leaf(paddr_t root, vaddr_t va, size_t size, pt_leaf_fn fn, void *arg);
 
 /*
+ * Call fn for every run of entries in [va, va + size) that one last-level
+ * table holds (slots[0..n) map n pages from va; present or not) and for
+ * every 2 MiB block (n = 1, level 1): one call per table, not per page.
+ */
+typedef void (*pt_run_fn)(pte_t *slots, unsigned n, vaddr_t va, unsigned level, void *arg);
+void pt_for_each_run(paddr_t root, vaddr_t va, size_t size, pt_run_fn fn, void *arg);
+
+/*
+ * The last-level slot for page va, with alloc making the tables on the
+ * way (charged to pool): 0, -ENOENT (no table, without alloc), -EEXIST (a
+ * block maps va), -ENOMEM.
+ */
+int pt_table(paddr_t root, vaddr_t va, struct pool *pool, bool alloc, pte_t **slot);
+
+/*
  * Free the tables whose whole span lies in [va, va + size), back to pool;
  * the range must map nothing (after an unmap, or a failed map).
  */
