@@ -103,27 +103,75 @@ void pagemap_clear(struct pagemap *m, uint64_t page)
 void pagemap_each(struct pagemap *m, uint64_t first, uint64_t n,
 		  bool (*fn)(uint64_t page, void *entry, void *arg), void *arg)
 {
-	uint64_t end = first + n;
+	uint64_t end = n > UINT64_MAX - first ? UINT64_MAX : first + n;
+	unsigned i, kept;
 
-	for (unsigned i = find(m, first / LEAF_PAGES); i < m->count;) {
+	if (!m->count)
+		return;
+	i = kept = find(m, first / LEAF_PAGES);
+	/* the leaves emptied go, the others move down into place */
+	for (; i < m->count; i++) {
 		struct pagemap_leaf *l = m->leaves[i];
 		uint64_t base = l->index * LEAF_PAGES;
+		unsigned k = first > base ? (unsigned)(first - base) : 0;
+		unsigned to = end - base < LEAF_PAGES ? (unsigned)(end - base) : LEAF_PAGES;
 
 		if (base >= end)
 			break;
-		for (unsigned k = 0; k < LEAF_PAGES && l->used; k++) {
-			if (!l->entry[k] || base + k < first || base + k >= end)
-				continue;
-			if (fn(base + k, l->entry[k], arg)) {
+		for (; k < to && l->used; k++) {
+			if (l->entry[k] && fn(base + k, l->entry[k], arg)) {
 				l->entry[k] = NULL;
 				l->used--;
 			}
 		}
 		if (l->used)
-			i++;
+			m->leaves[kept++] = l;
 		else
-			drop_if_empty(m, i);	/* the next leaf moves into slot i */
+			free(l);
 	}
+	if (kept < i)
+		memmove(&m->leaves[kept], &m->leaves[i], (m->count - i) * sizeof(*m->leaves));
+	m->count -= i - kept;
+}
+
+int pagemap_copy(struct pagemap *dst, const struct pagemap *src,
+		 int (*fn)(uint64_t page, void *entry, void *arg), void *arg)
+{
+	int err = 0;
+
+	if (dst->count)
+		return -EINVAL;
+	if (dst->cap < src->count) {
+		void *p = realloc(dst->leaves, src->cap * sizeof(*dst->leaves));
+
+		if (!p)
+			return -ENOMEM;
+		dst->leaves = p;
+		dst->cap = src->cap;
+	}
+	for (unsigned i = 0; i < src->count && !err; i++) {
+		const struct pagemap_leaf *s = src->leaves[i];
+		struct pagemap_leaf *l = malloc(sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		l->index = s->index;
+		l->used = 0;
+		for (unsigned k = 0; k < LEAF_PAGES; k++) {
+			void *e = s->entry[k];
+
+			l->entry[k] = NULL;
+			if (e && !err && !(err = fn(l->index * LEAF_PAGES + k, e, arg))) {
+				l->entry[k] = e;
+				l->used++;
+			}
+		}
+		if (l->used)
+			dst->leaves[dst->count++] = l;
+		else
+			free(l);
+	}
+	return err;
 }
 
 void pagemap_free(struct pagemap *m)

@@ -29,5 +29,13 @@ void pagemap_clear(struct pagemap *m, uint64_t page);
  */
 void pagemap_each(struct pagemap *m, uint64_t first, uint64_t n,
 		  bool (*fn)(uint64_t page, void *entry, void *arg), void *arg);
+/*
+ * Fill the empty map dst with src's entries, a leaf at a time: each entry
+ * is copied once fn(page, entry, arg) said 0. 0, or the first error (fn's,
+ * -ENOMEM; -EINVAL if dst is not empty): dst then holds what was copied.
+ */
+int pagemap_copy(struct pagemap *dst, const struct pagemap *src,
+		 int (*fn)(uint64_t page, void *entry, void *arg), void *arg);
+
 /* Free the map (not what the entries point to). */
 void pagemap_free(struct pagemap *m);

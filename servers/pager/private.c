@@ -155,31 +155,19 @@ int private_fault(struct private *p, const struct fault *f, uint64_t page,
 	return 1;
 }
 
-struct fork_walk {
-	struct private *child;
-	int err;
-};
-
-static bool share(uint64_t page, void *entry, void *arg)
+/* The child (arg: its object) holds page's record too. */
+static int share(uint64_t page, void *entry, void *arg)
 {
-	struct fork_walk *w = arg;
-	struct page *pg = entry;
-
-	if (w->err || (w->err = hold(pg, w->child->owner, page)))
-		return false;
-	if ((w->err = pagemap_set(&w->child->map, page, pg)))
-		release(pg, w->child->owner, page);
-	return false;
+	return hold(entry, arg, page);
 }
 
 int private_fork(struct private *child, struct private *parent)
 {
-	struct fork_walk w = { child, 0 };
+	int err = pagemap_copy(&child->map, &parent->map, share, child->owner);
 
-	pagemap_each(&parent->map, 0, UINT64_MAX, share, &w);
-	if (w.err)
+	if (err)
 		private_discard(child, 0, UINT64_MAX);
-	return w.err;
+	return err;
 }
 
 static bool drop(uint64_t page, void *entry, void *arg)
