@@ -77,10 +77,13 @@ static int hold(struct page *pg, struct memobj *obj, uint64_t index)
 	return 0;
 }
 
-/* obj lets go of pg (its page index): the record goes with the last holder. */
+/*
+ * obj lets go of pg (its page index): the record goes with the last holder.
+ * From the newest holder back: a forked child's exit finds itself first.
+ */
 static void release(struct page *pg, struct memobj *obj, uint64_t index)
 {
-	for (unsigned i = 0; i < pg->count; i++) {
+	for (unsigned i = pg->count; i-- > 0;) {
 		if (pg->holders[i].obj == obj && pg->holders[i].page == index) {
 			pg->holders[i] = pg->holders[--pg->count];
 			break;
