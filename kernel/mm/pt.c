@@ -211,13 +211,17 @@ void pt_for_each_leaf(paddr_t root, vaddr_t va, size_t size, pt_leaf_fn fn, void
 static void runs(pte_t *t, unsigned level, vaddr_t base, vaddr_t va, vaddr_t end,
 		 pt_run_fn fn, void *arg)
 {
-	for (unsigned i = index_at(va, level); i < ENTRIES; i++) {
-		vaddr_t at = entry_va(base, i, level), from = MAX(va, at), to;
+	/* the last entry the range touches: empty entries cost a test, no more */
+	unsigned last = end - base > level_size(level) * (ENTRIES - 1) ? ENTRIES - 1 :
+			index_at(end - 1, level);
 
-		if (at >= end)
-			return;
-		if (!arch_pte_valid(t[i]))
+	for (unsigned i = index_at(va, level); i <= last; i++) {
+		vaddr_t at, from, to;
+
+		if (!t[i] || !arch_pte_valid(t[i]))	/* a zero entry is never valid */
 			continue;
+		at = entry_va(base, i, level);
+		from = MAX(va, at);
 		if (arch_pte_leaf_at(t[i], level)) {
 			fn(&t[i], 1, at, level, arg);
 		} else if (level > 1) {
@@ -370,7 +374,7 @@ static void free_tables(pte_t e, unsigned level, struct pool *pool)
 
 	if (level > 1)
 		for (unsigned i = 0; i < ENTRIES; i++)
-			if (arch_pte_valid(t[i]) && !arch_pte_leaf_at(t[i], level - 1))
+			if (t[i] && arch_pte_valid(t[i]) && !arch_pte_leaf_at(t[i], level - 1))
 				free_tables(t[i], level - 1, pool);
 	pool_frame_free(pool, arch_pte_addr(e), 1);
 }
