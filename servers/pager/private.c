@@ -60,19 +60,25 @@ static void page_free(struct page *pg)
 	pager.pages--;
 }
 
+/* Room for twice as many holders: 0 or -ENOMEM. Out of line: hold's common case stays short. */
+static __attribute__((noinline)) int grow(struct page *pg)
+{
+	struct holder *h = malloc(2 * pg->cap * sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	memcpy(h, pg->holders, pg->count * sizeof(*h));
+	if (pg->holders != &pg->first)
+		free(pg->holders);
+	pg->holders = h;
+	pg->cap *= 2;
+	return 0;
+}
+
 static int hold(struct page *pg, struct memobj *obj, uint64_t index)
 {
-	if (pg->count == pg->cap) {
-		struct holder *h = malloc(2 * pg->cap * sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		memcpy(h, pg->holders, pg->count * sizeof(*h));
-		if (pg->holders != &pg->first)
-			free(pg->holders);
-		pg->holders = h;
-		pg->cap *= 2;
-	}
+	if (pg->count == pg->cap && grow(pg))
+		return -ENOMEM;
 	pg->holders[pg->count++] = (struct holder){ obj, index };
 	return 0;
 }
