@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boot.h>
+#include <memlayout.h>
 #include <obj.h>
 #include <pool.h>
 
@@ -26,8 +27,22 @@ int frame_create(struct pool *pool, size_t pages, size_t align, struct frame **o
 /* A frame over memory the allocator does not manage (bootfs, devices). */
 int frame_create_fixed(paddr_t pa, size_t pages, bool device, struct frame **out);
 
-/* The frame a mapped physical page belongs to (kernel/mm/pageowner.c). */
-struct frame *page_owner(paddr_t pa);
+/*
+ * The frame a mapped physical page belongs to (kernel/mm/pageowner.c):
+ * for RAM a look in the owner table, inline (map_copy and teardown ask
+ * for every page); device memory outside RAM, page_owner_device.
+ */
+extern struct frame **page_owners;	/* one per page of RAM, from page_owners_base */
+extern paddr_t page_owners_base;
+extern size_t page_owners_pages;
+struct frame *page_owner_device(paddr_t pa);
+
+static inline struct frame *page_owner(paddr_t pa)
+{
+	size_t i = (pa - page_owners_base) >> PAGE_SHIFT;	/* below base: wraps, too big */
+
+	return i < page_owners_pages ? page_owners[i] : page_owner_device(pa);
+}
 /*
  * Record (or with NULL, forget) the frame of [pa, pa + pages pages): 0, or
  * -ENOMEM when the short list of device frames outside RAM is full.

@@ -12,9 +12,9 @@
 
 #define DEVICE_FRAMES_MAX	32
 
-static struct frame **owner;
-static paddr_t base;
-static size_t npages;
+struct frame **page_owners;
+paddr_t page_owners_base;
+size_t page_owners_pages;
 static struct frame *devices[DEVICE_FRAMES_MAX];
 
 int page_owner_init(const struct mem_range *ram, unsigned nram)
@@ -27,25 +27,23 @@ int page_owner_init(const struct mem_range *ram, unsigned nram)
 		lo = MIN(lo, ALIGN_DOWN(ram[i].base, PAGE_SIZE));
 		hi = MAX(hi, ALIGN_UP(ram[i].base + ram[i].size, PAGE_SIZE));
 	}
-	base = lo;
-	npages = (hi - lo) >> PAGE_SHIFT;
-	bytes = ALIGN_UP(npages * sizeof(*owner), PAGE_SIZE);
+	page_owners_base = lo;
+	page_owners_pages = (hi - lo) >> PAGE_SHIFT;
+	bytes = ALIGN_UP(page_owners_pages * sizeof(*page_owners), PAGE_SIZE);
 	err = frame_alloc(bytes >> PAGE_SHIFT, 1, &pa);	/* zeroed */
 	if (err)
 		return err;
-	owner = pa_to_kva(pa);
+	page_owners = pa_to_kva(pa);
 	return 0;
 }
 
 static bool in_ram(paddr_t pa)
 {
-	return pa >= base && ((pa - base) >> PAGE_SHIFT) < npages;
+	return pa >= page_owners_base && ((pa - page_owners_base) >> PAGE_SHIFT) < page_owners_pages;
 }
 
-struct frame *page_owner(paddr_t pa)
+struct frame *page_owner_device(paddr_t pa)
 {
-	if (in_ram(pa))
-		return owner[(pa - base) >> PAGE_SHIFT];
 	for (int i = 0; i < DEVICE_FRAMES_MAX; i++)
 		if (devices[i] && pa >= devices[i]->pa &&
 		    pa < devices[i]->pa + devices[i]->pages * PAGE_SIZE)
@@ -56,8 +54,10 @@ struct frame *page_owner(paddr_t pa)
 int page_owner_set(paddr_t pa, size_t pages, struct frame *f)
 {
 	if (in_ram(pa)) {
+		struct frame **at = &page_owners[(pa - page_owners_base) >> PAGE_SHIFT];
+
 		for (size_t i = 0; i < pages; i++)
-			owner[((pa - base) >> PAGE_SHIFT) + i] = f;
+			at[i] = f;
 		return 0;
 	}
 	for (int i = 0; i < DEVICE_FRAMES_MAX; i++) {
