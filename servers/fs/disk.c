@@ -41,6 +41,14 @@ static int fill(void *ctx, uint64_t no, void *buf, size_t len)
 			 (unsigned)((len + VBLK_SECTOR - 1) / VBLK_SECTOR));
 }
 
+/* The cache's flush: whole sectors back to the disk. */
+static int flush(void *ctx, uint64_t no, const void *buf, size_t len)
+{
+	(void)ctx;
+	return vblk_write(&blk, no * (BCACHE_BLOCK / VBLK_SECTOR), buf,
+			  (unsigned)((len + VBLK_SECTOR - 1) / VBLK_SECTOR));
+}
+
 static const char *start_driver(const struct fl_fs_boot *boot, uintptr_t va)
 {
 	struct vblk_env env;
@@ -72,8 +80,9 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 	}
 	if ((*why = start_driver(boot, va)))
 		return NULL;
-	bcache_init(&cache, fill, NULL, blk.capacity * VBLK_SECTOR);
-	dev = (struct ext2_dev){ bcache_read, &cache, blk.capacity * VBLK_SECTOR };
+	bcache_init(&cache, fill, flush, NULL, blk.capacity * VBLK_SECTOR);
+	dev = (struct ext2_dev){ bcache_read, &cache, blk.capacity * VBLK_SECTOR, bcache_write,
+				 bcache_sync };
 	if (ext2_mount(&fs, &dev)) {
 		*why = fs.why;
 		return NULL;
@@ -86,4 +95,9 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 uint32_t disk_blocks(void)
 {
 	return fs.blocks_count;
+}
+
+const char *disk_ro_why(void)
+{
+	return fs.ro_why;
 }

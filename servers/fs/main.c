@@ -156,6 +156,8 @@ static int mount_all(void)
 	disk_root = root != NULL;
 	if (root)
 		say("fs: / is ext2 on %s, %u blocks\n", boot->disk.name, disk_blocks());
+	if (root && disk_ro_why())
+		say("fs: / is read-only: %s\n", disk_ro_why());
 	else if (boot->has_disk)
 		say("fs: /dev/disk: %s (mounting the bootfs at /)\n", why);
 	if (!root)

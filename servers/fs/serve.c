@@ -440,14 +440,16 @@ static int64_t do_rename(const struct request *rq)
 	return err;
 }
 
-/* Nothing is ever dirty yet: 0 for files and directories, EINVAL for a pipe or the console. */
+/* The backend's fsync (ext2: the cache written back); EINVAL for a pipe or the console. */
 static int64_t do_fsync(struct proc *p, const struct request *rq)
 {
 	struct file *f = fd_file(p, (int64_t)rq->w[0]);
 
 	if (!f)
 		return -EBADF;
-	return f->node->stream ? -EINVAL : 0;
+	if (f->node->stream)
+		return -EINVAL;
+	return f->node->ops->fsync ? f->node->ops->fsync(f->node) : 0;
 }
 
 static int64_t dispatch(struct proc *p, const struct request *rq, struct answer *a)

@@ -129,13 +129,13 @@ static int setup(void **state)
 {
 	static struct blob boot;
 	const char *why = NULL;
-	struct ext2_dev dev = { bcache_read, &cache, 0 };
+	struct ext2_dev dev = { bcache_read, &cache, 0, NULL, NULL };
 	struct node *b;
 
 	(void)state;
 	disk = fixture_blob("ext2-4k.img");
 	boot = fixture_blob("bootfs.cpio");
-	bcache_init(&cache, mem_fill, NULL, disk.len);
+	bcache_init(&cache, mem_fill, NULL, NULL, disk.len);
 	dev.size = disk.len;
 	if (ext2_mount(&fs, &dev))
 		return -1;
@@ -586,7 +586,7 @@ static void block_cache(void **state)
 	unsigned misses;
 
 	(void)state;
-	bcache_init(&cache, mem_fill, NULL, disk.len);
+	bcache_init(&cache, mem_fill, NULL, NULL, disk.len);
 	assert_int_equal(bcache_read(&cache, 100, buf, sizeof(buf)), 0);
 	assert_memory_equal(buf, disk.data + 100, sizeof(buf));
 	misses = cache.misses;
