@@ -69,10 +69,23 @@ static const char *start_driver(const struct fl_fs_boot *boot, uintptr_t va)
 	return NULL;
 }
 
+/* Is word (a whole one, space-separated) on the command line? */
+static bool has_word(const char *line, size_t max, const char *word)
+{
+	size_t n = strlen(word), len = strnlen(line, max);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if ((i == 0 || line[i - 1] == ' ') && !memcmp(line + i, word, n) &&
+		    (i + n == len || line[i + n] == ' '))
+			return true;
+	return false;
+}
+
 struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char **why)
 {
 	struct ext2_dev dev;
 	struct node *root;
+	bool rw;
 
 	if (!boot->has_disk) {
 		*why = "no disk";
@@ -83,10 +96,16 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 	bcache_init(&cache, fill, flush, NULL, blk.capacity * VBLK_SECTOR);
 	dev = (struct ext2_dev){ bcache_read, &cache, blk.capacity * VBLK_SECTOR, bcache_write,
 				 bcache_sync };
+	/* read-write only when asked: "rw" on the kernel command line */
+	rw = has_word(boot->cmdline, sizeof(boot->cmdline), "rw");
+	if (!rw)
+		dev.write = NULL;
 	if (ext2_mount(&fs, &dev)) {
 		*why = fs.why;
 		return NULL;
 	}
+	if (!rw)
+		fs.ro_why = "no \"rw\" on the command line";
 	if (!(root = ext2fs_root(&fs)))
 		*why = fs.why ? fs.why : "no memory";
 	return root;

@@ -67,7 +67,7 @@ static int chain(struct ext2_fs *fs, uint64_t lblk, unsigned *slot, uint32_t idx
 int ext2_bmap_alloc(struct ext2_fs *fs, struct ext2_inode *in, uint64_t lblk, uint32_t *pblk)
 {
 	uint32_t idx[3], blk[4], nfree, per_block = fs->block_size / 512;
-	unsigned slot;
+	unsigned slot = 0;
 	int level = chain(fs, lblk, &slot, idx), depth = 0, err;
 
 	if (level < 0)
