@@ -16,7 +16,6 @@
 #define SB_MAGIC	0xEF53
 #define LOG_BLOCK_MAX	6		/* 1024 << 6: 64 KiB blocks at most */
 #define FAST_LINK_MAX	60		/* bytes of i_block */
-#define RW_MAX		0x7ffff000u	/* bytes one ext2_read may return */
 
 /*
  * s_feature_ro_compat bits that do not change how the image is read (a
@@ -236,7 +235,7 @@ bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in)
 
 /* ---- block map -------------------------------------------------------------- */
 
-static int check_block(struct ext2_fs *fs, uint32_t b)
+int ext2_check_block(struct ext2_fs *fs, uint32_t b)
 {
 	if (b != 0 && (b <= fs->first_data_block || b >= fs->blocks_count))
 		return ext2_fail(fs, -EIO, "block out of range");
@@ -252,22 +251,18 @@ static int indirect(struct ext2_fs *fs, uint32_t b, uint64_t i, uint32_t *out)
 	if ((err = ext2_dev_read(fs, block_off(fs, b) + i * 4, p, sizeof(p))) < 0)
 		return err;
 	*out = le32(p);
-	return check_block(fs, *out);
+	return ext2_check_block(fs, *out);
 }
 
-int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t lblk,
-	      uint32_t *pblk)
+int ext2_chain(struct ext2_fs *fs, uint64_t lblk, unsigned *slot, uint32_t idx[3])
 {
 	uint64_t per = fs->block_size / 4;	/* block numbers an indirect block holds */
 	uint64_t span = 1;			/* blocks one entry at this level maps */
-	uint32_t b;
-	int level, err;
+	int level;
 
-	if (ext2_fast_symlink(fs, in))
-		return ext2_fail(fs, -EINVAL, "a fast symlink has no blocks");
 	if (lblk < NDIRECT) {
-		*pblk = in->block[lblk];
-		return check_block(fs, *pblk);
+		*slot = (unsigned)lblk;
+		return 0;
 	}
 	/* i_block[12]: single indirect, [13]: double, [14]: triple */
 	lblk -= NDIRECT;
@@ -279,15 +274,32 @@ int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t lblk,
 	}
 	if (level > 3)
 		return ext2_fail(fs, -EFBIG, "offset beyond the triple indirect block");
-	b = in->block[NDIRECT + level - 1];
-	if ((err = check_block(fs, b)) < 0)
-		return err;
-	while (b != 0 && level-- > 0) {
+	*slot = NDIRECT + (unsigned)level - 1;
+	for (int d = 0; d < level; d++) {
 		span /= per;
-		if ((err = indirect(fs, b, lblk / span, &b)) < 0)
-			return err;
+		idx[d] = (uint32_t)(lblk / span);
 		lblk %= span;
 	}
+	return level;
+}
+
+int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t lblk,
+	      uint32_t *pblk)
+{
+	uint32_t idx[3], b;
+	unsigned slot;
+	int level, err;
+
+	if (ext2_fast_symlink(fs, in))
+		return ext2_fail(fs, -EINVAL, "a fast symlink has no blocks");
+	if ((level = ext2_chain(fs, lblk, &slot, idx)) < 0)
+		return level;
+	b = in->block[slot];
+	if ((err = ext2_check_block(fs, b)) < 0)
+		return err;
+	for (int d = 0; b != 0 && d < level; d++)
+		if ((err = indirect(fs, b, idx[d], &b)) < 0)
+			return err;
 	*pblk = b;
 	return 0;
 }
@@ -320,20 +332,17 @@ int64_t ext2_read(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t off,
 		len = RW_MAX;
 	if (ext2_fast_symlink(fs, in))
 		return read_fast_symlink(in, off, buf, len);
-	while (done < len) {
+	for (size_t n; done < len; done += n) {
 		uint64_t pos = off + done;
-		uint32_t within = (uint32_t)(pos % fs->block_size), pblk;
-		size_t n = fs->block_size - within;
+		uint32_t within, pblk;
 
-		if (n > len - done)
-			n = len - done;
+		n = block_piece(fs, pos, len - done, &within);
 		if ((err = ext2_bmap(fs, in, pos / fs->block_size, &pblk)) < 0)
 			return err;
 		if (pblk == 0)
 			memset(out + done, 0, n);
 		else if ((err = ext2_dev_read(fs, block_off(fs, pblk) + within, out + done, n)) < 0)
 			return err;
-		done += n;
 	}
 	return (int64_t)done;
 }

@@ -7,7 +7,6 @@
 #include "ext2_priv.h"
 #include "ext2_write.h"
 
-#define RW_MAX		0x7ffff000u	/* bytes one ext2_write may take */
 #define ENTRIES		16		/* indirect entries read at a time */
 #define XATTR_REFCOUNT	4		/* h_refcount in an extended-attribute block */
 
@@ -25,60 +24,21 @@ uint64_t ext2_max_size(const struct ext2_fs *fs)
 	return max;
 }
 
-static int check_entry(struct ext2_fs *fs, uint32_t b)
-{
-	if (b != 0 && (b <= fs->first_data_block || b >= fs->blocks_count))
-		return ext2_fail(fs, -EIO, "block out of range");
-	return 0;
-}
-
-/*
- * The chain to lblk: its depth (0 direct, 1..3 indirect levels) and the
- * index at each level of indirection (idx[0] the top). *slot: the i_block
- * entry it starts from.
- */
-static int chain(struct ext2_fs *fs, uint64_t lblk, unsigned *slot, uint32_t idx[3])
-{
-	uint64_t per = fs->block_size / 4, span = 1;
-	int level;
-
-	if (lblk < NDIRECT) {
-		*slot = (unsigned)lblk;
-		return 0;
-	}
-	lblk -= NDIRECT;
-	for (level = 1; level <= 3; level++) {
-		span *= per;
-		if (lblk < span)
-			break;
-		lblk -= span;
-	}
-	if (level > 3)
-		return ext2_fail(fs, -EFBIG, "offset beyond the triple indirect block");
-	*slot = NDIRECT + (unsigned)level - 1;
-	for (int d = 0; d < level; d++) {
-		span /= per;
-		idx[d] = (uint32_t)(lblk / span);
-		lblk %= span;
-	}
-	return level;
-}
-
 int ext2_bmap_alloc(struct ext2_fs *fs, struct ext2_inode *in, uint64_t lblk, uint32_t *pblk)
 {
 	uint32_t idx[3], blk[4], nfree, per_block = fs->block_size / 512;
 	unsigned slot = 0;
-	int level = chain(fs, lblk, &slot, idx), depth = 0, err;
+	int level = ext2_chain(fs, lblk, &slot, idx), depth = 0, err;
 
 	if (level < 0)
 		return level;
 	/* follow what exists: blk[d] is the block at depth d (the data block at depth level) */
 	blk[0] = in->block[slot];
-	if ((err = check_entry(fs, blk[0])))
+	if ((err = ext2_check_block(fs, blk[0])))
 		return err;
 	while (blk[depth] != 0 && depth < level) {
 		if ((err = ext2_get(fs, block_off(fs, blk[depth]) + idx[depth] * 4ull, 4,
-				    &blk[depth + 1])) || (err = check_entry(fs, blk[depth + 1])))
+				    &blk[depth + 1])) || (err = ext2_check_block(fs, blk[depth + 1])))
 			return err;
 		depth++;
 	}
@@ -131,17 +91,14 @@ int64_t ext2_write(struct ext2_fs *fs, struct ext2_inode *in, uint64_t off,
 	 * Bytes past i_size in its last block are always zeros (new blocks
 	 * are zeroed, truncation zeroes the tail), so growing needs no clearing.
 	 */
-	while (done < len) {
+	for (size_t n; done < len; done += n) {
 		uint64_t pos = off + done;
-		uint32_t within = (uint32_t)(pos % fs->block_size), pblk;
-		size_t n = fs->block_size - within;
+		uint32_t within, pblk;
 
-		if (n > len - done)
-			n = len - done;
+		n = block_piece(fs, pos, len - done, &within);
 		if ((err = ext2_bmap_alloc(fs, in, pos / fs->block_size, &pblk)) ||
 		    (err = ext2_dev_write(fs, block_off(fs, pblk) + within, src + done, n)))
 			break;
-		done += n;
 	}
 	if (off + done > in->size)
 		in->size = off + done;
@@ -183,7 +140,7 @@ static int prune(struct ext2_fs *fs, struct ext2_inode *in, uint32_t b, int leve
 
 			if (c == 0 || cbase + child <= keep)
 				continue;
-			if ((err = check_entry(fs, c)))
+			if ((err = ext2_check_block(fs, c)))
 				return err;
 			if (level > 1 &&
 			    (err = prune(fs, in, c, level - 1, cbase, child, keep, &gone)))
@@ -225,7 +182,7 @@ static int free_from(struct ext2_fs *fs, struct ext2_inode *in, uint64_t keep)
 
 		span *= per;
 		if (*top && base + span > keep) {
-			if ((err = check_entry(fs, *top)) ||
+			if ((err = ext2_check_block(fs, *top)) ||
 			    (err = prune(fs, in, *top, level, base, span, keep, &whole)))
 				return err;
 			if (whole)
@@ -268,7 +225,7 @@ static int drop_xattr(struct ext2_fs *fs, struct ext2_inode *in)
 	uint32_t refs;
 	int err;
 
-	if ((err = check_entry(fs, in->file_acl)) || (err = ext2_get(fs, ref, 4, &refs)))
+	if ((err = ext2_check_block(fs, in->file_acl)) || (err = ext2_get(fs, ref, 4, &refs)))
 		return err;
 	if (refs > 1)
 		err = ext2_put(fs, ref, 4, refs - 1);

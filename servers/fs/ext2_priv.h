@@ -15,6 +15,7 @@
 #define INODE_SIZE0	128		/* revision 0's inodes; the fields we read */
 #define NDIRECT		12
 #define DIRENT_HDR	8
+#define RW_MAX		0x7ffff000u	/* bytes one ext2_read or ext2_write may move */
 
 /* superblock fields: byte offsets from SB_OFFSET */
 #define S_INODES_COUNT		0
@@ -100,6 +101,17 @@ static inline uint64_t block_off(const struct ext2_fs *fs, uint32_t block)
 	return (uint64_t)block * fs->block_size;
 }
 
+/* The part of a transfer at byte pos within one block: its length (at most left), *within where. */
+static inline size_t block_piece(const struct ext2_fs *fs, uint64_t pos, size_t left,
+				 uint32_t *within)
+{
+	size_t n;
+
+	*within = (uint32_t)(pos % fs->block_size);
+	n = fs->block_size - *within;
+	return n < left ? n : left;
+}
+
 /* Byte offset of group g's descriptor. */
 static inline uint64_t gd_off(const struct ext2_fs *fs, uint32_t g)
 {
@@ -109,6 +121,15 @@ static inline uint64_t gd_off(const struct ext2_fs *fs, uint32_t g)
 /* Set fs->why: err. */
 int ext2_fail(struct ext2_fs *fs, int err, const char *why);
 int ext2_dev_read(struct ext2_fs *fs, uint64_t off, void *buf, size_t len);
+
+/* b is 0 (a hole) or a block of the image past the superblock's: 0, else -EIO. */
+int ext2_check_block(struct ext2_fs *fs, uint32_t b);
+/*
+ * The path to logical block lblk: its depth (0 direct, 1..3 levels of
+ * indirection; -EFBIG past the triple indirect block), *slot the i_block
+ * entry it starts from, idx[d] the entry at each level from the top.
+ */
+int ext2_chain(struct ext2_fs *fs, uint64_t lblk, unsigned *slot, uint32_t idx[3]);
 
 /* ---- the writer's device access (ext2_alloc.c) ---- */
 
