@@ -214,8 +214,16 @@ static void disk_files(void)
 	}
 	check(stat("/", &st) == 0 && S_ISDIR(st.st_mode) && stat("/a/b/c", &st) == 0 &&
 	      S_ISDIR(st.st_mode), "stat of directories", "mode %o", (unsigned)st.st_mode);
-	check(lstat("/link", &st) == 0 && (S_ISLNK(st.st_mode) || S_ISREG(st.st_mode)),
-	      "lstat of a symlink", "errno %d mode %o", errno, (unsigned)st.st_mode);
+	{
+		struct stat target;
+		int r = lstat("/link", &st), e = errno;
+
+		check(r == 0 && S_ISLNK(st.st_mode) && st.st_size == 8 && stat("/link", &target) == 0 &&
+		      S_ISREG(target.st_mode) && target.st_size == (off_t)strlen(MOTD),
+		      "lstat of a symlink: itself (8 bytes: etc/motd); stat: what it names",
+		      "r %d errno %d mode %o size %lld", r, e, (unsigned)st.st_mode,
+		      (long long)st.st_size);
+	}
 
 	{
 		static const char *const root[] = { ".", "..", "a", "bin", "data", "etc", "link", NULL };
@@ -472,7 +480,10 @@ static void devices(void)
 	check(fd >= 0 && read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) && !buf[0] &&
 	      !memcmp(buf, buf + 1, sizeof(buf) - 1), "/dev/zero", "fd %d", fd);
 	close(fd);
-	check(isatty(1) && !isatty(-1), "isatty: stdout is the console", "errno %d", errno);
+	fd = open("/dev/null", O_RDONLY);
+	check(isatty(1) && !isatty(-1) && !isatty(fd), "isatty: stdout is the console; /dev/null is not",
+	      "fd %d", fd);
+	close(fd);
 	check(fstat(1, &st) == 0 && S_ISCHR(st.st_mode) && stat("/dev/console", &st) == 0,
 	      "stdout and /dev/console are character devices", "mode %o", (unsigned)st.st_mode);
 }
