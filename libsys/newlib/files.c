@@ -157,7 +157,22 @@ int chdir(const char *path)
 	if (r < 0)
 		return fail((int)-r);
 	strcpy(cwd, buf);
+	setenv("PWD", cwd, 1);		/* so spawned and exec'd programs start there */
 	return 0;
+}
+
+/*
+ * The working directory lives in libsys: fork copies it with the memory,
+ * and spawn and exec pass it in the environment as PWD (chdir keeps it
+ * there). An absolute PWD that fits is taken at the start, unchecked: a
+ * directory since removed makes relative paths fail with ENOENT.
+ */
+void fl_cwd_from_env(void)
+{
+	const char *pwd = getenv("PWD");
+
+	if (pwd && pwd[0] == '/' && strlen(pwd) < sizeof(cwd))
+		strcpy(cwd, pwd);
 }
 
 char *getcwd(char *buf, size_t size)

@@ -670,12 +670,77 @@ static void damaged(void)
 	}
 }
 
+/* fstest --env NAME (a child of programs()): what it was started with. */
+static int print_env(const char *name)
+{
+	char cwd[256];
+	const char *v = getenv(name);
+
+	printf("%s=%s cwd=%s\n", name, v ? v : "(unset)", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	return 0;
+}
+
+/* Run argv (spawned, or with envp exec'd in a forked child), stdout into buf. */
+static void output_of(char *const argv[], char *const envp[], char *buf, size_t size)
+{
+	int p[2], saved;
+	ssize_t n, have = 0;
+	pid_t pid;
+
+	pipe(p);
+	fflush(stdout);
+	if (envp) {
+		if ((pid = child()) == 0) {
+			dup2(p[1], 1);
+			close(p[0]);
+			close(p[1]);
+			execve("/bin/fstest", argv, envp);
+			_exit(99);
+		}
+	} else {
+		saved = dup(1);
+		dup2(p[1], 1);
+		pid = fl_spawn("/bin/fstest", argv);
+		dup2(saved, 1);
+		close(saved);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf + have, size - 1 - (size_t)have)) > 0)
+		have += n;
+	buf[have] = 0;
+	close(p[0]);
+	if (pid > 0)
+		status_of(pid);
+}
+
+/* spawn passes the environment and the working directory (PWD); execve its envp. */
+static void environment(void)
+{
+	char *const args[] = { "fstest", "--env", "FSTEST_VAR", NULL };
+	char *const only[] = { "fstest", "--env", "ONLY", NULL };
+	char *const env[] = { "ONLY=just this", "PWD=/etc", NULL };
+	char out[256];
+
+	setenv("FSTEST_VAR", "hello world", 1);
+	chdir("/a/b");
+	output_of(args, NULL, out, sizeof(out));
+	check(!strcmp(out, "FSTEST_VAR=hello world cwd=/a/b\n"),
+	      "spawn passes the environment and the working directory", "'%s'", out);
+	output_of(only, env, out, sizeof(out));
+	check(!strcmp(out, "ONLY=just this cwd=/etc\n"), "execve passes exactly its envp", "'%s'",
+	      out);
+	chdir("/");
+	unsetenv("FSTEST_VAR");
+}
+
 int main(int argc, char **argv)
 {
 	bool bootfs_only = argc > 1 && strcmp(argv[1], "--bootfs-only") == 0;
 	bool broken = argc > 1 && strcmp(argv[1], "--damaged") == 0;
 	struct stat st;
 
+	if (argc > 2 && strcmp(argv[1], "--env") == 0)
+		return print_env(argv[2]);
 	check(fl_fs() >= 0, "the process holds an fs server endpoint (AT_FL_FS)", "no AT_FL_FS");
 	if (fl_fs() < 0) {
 		printf("1..1\n");
@@ -692,6 +757,7 @@ int main(int argc, char **argv)
 	} else {
 		disk_files();
 		cwd_paths();
+		environment();
 		sharing("/data/big", BIG_SIZE);
 		read_only();
 	}
