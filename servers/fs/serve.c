@@ -261,7 +261,9 @@ static int64_t do_stat(const struct request *rq, struct answer *a)
 
 	if (!path)
 		return err;
-	if ((err = vfs_walk(path, true, &n)))
+	if (rq->w[0] & ~(uint64_t)FL_FS_NOFOLLOW)
+		return -EINVAL;
+	if ((err = vfs_walk(path, !(rq->w[0] & FL_FS_NOFOLLOW), &n)))
 		return err;
 	stat_out(n, a);
 	node_put(n);

@@ -76,7 +76,7 @@ int fs_start(void)
 {
 	char *argv[] = { fs.program, NULL };
 	struct proc *p;
-	int err = proc_spawn(fs.program, argv, 0, 0, true, &p);
+	int err = proc_spawn(fs.program, argv, NULL, 0, 0, true, &p);
 
 	if (err)
 		return err;

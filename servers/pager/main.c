@@ -274,46 +274,63 @@ void pager_report(void)
 }
 
 /*
- * spawn and exec: the IPC buffer's words hold "path\0argv0\0argv1\0...":
- * w1 strings after the path (empty ones too), or with w1 0 up to an empty
- * string or the end of the words. The child's pid, or -EINVAL (no path, a
- * string not ended, fewer strings than w1), -E2BIG (more than
- * FL_SPAWN_ARGS_MAX arguments), -ENOENT, -ENOEXEC, -EAGAIN.
+ * n strings from *at (before end) into v (NULL-terminated); n 0 with
+ * until_empty: up to an empty string or end. 0, -EINVAL (a string not
+ * ended, fewer than n), -E2BIG (more than FL_SPAWN_ARGS_MAX).
+ */
+static int take_strings(char **at, const char *end, uint64_t n, bool until_empty, char **v)
+{
+	uint64_t i = 0;
+
+	if (n > FL_SPAWN_ARGS_MAX)
+		return -E2BIG;
+	while (n ? i < n : until_empty && *at < end && **at) {
+		if (*at >= end || !memchr(*at, 0, (size_t)(end - *at)))
+			return -EINVAL;
+		if (i == FL_SPAWN_ARGS_MAX)
+			return -E2BIG;
+		v[i++] = *at;
+		*at += strlen(*at) + 1;
+	}
+	v[i] = NULL;
+	return 0;
+}
+
+/*
+ * spawn and exec: the IPC buffer's words hold "path\0argv0\0...\0env0\0...":
+ * w1 arguments after the path (empty ones too; with w1 0 up to an empty
+ * string or the end of the words), then w2 environment strings (w2 0: the
+ * default, PATH=/bin). The child's pid, or -EINVAL (no path, a string not
+ * ended, fewer strings than counted), -E2BIG (more than FL_SPAWN_ARGS_MAX
+ * of either), -ENOENT, -ENOEXEC, -EAGAIN.
  */
 static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
 {
 	static char text[FL_MSG_BUF_WORDS * 8 + 1];
+	static char *argv[FL_SPAWN_ARGS_MAX + 2], *envp[FL_SPAWN_ARGS_MAX + 1];
 	size_t len = FL_TAG_WORDS(m->tag) * 8;
-	char *argv[FL_SPAWN_ARGS_MAX + 1], *at = text, *end = text + len;
-	uint64_t want = m->w[1];
+	char *at = text, *end = text + len;
 	struct proc *child;
-	int argc = 0;
 	long err;
 
 	memcpy(text, ipc_buffer.words, len);
 	text[len] = 0;
 	if (len == 0 || !text[0] || !memchr(text, 0, len))
 		return -EINVAL;
-	if (want > FL_SPAWN_ARGS_MAX)
-		return -E2BIG;
 	at += strlen(text) + 1;		/* past the path */
-	while (want ? (uint64_t)argc < want : at < end && *at) {
-		if (at >= end || !memchr(at, 0, (size_t)(end - at)))
-			return -EINVAL;
-		if (argc == FL_SPAWN_ARGS_MAX)
-			return -E2BIG;
-		argv[argc++] = at;
-		at += strlen(at) + 1;
+	if ((err = take_strings(&at, end, m->w[1], true, argv)) ||
+	    (err = take_strings(&at, end, m->w[2], false, envp)))
+		return err;
+	if (!argv[0]) {
+		argv[0] = text;
+		argv[1] = NULL;
 	}
-	if (argc == 0)
-		argv[argc++] = text;
-	argv[argc] = NULL;
 	if (FL_TAG_LABEL(m->tag) == FL_PAGER_EXEC)
-		return m->w[0] ? -EINVAL : proc_exec(p, reply, text, argv);
+		return m->w[0] ? -EINVAL : proc_exec(p, reply, text, argv, m->w[2] ? envp : NULL);
 	if (m->w[0] & ~(uint64_t)FL_SPAWN_PAGED)
 		return -EINVAL;
-	if ((err = proc_spawn(text, argv, p->pid, m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, false,
-			      &child)))
+	if ((err = proc_spawn(text, argv, m->w[2] ? envp : NULL, p->pid,
+			      m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, false, &child)))
 		return err;
 	return child->pid;
 }
@@ -411,7 +428,7 @@ int main(void)
 		return FL_STATUS_MAX;
 	}
 	if (split_args(run, argv, ARGV_MAX) == 0 ||
-	    (err = proc_spawn(argv[0], argv, 0, 0, false, &init))) {
+	    (err = proc_spawn(argv[0], argv, NULL, 0, 0, false, &init))) {
 		printf("pager: cannot start %s: %s\n", run, strerror(err ? -err : EINVAL));
 		return FL_STATUS_MAX;
 	}

@@ -79,9 +79,10 @@ struct proc *proc_find(int pid);		/* a live process or a zombie */
 int proc_count(void);				/* live processes and zombies */
 struct proc *proc_next(struct proc *p);		/* iterate: proc_next(NULL) is the first */
 bool proc_has_live_children(const struct proc *p);
-int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, bool pinned,
-	       struct proc **out);
-long proc_exec(struct proc *p, int reply, const char *path, char *const argv[]);
+int proc_spawn(const char *path, char *const argv[], char *const envp[], int parent,
+	       int paged_by, bool pinned, struct proc **out);
+long proc_exec(struct proc *p, int reply, const char *path, char *const argv[],
+	       char *const envp[]);
 struct cpio_file;
 int bootfs_file(const char *path, struct cpio_file *f);
 long proc_fork(struct proc *parent);

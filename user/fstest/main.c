@@ -214,8 +214,16 @@ static void disk_files(void)
 	}
 	check(stat("/", &st) == 0 && S_ISDIR(st.st_mode) && stat("/a/b/c", &st) == 0 &&
 	      S_ISDIR(st.st_mode), "stat of directories", "mode %o", (unsigned)st.st_mode);
-	check(lstat("/link", &st) == 0 && (S_ISLNK(st.st_mode) || S_ISREG(st.st_mode)),
-	      "lstat of a symlink", "errno %d mode %o", errno, (unsigned)st.st_mode);
+	{
+		struct stat target;
+		int r = lstat("/link", &st), e = errno;
+
+		check(r == 0 && S_ISLNK(st.st_mode) && st.st_size == 8 && stat("/link", &target) == 0 &&
+		      S_ISREG(target.st_mode) && target.st_size == (off_t)strlen(MOTD),
+		      "lstat of a symlink: itself (8 bytes: etc/motd); stat: what it names",
+		      "r %d errno %d mode %o size %lld", r, e, (unsigned)st.st_mode,
+		      (long long)st.st_size);
+	}
 
 	{
 		static const char *const root[] = { ".", "..", "a", "bin", "data", "etc", "link", NULL };
@@ -472,7 +480,10 @@ static void devices(void)
 	check(fd >= 0 && read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) && !buf[0] &&
 	      !memcmp(buf, buf + 1, sizeof(buf) - 1), "/dev/zero", "fd %d", fd);
 	close(fd);
-	check(isatty(1) && !isatty(-1), "isatty: stdout is the console", "errno %d", errno);
+	fd = open("/dev/null", O_RDONLY);
+	check(isatty(1) && !isatty(-1) && !isatty(fd), "isatty: stdout is the console; /dev/null is not",
+	      "fd %d", fd);
+	close(fd);
 	check(fstat(1, &st) == 0 && S_ISCHR(st.st_mode) && stat("/dev/console", &st) == 0,
 	      "stdout and /dev/console are character devices", "mode %o", (unsigned)st.st_mode);
 }
@@ -659,12 +670,77 @@ static void damaged(void)
 	}
 }
 
+/* fstest --env NAME (a child of programs()): what it was started with. */
+static int print_env(const char *name)
+{
+	char cwd[256];
+	const char *v = getenv(name);
+
+	printf("%s=%s cwd=%s\n", name, v ? v : "(unset)", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	return 0;
+}
+
+/* Run argv (spawned, or with envp exec'd in a forked child), stdout into buf. */
+static void output_of(char *const argv[], char *const envp[], char *buf, size_t size)
+{
+	int p[2], saved;
+	ssize_t n, have = 0;
+	pid_t pid;
+
+	pipe(p);
+	fflush(stdout);
+	if (envp) {
+		if ((pid = child()) == 0) {
+			dup2(p[1], 1);
+			close(p[0]);
+			close(p[1]);
+			execve("/bin/fstest", argv, envp);
+			_exit(99);
+		}
+	} else {
+		saved = dup(1);
+		dup2(p[1], 1);
+		pid = fl_spawn("/bin/fstest", argv);
+		dup2(saved, 1);
+		close(saved);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf + have, size - 1 - (size_t)have)) > 0)
+		have += n;
+	buf[have] = 0;
+	close(p[0]);
+	if (pid > 0)
+		status_of(pid);
+}
+
+/* spawn passes the environment and the working directory (PWD); execve its envp. */
+static void environment(void)
+{
+	char *const args[] = { "fstest", "--env", "FSTEST_VAR", NULL };
+	char *const only[] = { "fstest", "--env", "ONLY", NULL };
+	char *const env[] = { "ONLY=just this", "PWD=/etc", NULL };
+	char out[256];
+
+	setenv("FSTEST_VAR", "hello world", 1);
+	chdir("/a/b");
+	output_of(args, NULL, out, sizeof(out));
+	check(!strcmp(out, "FSTEST_VAR=hello world cwd=/a/b\n"),
+	      "spawn passes the environment and the working directory", "'%s'", out);
+	output_of(only, env, out, sizeof(out));
+	check(!strcmp(out, "ONLY=just this cwd=/etc\n"), "execve passes exactly its envp", "'%s'",
+	      out);
+	chdir("/");
+	unsetenv("FSTEST_VAR");
+}
+
 int main(int argc, char **argv)
 {
 	bool bootfs_only = argc > 1 && strcmp(argv[1], "--bootfs-only") == 0;
 	bool broken = argc > 1 && strcmp(argv[1], "--damaged") == 0;
 	struct stat st;
 
+	if (argc > 2 && strcmp(argv[1], "--env") == 0)
+		return print_env(argv[2]);
 	check(fl_fs() >= 0, "the process holds an fs server endpoint (AT_FL_FS)", "no AT_FL_FS");
 	if (fl_fs() < 0) {
 		printf("1..1\n");
@@ -681,6 +757,7 @@ int main(int argc, char **argv)
 	} else {
 		disk_files();
 		cwd_paths();
+		environment();
 		sharing("/data/big", BIG_SIZE);
 		read_only();
 	}

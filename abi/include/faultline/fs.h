@@ -26,7 +26,7 @@
 #define FL_FS_PWRITE	6	/* w0 fd, w1 len, w2 offset, buffer: the bytes: as write */
 #define FL_FS_LSEEK	7	/* w0 fd, w1 offset, w2 SEEK_*: the new offset */
 #define FL_FS_FSTAT	8	/* w0 fd: 0, struct fl_stat in the reply's buffer */
-#define FL_FS_STAT	9	/* buffer: "path\0": 0, struct fl_stat in the reply's buffer */
+#define FL_FS_STAT	9	/* buffer: "path\0"; w0 FL_FS_NOFOLLOW or 0: 0, struct fl_stat in the reply's buffer */
 #define FL_FS_READDIR	10	/* w0 fd of a directory, w1 len: bytes of struct fl_dirent records; 0 at the end */
 #define FL_FS_DUP	11	/* w0 fd: the lowest free fd, the same description */
 #define FL_FS_DUP2	12	/* w0 fd, w1 new fd (closed first if open): the new fd */
@@ -37,6 +37,8 @@
 #define FL_FS_RMDIR	17	/* buffer: "path\0": 0 */
 #define FL_FS_RENAME	18	/* buffer: "from\0to\0": 0 */
 #define FL_FS_FSYNC	19	/* w0 fd: 0 */
+
+#define FL_FS_NOFOLLOW	1	/* FL_FS_STAT: a symlink itself (lstat), not what it names */
 
 /*
  * Bytes one read or write moves: what the IPC buffer holds. libsys loops
