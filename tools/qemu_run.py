@@ -237,9 +237,10 @@ def main(argv):
                     help="one more QEMU argument (repeat for several)")
     ap.add_argument("--disk", metavar="IMAGE",
                     help="attach a copy of IMAGE (logs/NAME.img) as the virtio-blk disk")
-    ap.add_argument("--fsck", action="store_true",
-                    help="with --disk: e2fsck -fn must find the copy clean after the run, "
-                    "and its superblock must say it was unmounted clean")
+    ap.add_argument("--no-fsck", metavar="REASON",
+                    help="with --disk: do not check the copy after the run, for REASON (an "
+                    "image damaged on purpose); by default e2fsck -fn must find it clean and "
+                    "its superblock must say it was unmounted clean")
     ap.add_argument("--debugfs-expect", action="append", default=[], metavar="PATH=FILE",
                     help="with --disk: after the run the image's file PATH holds exactly "
                     "FILE's bytes (FILE '-': PATH does not exist)")
@@ -265,7 +266,9 @@ def main(argv):
         data = args.input.encode().decode("unicode_escape").encode("latin-1")
     rc, lines = run_capture(cmd, args.timeout, log_path, data)
     problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
-    if disk and args.fsck:
+    if disk and args.no_fsck:
+        print("qemu_run: the disk is not checked: %s" % args.no_fsck)
+    elif disk:
         problems += check_fsck(disk)
     if disk:
         problems += check_files(disk, args.debugfs_expect)

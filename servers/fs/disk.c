@@ -96,8 +96,8 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 	bcache_init(&cache, fill, flush, NULL, blk.capacity * VBLK_SECTOR);
 	dev = (struct ext2_dev){ bcache_read, &cache, blk.capacity * VBLK_SECTOR, bcache_write,
 				 bcache_sync };
-	/* read-write only when asked: "rw" on the kernel command line */
-	rw = has_word(boot->cmdline, sizeof(boot->cmdline), "rw");
+	/* read-write unless "ro" is on the kernel command line */
+	rw = !has_word(boot->cmdline, sizeof(boot->cmdline), "ro");
 	if (!rw)
 		dev.write = NULL;
 	if (ext2_mount(&fs, &dev)) {
@@ -105,7 +105,7 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 		return NULL;
 	}
 	if (!rw)
-		fs.ro_why = "no \"rw\" on the command line";
+		fs.ro_why = "\"ro\" on the command line";
 	if (!(root = ext2fs_root(&fs)))
 		*why = fs.why ? fs.why : "no memory";
 	return root;

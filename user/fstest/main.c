@@ -9,6 +9,7 @@
  *   fstest               / is the disk (tools/mkdisk.py's image)
  *   fstest --bootfs-only / is the bootfs: no disk, or one that did not mount
  *   fstest --damaged     the disk of mkdisk.py --damage damaged (EIO; a directory loop)
+ *   fstest --ro          / is the disk mounted read-only ("ro" on the command line): EROFS
  *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
@@ -539,13 +540,19 @@ static void tmp(void)
 	check_err(rmdir("/tmp/d"), ENOENT, "rmdir again: ENOENT");
 }
 
-static void read_only(void)
+/* The bootfs is never writable; the disk when mounted with "ro" (fstest --ro). */
+static void read_only(bool disk_ro)
 {
-	check_err(open("/etc/new", O_CREAT | O_WRONLY, 0644), EROFS, "create on the disk: EROFS");
-	check_err(open("/etc/motd", O_WRONLY), EROFS, "open a disk file for writing: EROFS");
-	check_err(mkdir("/newdir", 0755), EROFS, "mkdir on the disk: EROFS");
-	check_err(unlink("/etc/motd"), EROFS, "unlink on the disk: EROFS");
+	if (disk_ro) {
+		check_err(open("/etc/new", O_CREAT | O_WRONLY, 0644), EROFS,
+			  "create on the disk mounted ro: EROFS");
+		check_err(open("/etc/motd", O_WRONLY), EROFS,
+			  "open a disk file for writing (ro): EROFS");
+		check_err(mkdir("/newdir", 0755), EROFS, "mkdir on the disk (ro): EROFS");
+		check_err(unlink("/etc/motd"), EROFS, "unlink on the disk (ro): EROFS");
+	}
 	check_err(open("/boot/bin/new", O_CREAT | O_WRONLY, 0644), EROFS, "create in /boot: EROFS");
+	check_err(unlink("/boot/etc/motd"), EROFS, "unlink in /boot: EROFS");
 }
 
 /* ---- bad input ------------------------------------------------------------- */
@@ -759,7 +766,7 @@ int main(int argc, char **argv)
 		cwd_paths();
 		environment();
 		sharing("/data/big", BIG_SIZE);
-		read_only();
+		read_only(argc > 1 && strcmp(argv[1], "--ro") == 0);
 	}
 	pipes();
 	devices();
