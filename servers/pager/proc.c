@@ -488,7 +488,7 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[], int par
 		return err;
 	}
 	if (!pinned)
-		fs_event(FL_FS_EV_SPAWN, p->pid, parent);
+		fs_event(FL_FS_EV_SPAWN, p->pid, parent, 0, 0, 0);
 	*out = p;
 	return 0;
 }
@@ -583,7 +583,7 @@ long proc_fork(struct proc *parent)
 		c->pid = 0;
 		return err == -ENOMEM || err == -EMFILE ? -EAGAIN : err;
 	}
-	fs_event(FL_FS_EV_FORK, c->pid, parent->pid);
+	fs_event(FL_FS_EV_FORK, c->pid, parent->pid, 0, 0, 0);
 	return c->pid;
 }
 
@@ -676,7 +676,7 @@ void proc_exit(struct proc *p, int status, int signal)
 	release(p);
 	reparent(p);
 	if (!p->pinned)
-		fs_event(FL_FS_EV_EXIT, pid, 0);
+		fs_event(FL_FS_EV_EXIT, pid, 0, 0, 0, 0);
 	p->zombie = true;
 	p->wstatus = wstatus;
 	if (signal)
