@@ -232,6 +232,8 @@ def main(argv):
     ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("--tap", action="store_true", help="require a complete, passing TAP run")
     ap.add_argument("--expect", action="append", default=[], metavar="REGEX")
+    ap.add_argument("--reject", action="append", default=[], metavar="REGEX",
+                    help="fail if any line of the output matches")
     ap.add_argument("--input", help="bytes for the serial console's input (\\n escapes)")
     ap.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
                     help="one more QEMU argument (repeat for several)")
@@ -266,6 +268,10 @@ def main(argv):
         data = args.input.encode().decode("unicode_escape").encode("latin-1")
     rc, lines = run_capture(cmd, args.timeout, log_path, data)
     problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
+    for regex in args.reject:
+        bad = [l for l in lines if re.search(regex, l)]
+        if bad:
+            problems.append("a line matches %r: %s" % (regex, bad[0].strip()))
     if disk and args.no_fsck:
         print("qemu_run: the disk is not checked: %s" % args.no_fsck)
     elif disk:

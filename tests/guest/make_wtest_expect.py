@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The files bin/wtest (user/wtest/main.c) leaves on the disk, as the host
+"""The files bin/wtest (user/wtest/main.c) and bin/maptest leave on the disk, as the host
 must find them there with debugfs after the run (qemu_run.py
 --debugfs-expect). Keep the sizes and patterns in step with wtest.
 
@@ -32,6 +32,7 @@ def main(argv):
         "trunc": pattern(0, 5000, 4) + bytes(4000),
         "r2_c": b"A",
         "many_299": b"299\n",
+        "mapped": b"mapped bytes reach the disk\n" + b"-" * 72,	# bin/maptest's /mapped
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
