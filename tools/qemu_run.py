@@ -179,6 +179,45 @@ def judge(arch, rc, lines, expect_status, tap, expects):
     return problems
 
 
+def check_fsck(disk):
+    """e2fsck -fn finds nothing wrong, and the state is clean (unmounted)."""
+    problems = []
+    r = subprocess.run(["e2fsck", "-fn", disk], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if r.returncode:
+        sys.stdout.write(r.stdout.decode("utf-8", "replace"))
+        problems.append("e2fsck -fn finds the disk image unclean (status %d)" % r.returncode)
+    r = subprocess.run(["dumpe2fs", "-h", disk], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    state = re.search(rb"^Filesystem state:\s*(.*)$", r.stdout, re.M)
+    if not state or state.group(1).strip() != b"clean":
+        problems.append("the superblock's state is %r, not clean: not unmounted"
+                        % (state.group(1).decode() if state else "unreadable"))
+    return problems
+
+
+def check_files(disk, expects):
+    """Each PATH=FILE: debugfs finds PATH on the image with exactly FILE's bytes."""
+    problems = []
+    for e in expects:
+        path, _, want_file = e.partition("=")
+        r = subprocess.run(["debugfs", "-R", "cat %s" % path, disk], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        missing = b"File not found" in r.stderr
+        if want_file == "-":
+            if not missing:
+                problems.append("debugfs: %s exists on the image; it should not" % path)
+            continue
+        with open(want_file, "rb") as f:
+            want = f.read()
+        if missing or r.stdout != want:
+            problems.append("debugfs: %s on the image: %s" % (
+                path, "missing" if missing else "%d bytes, not the %d expected%s" % (
+                    len(r.stdout), len(want), "" if len(r.stdout) != len(want) else
+                    " (they differ)")))
+    return problems
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description="Boot Faultline in QEMU and judge the run.")
     ap.add_argument("--machine", required=True, choices=sorted(MACHINES))
@@ -193,13 +232,20 @@ def main(argv):
     ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("--tap", action="store_true", help="require a complete, passing TAP run")
     ap.add_argument("--expect", action="append", default=[], metavar="REGEX")
+    ap.add_argument("--reject", action="append", default=[], metavar="REGEX",
+                    help="fail if any line of the output matches")
     ap.add_argument("--input", help="bytes for the serial console's input (\\n escapes)")
     ap.add_argument("--qemu-arg", action="append", default=[], metavar="ARG",
                     help="one more QEMU argument (repeat for several)")
     ap.add_argument("--disk", metavar="IMAGE",
                     help="attach a copy of IMAGE (logs/NAME.img) as the virtio-blk disk")
-    ap.add_argument("--fsck", action="store_true",
-                    help="with --disk: e2fsck -fn must find the copy clean after the run")
+    ap.add_argument("--no-fsck", metavar="REASON",
+                    help="with --disk: do not check the copy after the run, for REASON (an "
+                    "image damaged on purpose); by default e2fsck -fn must find it clean and "
+                    "its superblock must say it was unmounted clean")
+    ap.add_argument("--debugfs-expect", action="append", default=[], metavar="PATH=FILE",
+                    help="with --disk: after the run the image's file PATH holds exactly "
+                    "FILE's bytes (FILE '-': PATH does not exist)")
     args = ap.parse_args(argv)
 
     arch = MACHINES[args.machine][0]
@@ -222,12 +268,16 @@ def main(argv):
         data = args.input.encode().decode("unicode_escape").encode("latin-1")
     rc, lines = run_capture(cmd, args.timeout, log_path, data)
     problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
-    if disk and args.fsck:
-        r = subprocess.run(["e2fsck", "-fn", disk], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT)
-        if r.returncode:
-            sys.stdout.write(r.stdout.decode("utf-8", "replace"))
-            problems.append("e2fsck -fn finds the disk image unclean (status %d)" % r.returncode)
+    for regex in args.reject:
+        bad = [l for l in lines if re.search(regex, l)]
+        if bad:
+            problems.append("a line matches %r: %s" % (regex, bad[0].strip()))
+    if disk and args.no_fsck:
+        print("qemu_run: the disk is not checked: %s" % args.no_fsck)
+    elif disk:
+        problems += check_fsck(disk)
+    if disk:
+        problems += check_files(disk, args.debugfs_expect)
     if problems:
         print("\nFAIL %s (serial log kept in %s):" % (args.name, log_path))
         for p in problems:

@@ -157,7 +157,22 @@ int chdir(const char *path)
 	if (r < 0)
 		return fail((int)-r);
 	strcpy(cwd, buf);
+	setenv("PWD", cwd, 1);		/* so spawned and exec'd programs start there */
 	return 0;
+}
+
+/*
+ * The working directory lives in libsys: fork copies it with the memory,
+ * and spawn and exec pass it in the environment as PWD (chdir keeps it
+ * there). An absolute PWD that fits is taken at the start, unchecked: a
+ * directory since removed makes relative paths fail with ENOENT.
+ */
+void fl_cwd_from_env(void)
+{
+	const char *pwd = getenv("PWD");
+
+	if (pwd && pwd[0] == '/' && strlen(pwd) < sizeof(cwd))
+		strcpy(cwd, pwd);
 }
 
 char *getcwd(char *buf, size_t size)
@@ -372,7 +387,8 @@ int _fstat(int fd, struct stat *st)
 }
 int fstat(int fd, struct stat *st) ALIAS(fstat);
 
-int _stat(const char *path, struct stat *st)
+/* stat, or with FL_FS_NOFOLLOW lstat. */
+static int stat_call(const char *path, struct stat *st, uint64_t flags)
 {
 	long r;
 
@@ -381,17 +397,22 @@ int _stat(const char *path, struct stat *st)
 	if (fl_bad_ptr(st, sizeof(*st)))
 		return fail(EFAULT);
 	if ((r = fl_fs_put_path(path, 0)) < 0 ||
-	    (r = fl_fs_call(FL_FS_STAT, (size_t)r, 0, 0, 0, NULL)) < 0)
+	    (r = fl_fs_call(FL_FS_STAT, (size_t)r, flags, 0, 0, NULL)) < 0)
 		return fail((int)-r);
 	to_stat(st);
 	return 0;
 }
+
+int _stat(const char *path, struct stat *st)
+{
+	return stat_call(path, st, 0);
+}
 int stat(const char *path, struct stat *st) ALIAS(stat);
 
-/* No symlinks are followed or made by the fs server yet: lstat is stat. */
+/* A symlink itself, not what it names. */
 int lstat(const char *path, struct stat *st)
 {
-	return _stat(path, st);
+	return stat_call(path, st, FL_FS_NOFOLLOW);
 }
 
 int _isatty(int fd)
@@ -400,8 +421,8 @@ int _isatty(int fd)
 
 	if (_fstat(fd, &st) < 0)
 		return 0;
-	if (S_ISCHR(st.st_mode))
-		return 1;
+	if (S_ISCHR(st.st_mode) && (!has_fs() || st.st_rdev == FL_FS_RDEV_CONSOLE))
+		return 1;		/* the console; not /dev/null or /dev/zero */
 	errno = ENOTTY;
 	return 0;
 }

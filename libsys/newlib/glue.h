@@ -34,6 +34,9 @@ static inline long fl_result(long r)
 extern int fl_fs_endpoint;
 extern struct fl_ipc_buffer *fl_fs_ipcbuf;
 
+/* The working directory from PWD in the environment, as chdir leaves it (files.c). */
+void fl_cwd_from_env(void);
+
 /*
  * A request to the fs server: label, bytes of the IPC buffer to send
  * (already there), words w0..w2; the reply's w0 (>= 0 or -errno) and, if

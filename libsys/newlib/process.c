@@ -119,6 +119,7 @@ void fl_start(uint64_t *sp)
 	if (!ipc_buffer)
 		fl_fs_endpoint = -1;
 	environ = envp;
+	fl_cwd_from_env();
 	__libc_init_array();
 	exit(main(argc, argv, envp));
 }
@@ -228,37 +229,53 @@ int _wait(int *status)
 }
 int wait(int *status) ALIAS(wait);
 
+/* The strings of v (NULL-terminated; v may be NULL) from *to on: how many, or -errno. */
+static long put_strings(char **to, const char *end, char *const v[])
+{
+	long n = 0;
+	size_t len;
+
+	if (v && fl_bad_ptr(v, sizeof(*v)))
+		return -EFAULT;
+	for (; v && v[n]; n++) {
+		if (fl_bad_ptr(v[n], 1))
+			return -EFAULT;
+		if ((len = strlen(v[n]) + 1) > (size_t)(end - *to))
+			return -E2BIG;
+		memcpy(*to, v[n], len);
+		*to += len;
+	}
+	return n;
+}
+
 /*
  * FL_PAGER_SPAWN and FL_PAGER_EXEC: the IPC buffer's words hold
- * "path\0argv0\0argv1\0...\0" and w1 counts the arguments (so empty ones
- * pass); the child's pid (exec: only an error comes back), or -1 with errno.
+ * "path\0argv0\0...\0env0\0...", w1 counts the arguments and w2 the
+ * environment strings (so empty ones pass); the child's pid (exec: only an
+ * error comes back), or -1 with errno.
  */
-static int spawn_call(uint32_t label, const char *path, char *const argv[], uint64_t flags)
+static int spawn_call(uint32_t label, const char *path, char *const argv[],
+		      char *const envp[], uint64_t flags)
 {
-	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words) - 1;
-	uint64_t w[4] = { flags, 0, 0, 0 };	/* w1: how many arguments (empty ones pass) */
+	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words);
+	char *const just_path[] = { (char *)path, NULL };
+	uint64_t w[4] = { flags, 0, 0, 0 };
 	struct fl_msg reply;
+	long n;
 	size_t len;
 	long r;
 
-	if (fl_bad_ptr(path, 1) || (argv && fl_bad_ptr(argv, sizeof(*argv))))
+	if (fl_bad_ptr(path, 1))
 		return fail(EFAULT);
-	for (int i = -1; i < 0 || argv[i]; i++) {	/* the path, then each argument */
-		const char *s = i < 0 ? path : argv[i];
-
-		if (fl_bad_ptr(s, 1))
-			return fail(EFAULT);
-		if ((len = strlen(s) + 1) > (size_t)(end - to))
-			return fail(E2BIG);
-		memcpy(to, s, len);
-		to += len;
-		if (!argv)
-			break;
-	}
-	*to++ = 0;				/* the list's end */
-	while (argv && argv[w[1]])
-		w[1]++;
+	if ((n = put_strings(&to, end, just_path)) < 0 || (n = put_strings(&to, end, argv)) < 0)
+		return fail((int)-n);
+	w[1] = (uint64_t)n;
+	if ((n = put_strings(&to, end, envp)) < 0)
+		return fail((int)-n);
+	w[2] = (uint64_t)n;
 	len = (size_t)(to - (char *)ipc_buffer->words);
+	if (len % 8 && (size_t)(end - to) < 8 - len % 8)
+		return fail(E2BIG);
 	memset(to, 0, (8 - len % 8) % 8);
 	r = fl_call_msg(pager, FL_TAG(label, (len + 7) / 8, 0), w, &reply);
 	if (r >= 0)
@@ -266,22 +283,22 @@ static int spawn_call(uint32_t label, const char *path, char *const argv[], uint
 	return r < 0 ? fail((int)-r) : (int)r;
 }
 
+/* A child runs path with argv and this process's environment (its fds: the fs server's copy). */
 static int spawn(const char *path, char *const argv[], uint64_t flags)
 {
-	return spawn_call(FL_PAGER_SPAWN, path, argv, flags);
+	return spawn_call(FL_PAGER_SPAWN, path, argv, environ, flags);
 }
 
 /*
- * Run the program at path in this process (same pid, same fds): the pager
- * resolves the path as for spawn ("/bin/ls" or "bin/ls"). The environment
- * is the pager's (PATH=/bin); envp is not passed on yet.
+ * Run the program at path in this process (same pid, same fds) with argv
+ * and envp: the pager resolves the path as for spawn ("/bin/ls" or
+ * "bin/ls"). An empty envp gives the default environment (PATH=/bin).
  */
 int _execve(const char *path, char *const argv[], char *const envp[])
 {
-	(void)envp;
 	if (!argv)
 		return fail(EFAULT);
-	return spawn_call(FL_PAGER_EXEC, path, argv, 0);
+	return spawn_call(FL_PAGER_EXEC, path, argv, envp, 0);
 }
 int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
 

@@ -24,7 +24,7 @@ struct node *tmpfs_new(void);
 /* Bytes its files hold now (for tests). */
 size_t tmpfs_bytes(void);
 
-/* The disk's ext2, read-only for now: the root of fs (mounted, and staying so), or NULL. */
+/* The disk's ext2: the root of fs (mounted, and staying so), or NULL. Writable if fs is. */
 struct node *ext2fs_root(struct ext2_fs *fs);
 /* At shutdown: everything written back and the file system marked clean: 0, or -errno. */
 int ext2fs_unmount(void);

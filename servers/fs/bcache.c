@@ -1,24 +1,45 @@
-/* The block cache (bcache.h): least recently used slots, filled on a miss. */
+/* The block cache (bcache.h): least recently used slots, filled on a miss, written back. */
 #include <errno.h>
 #include <string.h>
 #include "bcache.h"
 
-void bcache_init(struct bcache *c, bcache_fill_fn fill, void *ctx, uint64_t size)
+void bcache_init(struct bcache *c, bcache_fill_fn fill, bcache_flush_fn flush, void *ctx,
+		 uint64_t size)
 {
 	memset(c->slot, 0, sizeof(c->slot));
 	c->fill = fill;
+	c->flush = flush;
 	c->ctx = ctx;
 	c->size = size;
 	c->tick = 0;
-	c->hits = c->misses = 0;
+	c->hits = c->misses = c->writes = 0;
+}
+
+static size_t block_len(const struct bcache *c, uint64_t no)
+{
+	uint64_t off = no * BCACHE_BLOCK;
+
+	return c->size - off < BCACHE_BLOCK ? (size_t)(c->size - off) : BCACHE_BLOCK;
+}
+
+/* Write slot s back if it is dirty. */
+static int clean(struct bcache *c, unsigned s)
+{
+	int err;
+
+	if (!c->slot[s].dirty)
+		return 0;
+	if ((err = c->flush(c->ctx, c->slot[s].no, c->data[s], block_len(c, c->slot[s].no))))
+		return err;
+	c->slot[s].dirty = false;
+	c->writes++;
+	return 0;
 }
 
 /* The slot holding block no, filled if it was not there: its index, or -errno. */
 static int lookup(struct bcache *c, uint64_t no)
 {
 	unsigned victim = 0;
-	uint64_t off = no * BCACHE_BLOCK;
-	size_t len;
 	int err;
 
 	for (unsigned i = 0; i < BCACHE_SLOTS; i++) {
@@ -31,21 +52,20 @@ static int lookup(struct bcache *c, uint64_t no)
 			victim = i;
 	}
 	c->misses++;
-	len = c->size - off < BCACHE_BLOCK ? (size_t)(c->size - off) : BCACHE_BLOCK;
+	if (c->slot[victim].used && (err = clean(c, victim)))
+		return err;		/* the victim stays, dirty */
 	memset(c->data[victim], 0, BCACHE_BLOCK);
 	c->slot[victim].used = 0;	/* empty until filled */
-	if ((err = c->fill(c->ctx, no, c->data[victim], len)))
+	if ((err = c->fill(c->ctx, no, c->data[victim], block_len(c, no))))
 		return err;
 	c->slot[victim].no = no;
 	c->slot[victim].used = ++c->tick;
 	return (int)victim;
 }
 
-int bcache_read(void *ctx, uint64_t off, void *buf, size_t len)
+/* Copy len bytes at off between buf and the cache (write: into it, marking dirty). */
+static int copy(struct bcache *c, uint64_t off, uint8_t *buf, size_t len, bool write)
 {
-	struct bcache *c = ctx;
-	uint8_t *out = buf;
-
 	if (off > c->size || len > c->size - off)
 		return -EIO;
 	while (len) {
@@ -57,10 +77,40 @@ int bcache_read(void *ctx, uint64_t off, void *buf, size_t len)
 			return s;
 		if (n > len)
 			n = len;
-		memcpy(out, c->data[s] + in, n);
-		out += n;
+		if (write) {
+			memcpy(c->data[s] + in, buf, n);
+			c->slot[s].dirty = true;
+		} else {
+			memcpy(buf, c->data[s] + in, n);
+		}
+		buf += n;
 		off += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int bcache_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	return copy(ctx, off, buf, len, false);
+}
+
+int bcache_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	struct bcache *c = ctx;
+
+	if (!c->flush)
+		return -EROFS;
+	return copy(c, off, (uint8_t *)buf, len, true);
+}
+
+int bcache_sync(void *ctx)
+{
+	struct bcache *c = ctx;
+	int first = 0, err;
+
+	for (unsigned i = 0; i < BCACHE_SLOTS; i++)
+		if (c->slot[i].used && (err = clean(c, i)) && !first)
+			first = err;
+	return first;
 }

@@ -41,6 +41,14 @@ static int fill(void *ctx, uint64_t no, void *buf, size_t len)
 			 (unsigned)((len + VBLK_SECTOR - 1) / VBLK_SECTOR));
 }
 
+/* The cache's flush: whole sectors back to the disk. */
+static int flush(void *ctx, uint64_t no, const void *buf, size_t len)
+{
+	(void)ctx;
+	return vblk_write(&blk, no * (BCACHE_BLOCK / VBLK_SECTOR), buf,
+			  (unsigned)((len + VBLK_SECTOR - 1) / VBLK_SECTOR));
+}
+
 static const char *start_driver(const struct fl_fs_boot *boot, uintptr_t va)
 {
 	struct vblk_env env;
@@ -61,10 +69,23 @@ static const char *start_driver(const struct fl_fs_boot *boot, uintptr_t va)
 	return NULL;
 }
 
+/* Is word (a whole one, space-separated) on the command line? */
+static bool has_word(const char *line, size_t max, const char *word)
+{
+	size_t n = strlen(word), len = strnlen(line, max);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if ((i == 0 || line[i - 1] == ' ') && !memcmp(line + i, word, n) &&
+		    (i + n == len || line[i + n] == ' '))
+			return true;
+	return false;
+}
+
 struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char **why)
 {
 	struct ext2_dev dev;
 	struct node *root;
+	bool rw;
 
 	if (!boot->has_disk) {
 		*why = "no disk";
@@ -72,12 +93,19 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 	}
 	if ((*why = start_driver(boot, va)))
 		return NULL;
-	bcache_init(&cache, fill, NULL, blk.capacity * VBLK_SECTOR);
-	dev = (struct ext2_dev){ bcache_read, &cache, blk.capacity * VBLK_SECTOR };
+	bcache_init(&cache, fill, flush, NULL, blk.capacity * VBLK_SECTOR);
+	dev = (struct ext2_dev){ bcache_read, &cache, blk.capacity * VBLK_SECTOR, bcache_write,
+				 bcache_sync };
+	/* read-write unless "ro" is on the kernel command line */
+	rw = !has_word(boot->cmdline, sizeof(boot->cmdline), "ro");
+	if (!rw)
+		dev.write = NULL;
 	if (ext2_mount(&fs, &dev)) {
 		*why = fs.why;
 		return NULL;
 	}
+	if (!rw)
+		fs.ro_why = "\"ro\" on the command line";
 	if (!(root = ext2fs_root(&fs)))
 		*why = fs.why ? fs.why : "no memory";
 	return root;
@@ -86,4 +114,9 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 uint32_t disk_blocks(void)
 {
 	return fs.blocks_count;
+}
+
+const char *disk_ro_why(void)
+{
+	return fs.ro_why;
 }

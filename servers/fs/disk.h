@@ -14,3 +14,5 @@ struct node *disk_mount(const struct fl_fs_boot *boot, uintptr_t va, const char 
 
 /* Blocks of the mounted file system. */
 uint32_t disk_blocks(void);
+/* Why the disk is mounted read-only (an image the writer cannot keep right), or NULL. */
+const char *disk_ro_why(void);

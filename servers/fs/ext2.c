@@ -11,37 +11,11 @@
  * then a single, a double and a triple indirect block, each holding
  * block_size / 4 block numbers. Block number 0 is a hole.
  */
-#include <errno.h>
-#include <string.h>
+#include "ext2_priv.h"
 
-#include "ext2.h"
-
-#define SB_OFFSET	1024
-#define SB_SIZE		1024
 #define SB_MAGIC	0xEF53
 #define LOG_BLOCK_MAX	6		/* 1024 << 6: 64 KiB blocks at most */
-#define GD_SIZE		32
-#define INODE_SIZE0	128		/* revision 0's inodes; the fields we read */
-#define NDIRECT		12
 #define FAST_LINK_MAX	60		/* bytes of i_block */
-#define DIRENT_HDR	8
-#define RW_MAX		0x7ffff000u	/* bytes one ext2_read may return */
-
-/* superblock fields: byte offsets */
-#define S_INODES_COUNT		0
-#define S_BLOCKS_COUNT		4
-#define S_FIRST_DATA_BLOCK	20
-#define S_LOG_BLOCK_SIZE	24
-#define S_BLOCKS_PER_GROUP	32
-#define S_INODES_PER_GROUP	40
-#define S_MAGIC			56
-#define S_REV_LEVEL		76
-#define S_INODE_SIZE		88	/* revision 1 only, as are the features */
-#define S_FEATURE_INCOMPAT	96
-#define S_FEATURE_RO_COMPAT	100
-
-/* s_feature_incompat: the only one we understand */
-#define INCOMPAT_FILETYPE	0x0002	/* a type byte in directory entries */
 
 /*
  * s_feature_ro_compat bits that do not change how the image is read (a
@@ -50,41 +24,9 @@
  * (i_size_high, read below), btree_dir (never used), huge_file (i_blocks
  * units), gdt_csum (checksums we do not check), dir_nlink, extra_isize.
  */
-#define RO_COMPAT_LARGE_FILE	0x0002
 #define RO_COMPAT_KNOWN		(0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0040)
 
-/* group descriptor fields */
-#define BG_INODE_TABLE		8
-
-/* inode fields */
-#define I_MODE		0
-#define I_UID		2
-#define I_SIZE		4
-#define I_ATIME		8
-#define I_CTIME		12
-#define I_MTIME		16
-#define I_GID		24
-#define I_LINKS		26
-#define I_BLOCKS	28
-#define I_FLAGS		32
-#define I_BLOCK		40	/* i_block[15] */
-#define I_FILE_ACL	104
-#define I_SIZE_HIGH	108	/* i_dir_acl in revision 0 */
-#define I_UID_HIGH	120	/* osd2 (Linux) */
-#define I_GID_HIGH	122
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static int fail(struct ext2_fs *fs, int err, const char *why)
+int ext2_fail(struct ext2_fs *fs, int err, const char *why)
 {
 	fs->why = why;
 	return err;
@@ -100,18 +42,23 @@ int ext2_mem_read(void *ctx, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
-static int dev_read(struct ext2_fs *fs, uint64_t off, void *buf, size_t len)
+int ext2_mem_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	struct ext2_mem *m = ctx;
+
+	if (off > m->len || len > m->len - off)
+		return -EIO;
+	memcpy(m->base + off, buf, len);
+	return 0;
+}
+
+int ext2_dev_read(struct ext2_fs *fs, uint64_t off, void *buf, size_t len)
 {
 	int err = fs->dev.read(fs->dev.ctx, off, buf, len);
 
 	if (err < 0)
-		return fail(fs, err, "device read failed (past the end of the image?)");
+		return ext2_fail(fs, err, "device read failed (past the end of the image?)");
 	return 0;
-}
-
-static uint64_t block_off(const struct ext2_fs *fs, uint32_t block)
-{
-	return (uint64_t)block * fs->block_size;
 }
 
 /* ---- mount ----------------------------------------------------------------- */
@@ -131,12 +78,12 @@ static int group_inode_table(struct ext2_fs *fs, uint32_t g, uint32_t *table)
 	uint32_t t;
 	int err;
 
-	if ((err = dev_read(fs, gdt + (uint64_t)g * GD_SIZE, gd, sizeof(gd))) < 0)
+	if ((err = ext2_dev_read(fs, gdt + (uint64_t)g * GD_SIZE, gd, sizeof(gd))) < 0)
 		return err;
 	t = le32(gd + BG_INODE_TABLE);
 	if (t <= fs->first_data_block || t >= fs->blocks_count ||
 	    inode_table_blocks(fs) > fs->blocks_count - t)
-		return fail(fs, -EINVAL, "a group's inode table lies outside the image");
+		return ext2_fail(fs, -EINVAL, "a group's inode table lies outside the image");
 	*table = t;
 	return 0;
 }
@@ -146,23 +93,23 @@ static int check_sizes(struct ext2_fs *fs)
 	uint64_t gdt_end;
 
 	if (fs->blocks_count <= fs->first_data_block + 1)
-		return fail(fs, -EINVAL, "s_blocks_count too small");
+		return ext2_fail(fs, -EINVAL, "s_blocks_count too small");
 	if (fs->inodes_count < EXT2_ROOT_INO)
-		return fail(fs, -EINVAL, "s_inodes_count too small");
+		return ext2_fail(fs, -EINVAL, "s_inodes_count too small");
 	/* one block of bitmap describes a group: 8 bits a byte */
 	if (fs->blocks_per_group == 0 || fs->blocks_per_group > 8 * fs->block_size)
-		return fail(fs, -EINVAL, "s_blocks_per_group absurd");
+		return ext2_fail(fs, -EINVAL, "s_blocks_per_group absurd");
 	if (fs->inodes_per_group == 0 || fs->inodes_per_group > 8 * fs->block_size)
-		return fail(fs, -EINVAL, "s_inodes_per_group absurd");
+		return ext2_fail(fs, -EINVAL, "s_inodes_per_group absurd");
 	fs->groups = (fs->blocks_count - fs->first_data_block + fs->blocks_per_group - 1) /
 		     fs->blocks_per_group;
 	if ((uint64_t)fs->groups * fs->inodes_per_group < fs->inodes_count)
-		return fail(fs, -EINVAL, "s_inodes_count exceeds the groups' inodes");
+		return ext2_fail(fs, -EINVAL, "s_inodes_count exceeds the groups' inodes");
 	if (block_off(fs, fs->blocks_count) > fs->dev.size)
-		return fail(fs, -EINVAL, "image shorter than s_blocks_count blocks (truncated)");
+		return ext2_fail(fs, -EINVAL, "image shorter than s_blocks_count blocks (truncated)");
 	gdt_end = block_off(fs, fs->first_data_block + 1) + (uint64_t)fs->groups * GD_SIZE;
 	if (gdt_end > block_off(fs, fs->blocks_count))
-		return fail(fs, -EINVAL, "group descriptor table runs past the image");
+		return ext2_fail(fs, -EINVAL, "group descriptor table runs past the image");
 	return 0;
 }
 
@@ -173,17 +120,17 @@ static int read_superblock(struct ext2_fs *fs)
 	int err;
 
 	if (fs->dev.size < SB_OFFSET + SB_SIZE)
-		return fail(fs, -EINVAL, "image too small to hold a superblock");
-	if ((err = dev_read(fs, SB_OFFSET, sb, sizeof(sb))) < 0)
+		return ext2_fail(fs, -EINVAL, "image too small to hold a superblock");
+	if ((err = ext2_dev_read(fs, SB_OFFSET, sb, sizeof(sb))) < 0)
 		return err;
 	if (le16(sb + S_MAGIC) != SB_MAGIC)
-		return fail(fs, -EINVAL, "bad magic (not ext2)");
+		return ext2_fail(fs, -EINVAL, "bad magic (not ext2)");
 	fs->rev = le32(sb + S_REV_LEVEL);
 	if (fs->rev > 1)
-		return fail(fs, -EINVAL, "unknown revision (s_rev_level above 1)");
+		return ext2_fail(fs, -EINVAL, "unknown revision (s_rev_level above 1)");
 	log = le32(sb + S_LOG_BLOCK_SIZE);
 	if (log > LOG_BLOCK_MAX)
-		return fail(fs, -EINVAL, "block size absurd (s_log_block_size above 6)");
+		return ext2_fail(fs, -EINVAL, "block size absurd (s_log_block_size above 6)");
 	fs->block_size = 1024u << log;
 	fs->blocks_count = le32(sb + S_BLOCKS_COUNT);
 	fs->inodes_count = le32(sb + S_INODES_COUNT);
@@ -192,21 +139,24 @@ static int read_superblock(struct ext2_fs *fs)
 	fs->inodes_per_group = le32(sb + S_INODES_PER_GROUP);
 	/* the superblock is in block 1 of 1 KiB blocks, block 0 of larger ones */
 	if (fs->first_data_block != (fs->block_size == 1024 ? 1u : 0u))
-		return fail(fs, -EINVAL, "s_first_data_block does not fit the block size");
+		return ext2_fail(fs, -EINVAL, "s_first_data_block does not fit the block size");
 	fs->inode_size = INODE_SIZE0;
-	fs->incompat = fs->ro_compat = 0;
+	fs->incompat = fs->ro_compat = fs->compat = 0;
+	fs->first_ino = 11;		/* revision 0's */
 	if (fs->rev == 1) {
 		fs->inode_size = le16(sb + S_INODE_SIZE);
 		fs->incompat = le32(sb + S_FEATURE_INCOMPAT);
 		fs->ro_compat = le32(sb + S_FEATURE_RO_COMPAT);
+		fs->compat = le32(sb + S_FEATURE_COMPAT);
+		fs->first_ino = le32(sb + S_FIRST_INO);
 	}
 	if (fs->inode_size < INODE_SIZE0 || fs->inode_size > fs->block_size ||
 	    (fs->inode_size & (fs->inode_size - 1)))
-		return fail(fs, -EINVAL, "s_inode_size absurd");
+		return ext2_fail(fs, -EINVAL, "s_inode_size absurd");
 	if (fs->incompat & ~(uint32_t)INCOMPAT_FILETYPE)
-		return fail(fs, -EINVAL, "unsupported incompatible feature (only filetype is read)");
+		return ext2_fail(fs, -EINVAL, "unsupported incompatible feature (only filetype is read)");
 	if (fs->ro_compat & ~(uint32_t)RO_COMPAT_KNOWN)
-		return fail(fs, -EINVAL, "unknown read-only-compatible feature");
+		return ext2_fail(fs, -EINVAL, "unknown read-only-compatible feature");
 	return check_sizes(fs);
 }
 
@@ -217,7 +167,8 @@ int ext2_mount(struct ext2_fs *fs, const struct ext2_dev *dev)
 	int err;
 
 	fs->dev = *dev;
-	fs->why = NULL;
+	fs->why = fs->ro_why = NULL;
+	fs->goal = 0;
 	if ((err = read_superblock(fs)) < 0)
 		return err;
 	for (uint32_t g = 0; g < fs->groups; g++)
@@ -226,8 +177,10 @@ int ext2_mount(struct ext2_fs *fs, const struct ext2_dev *dev)
 	if ((err = ext2_read_inode(fs, EXT2_ROOT_INO, &root)) < 0)
 		return err;
 	if (!ext2_is_dir(&root))
-		return fail(fs, -EINVAL, "the root inode is not a directory");
-	return 0;
+		return ext2_fail(fs, -EINVAL, "the root inode is not a directory");
+	if (fs->first_ino <= EXT2_ROOT_INO || fs->first_ino > fs->inodes_count)
+		return ext2_fail(fs, -EINVAL, "s_first_ino absurd");
+	return fs->dev.write ? ext2_mount_rw(fs) : 0;
 }
 
 /* ---- inodes ---------------------------------------------------------------- */
@@ -239,12 +192,12 @@ int ext2_read_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	int err;
 
 	if (ino == 0 || ino > fs->inodes_count)
-		return fail(fs, -EINVAL, "inode number out of range");
+		return ext2_fail(fs, -EINVAL, "inode number out of range");
 	group = (ino - 1) / fs->inodes_per_group;
 	index = (ino - 1) % fs->inodes_per_group;
 	if ((err = group_inode_table(fs, group, &table)) < 0)
 		return err;
-	err = dev_read(fs, block_off(fs, table) + (uint64_t)index * fs->inode_size, raw,
+	err = ext2_dev_read(fs, block_off(fs, table) + (uint64_t)index * fs->inode_size, raw,
 		       sizeof(raw));
 	if (err < 0)
 		return err;
@@ -273,7 +226,7 @@ int ext2_read_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
  * (i_blocks counts only the extended-attribute block, if any) and a
  * target shorter than i_block's 60 bytes.
  */
-static bool fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in)
+bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in)
 {
 	uint32_t acl = in->file_acl ? fs->block_size / 512 : 0;
 
@@ -282,10 +235,10 @@ static bool fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in)
 
 /* ---- block map -------------------------------------------------------------- */
 
-static int check_block(struct ext2_fs *fs, uint32_t b)
+int ext2_check_block(struct ext2_fs *fs, uint32_t b)
 {
 	if (b != 0 && (b <= fs->first_data_block || b >= fs->blocks_count))
-		return fail(fs, -EIO, "block out of range");
+		return ext2_fail(fs, -EIO, "block out of range");
 	return 0;
 }
 
@@ -295,25 +248,21 @@ static int indirect(struct ext2_fs *fs, uint32_t b, uint64_t i, uint32_t *out)
 	uint8_t p[4];
 	int err;
 
-	if ((err = dev_read(fs, block_off(fs, b) + i * 4, p, sizeof(p))) < 0)
+	if ((err = ext2_dev_read(fs, block_off(fs, b) + i * 4, p, sizeof(p))) < 0)
 		return err;
 	*out = le32(p);
-	return check_block(fs, *out);
+	return ext2_check_block(fs, *out);
 }
 
-int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t lblk,
-	      uint32_t *pblk)
+int ext2_chain(struct ext2_fs *fs, uint64_t lblk, unsigned *slot, uint32_t idx[3])
 {
 	uint64_t per = fs->block_size / 4;	/* block numbers an indirect block holds */
 	uint64_t span = 1;			/* blocks one entry at this level maps */
-	uint32_t b;
-	int level, err;
+	int level;
 
-	if (fast_symlink(fs, in))
-		return fail(fs, -EINVAL, "a fast symlink has no blocks");
 	if (lblk < NDIRECT) {
-		*pblk = in->block[lblk];
-		return check_block(fs, *pblk);
+		*slot = (unsigned)lblk;
+		return 0;
 	}
 	/* i_block[12]: single indirect, [13]: double, [14]: triple */
 	lblk -= NDIRECT;
@@ -324,29 +273,38 @@ int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t lblk,
 		lblk -= span;
 	}
 	if (level > 3)
-		return fail(fs, -EFBIG, "offset beyond the triple indirect block");
-	b = in->block[NDIRECT + level - 1];
-	if ((err = check_block(fs, b)) < 0)
-		return err;
-	while (b != 0 && level-- > 0) {
+		return ext2_fail(fs, -EFBIG, "offset beyond the triple indirect block");
+	*slot = NDIRECT + (unsigned)level - 1;
+	for (int d = 0; d < level; d++) {
 		span /= per;
-		if ((err = indirect(fs, b, lblk / span, &b)) < 0)
-			return err;
+		idx[d] = (uint32_t)(lblk / span);
 		lblk %= span;
 	}
+	return level;
+}
+
+int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t lblk,
+	      uint32_t *pblk)
+{
+	uint32_t idx[3], b;
+	unsigned slot;
+	int level, err;
+
+	if (ext2_fast_symlink(fs, in))
+		return ext2_fail(fs, -EINVAL, "a fast symlink has no blocks");
+	if ((level = ext2_chain(fs, lblk, &slot, idx)) < 0)
+		return level;
+	b = in->block[slot];
+	if ((err = ext2_check_block(fs, b)) < 0)
+		return err;
+	for (int d = 0; b != 0 && d < level; d++)
+		if ((err = indirect(fs, b, idx[d], &b)) < 0)
+			return err;
 	*pblk = b;
 	return 0;
 }
 
 /* ---- file data --------------------------------------------------------------- */
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 static int64_t read_fast_symlink(const struct ext2_inode *in, uint64_t off, void *buf,
 				 size_t len)
@@ -372,22 +330,19 @@ int64_t ext2_read(struct ext2_fs *fs, const struct ext2_inode *in, uint64_t off,
 		len = (size_t)(in->size - off);
 	if (len > RW_MAX)
 		len = RW_MAX;
-	if (fast_symlink(fs, in))
+	if (ext2_fast_symlink(fs, in))
 		return read_fast_symlink(in, off, buf, len);
-	while (done < len) {
+	for (size_t n; done < len; done += n) {
 		uint64_t pos = off + done;
-		uint32_t within = (uint32_t)(pos % fs->block_size), pblk;
-		size_t n = fs->block_size - within;
+		uint32_t within, pblk;
 
-		if (n > len - done)
-			n = len - done;
+		n = block_piece(fs, pos, len - done, &within);
 		if ((err = ext2_bmap(fs, in, pos / fs->block_size, &pblk)) < 0)
 			return err;
 		if (pblk == 0)
 			memset(out + done, 0, n);
-		else if ((err = dev_read(fs, block_off(fs, pblk) + within, out + done, n)) < 0)
+		else if ((err = ext2_dev_read(fs, block_off(fs, pblk) + within, out + done, n)) < 0)
 			return err;
-		done += n;
 	}
 	return (int64_t)done;
 }
@@ -397,11 +352,11 @@ int ext2_readlink(struct ext2_fs *fs, const struct ext2_inode *in, char *buf, si
 	int64_t n;
 
 	if (!ext2_is_symlink(in))
-		return fail(fs, -EINVAL, "not a symlink");
+		return ext2_fail(fs, -EINVAL, "not a symlink");
 	if (len == 0)
-		return fail(fs, -EINVAL, "no room for the target");
+		return ext2_fail(fs, -EINVAL, "no room for the target");
 	if (in->size >= len || in->size >= EXT2_PATH_MAX)
-		return fail(fs, -ENAMETOOLONG, "symlink target longer than the buffer or a path");
+		return ext2_fail(fs, -ENAMETOOLONG, "symlink target longer than the buffer or a path");
 	if ((n = ext2_read(fs, in, 0, buf, len - 1)) < 0)
 		return (int)n;
 	buf[n] = '\0';
@@ -416,8 +371,8 @@ int ext2_readlink(struct ext2_fs *fs, const struct ext2_inode *in, char *buf, si
  * the filetype feature), then the name. rec_len reaches the next entry;
  * entries never cross a block, and the last one of a block runs to its end.
  */
-static int read_entry(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t pos,
-		      struct ext2_dirent *de, uint32_t *rec_len)
+int ext2_dir_entry(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t pos,
+		   struct ext2_dirent *de, uint32_t *rec_len)
 {
 	uint8_t h[DIRENT_HDR];
 	uint32_t within = (uint32_t)(pos % fs->block_size), name_len;
@@ -426,7 +381,7 @@ static int read_entry(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t
 	if ((n = ext2_read(fs, dir, pos, h, sizeof(h))) < 0)
 		return (int)n;
 	if (n != (int64_t)sizeof(h))
-		return fail(fs, -EIO, "directory ends inside an entry");
+		return ext2_fail(fs, -EIO, "directory ends inside an entry");
 	de->ino = le32(h);
 	*rec_len = le16(h + 4);
 	name_len = h[6];
@@ -436,18 +391,18 @@ static int read_entry(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t
 	else
 		name_len |= (uint32_t)h[7] << 8;
 	if (*rec_len < DIRENT_HDR)
-		return fail(fs, -EIO, "directory entry's rec_len below 8");
+		return ext2_fail(fs, -EIO, "directory entry's rec_len below 8");
 	if (*rec_len % 4)
-		return fail(fs, -EIO, "directory entry's rec_len not 4-aligned");
+		return ext2_fail(fs, -EIO, "directory entry's rec_len not 4-aligned");
 	if (*rec_len > fs->block_size - within)
-		return fail(fs, -EIO, "directory entry overruns its block");
+		return ext2_fail(fs, -EIO, "directory entry overruns its block");
 	if (name_len > *rec_len - DIRENT_HDR || name_len > EXT2_NAME_MAX)
-		return fail(fs, -EIO, "directory entry's name_len longer than the entry");
+		return ext2_fail(fs, -EIO, "directory entry's name_len longer than the entry");
 	if (de->ino > fs->inodes_count)
-		return fail(fs, -EIO, "directory entry names an inode out of range");
+		return ext2_fail(fs, -EIO, "directory entry names an inode out of range");
 	de->name_len = (uint8_t)name_len;
 	if (de->ino != 0 && name_len == 0)
-		return fail(fs, -EIO, "directory entry with an empty name");
+		return ext2_fail(fs, -EIO, "directory entry with an empty name");
 	if ((n = ext2_read(fs, dir, pos + DIRENT_HDR, de->name, name_len)) < 0)
 		return (int)n;
 	de->name[name_len] = '\0';
@@ -461,16 +416,16 @@ int ext2_readdir(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t *pos
 	int err;
 
 	if (!ext2_is_dir(dir))
-		return fail(fs, -ENOTDIR, "not a directory");
+		return ext2_fail(fs, -ENOTDIR, "not a directory");
 	if (dir->size % fs->block_size)
-		return fail(fs, -EIO, "directory size is not whole blocks");
+		return ext2_fail(fs, -EIO, "directory size is not whole blocks");
 	/* bounds a crafted directory whose blocks repeat: no bigger than the disk */
 	if (dir->size > block_off(fs, fs->blocks_count))
-		return fail(fs, -EIO, "directory larger than the file system");
+		return ext2_fail(fs, -EIO, "directory larger than the file system");
 	if (*pos % 4)
-		return fail(fs, -EINVAL, "directory offset not 4-aligned");
+		return ext2_fail(fs, -EINVAL, "directory offset not 4-aligned");
 	while (*pos < dir->size) {
-		if ((err = read_entry(fs, dir, *pos, de, &rec_len)) < 0)
+		if ((err = ext2_dir_entry(fs, dir, *pos, de, &rec_len)) < 0)
 			return err;
 		*pos += rec_len;
 		if (de->ino != 0)
@@ -487,9 +442,9 @@ int ext2_lookup(struct ext2_fs *fs, const struct ext2_inode *dir, const char *na
 	int err;
 
 	if (len == 0)
-		return fail(fs, -ENOENT, "empty name");
+		return ext2_fail(fs, -ENOENT, "empty name");
 	if (len > EXT2_NAME_MAX)
-		return fail(fs, -ENAMETOOLONG, "name longer than 255 bytes");
+		return ext2_fail(fs, -ENAMETOOLONG, "name longer than 255 bytes");
 	while ((err = ext2_readdir(fs, dir, &pos, &de)) > 0) {
 		if (de.name_len == len && memcmp(de.name, name, len) == 0) {
 			*ino = de.ino;
@@ -498,7 +453,7 @@ int ext2_lookup(struct ext2_fs *fs, const struct ext2_inode *dir, const char *na
 	}
 	if (err < 0)
 		return err;
-	return fail(fs, -ENOENT, "no such entry");
+	return ext2_fail(fs, -ENOENT, "no such entry");
 }
 
 /* ---- paths ------------------------------------------------------------------- */
@@ -526,7 +481,7 @@ int ext2_resolve(struct ext2_fs *fs, const char *path, struct ext2_walk *w)
 	int steps = 0, err;
 
 	if (strnlen(path, EXT2_PATH_MAX) == EXT2_PATH_MAX)
-		return fail(fs, -ENAMETOOLONG, "path longer than 4095 bytes");
+		return ext2_fail(fs, -ENAMETOOLONG, "path longer than 4095 bytes");
 	w->ino = w->parent = EXT2_ROOT_INO;
 	w->rest = NULL;
 	if ((err = ext2_read_inode(fs, EXT2_ROOT_INO, &cur)) < 0)
@@ -540,11 +495,11 @@ int ext2_resolve(struct ext2_fs *fs, const char *path, struct ext2_walk *w)
 			return EXT2_WALK_SYMLINK;
 		}
 		if (n > EXT2_NAME_MAX)
-			return fail(fs, -ENAMETOOLONG, "path component longer than 255 bytes");
+			return ext2_fail(fs, -ENAMETOOLONG, "path component longer than 255 bytes");
 		if (++steps > EXT2_STEPS_MAX)
-			return fail(fs, -ELOOP, "too many path components (a directory loop?)");
+			return ext2_fail(fs, -ELOOP, "too many path components (a directory loop?)");
 		if (!ext2_is_dir(&cur))
-			return fail(fs, -ENOTDIR, "a path component is not a directory");
+			return ext2_fail(fs, -ENOTDIR, "a path component is not a directory");
 		if ((err = ext2_lookup(fs, &cur, p, n, &next)) < 0)
 			return err;
 		w->parent = w->ino;
@@ -559,7 +514,7 @@ int ext2_resolve(struct ext2_fs *fs, const char *path, struct ext2_walk *w)
 			w->rest = p - 1;
 			return EXT2_WALK_SYMLINK;
 		}
-		return fail(fs, -ENOTDIR, "a trailing '/' after a non-directory");
+		return ext2_fail(fs, -ENOTDIR, "a trailing '/' after a non-directory");
 	}
 	return 0;
 }

@@ -33,20 +33,27 @@
 
 /* Read len bytes at byte offset off of the image; 0 or a negative errno. */
 typedef int (*ext2_read_fn)(void *ctx, uint64_t off, void *buf, size_t len);
+/* Write len bytes at off (the writer, ext2_write.h's functions): 0 or -errno. */
+typedef int (*ext2_write_fn)(void *ctx, uint64_t off, const void *buf, size_t len);
+/* Make what was written durable (a write-back cache's flush): 0 or -errno. */
+typedef int (*ext2_sync_fn)(void *ctx);
 
 struct ext2_dev {
 	ext2_read_fn read;
 	void *ctx;
 	uint64_t size;			/* of the image, in bytes */
+	ext2_write_fn write;		/* NULL: a read-only mount */
+	ext2_sync_fn sync;		/* NULL: writes are durable at once */
 };
 
-/* An image in memory: ctx for ext2_mem_read. */
+/* An image in memory: ctx for ext2_mem_read and ext2_mem_write. */
 struct ext2_mem {
-	const uint8_t *base;
+	uint8_t *base;
 	size_t len;
 };
 
 int ext2_mem_read(void *ctx, uint64_t off, void *buf, size_t len);
+int ext2_mem_write(void *ctx, uint64_t off, const void *buf, size_t len);
 
 /* A mounted file system: the superblock's numbers, checked. */
 struct ext2_fs {
@@ -61,6 +68,10 @@ struct ext2_fs {
 	uint32_t inode_size;		/* 128 for revision 0, s_inode_size for 1 */
 	uint32_t rev;			/* s_rev_level: 0 or 1 */
 	uint32_t incompat, ro_compat;	/* feature bits */
+	uint32_t compat;
+	uint32_t first_ino;		/* s_first_ino: the first inode files may use */
+	uint32_t goal;			/* where the next block search starts */
+	const char *ro_why;		/* dev.write given but the mount is read-only: why */
 	const char *why;		/* set by a failing call */
 };
 
@@ -101,6 +112,9 @@ struct ext2_walk {
 
 /*
  * Check the superblock and every group descriptor of the image dev gives.
+ * With dev->write, the mount is read-write unless the image has a feature
+ * the writer does not keep right: then fs->dev.write is set NULL and
+ * fs->ro_why says why. A read-write mount marks s_state not clean.
  * -EINVAL (with fs->why) for what is refused: bad magic, an unknown
  * revision, absurd sizes or counts, an image shorter than s_blocks_count
  * blocks, a group table or inode table outside it, an unsupported
@@ -141,6 +155,13 @@ int ext2_readlink(struct ext2_fs *fs, const struct ext2_inode *in, char *buf, si
 int ext2_readdir(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t *pos,
 		 struct ext2_dirent *de);
 
+/*
+ * The entry at byte offset pos of directory dir, unused ones (inode 0)
+ * included, checked as ext2_readdir says: 0 with *de and *rec_len, or -errno.
+ */
+int ext2_dir_entry(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t pos,
+		   struct ext2_dirent *de, uint32_t *rec_len);
+
 /* The inode named name (len bytes, no '/') in dir: 0 and *ino, or -ENOENT. */
 int ext2_lookup(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
 		size_t len, uint32_t *ino);
@@ -156,6 +177,9 @@ int ext2_lookup(struct ext2_fs *fs, const struct ext2_inode *dir, const char *na
  * over 4095), -ELOOP (more than EXT2_STEPS_MAX components), -EIO.
  */
 int ext2_resolve(struct ext2_fs *fs, const char *path, struct ext2_walk *w);
+
+/* A symlink whose target lies in i_block (no data blocks). */
+bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in);
 
 static inline bool ext2_is_dir(const struct ext2_inode *in)
 {

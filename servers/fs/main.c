@@ -154,12 +154,15 @@ static int mount_all(void)
 	}
 	root = boot->has_disk ? disk_mount(boot, DISK_VA, &why) : NULL;
 	disk_root = root != NULL;
-	if (root)
+	if (root) {
 		say("fs: / is ext2 on %s, %u blocks\n", boot->disk.name, disk_blocks());
-	else if (boot->has_disk)
-		say("fs: /dev/disk: %s (mounting the bootfs at /)\n", why);
-	if (!root)
+		if (disk_ro_why())
+			say("fs: / is read-only: %s\n", disk_ro_why());
+	} else {
+		if (boot->has_disk)
+			say("fs: /dev/disk: %s (mounting the bootfs at /)\n", why);
 		say("fs: / is the bootfs\n");
+	}
 	vfs_mount("/", root ? root : b);
 	vfs_mount("boot", b);
 	vfs_mount("dev", devfs_new());

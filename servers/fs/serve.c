@@ -261,7 +261,9 @@ static int64_t do_stat(const struct request *rq, struct answer *a)
 
 	if (!path)
 		return err;
-	if ((err = vfs_walk(path, true, &n)))
+	if (rq->w[0] & ~(uint64_t)FL_FS_NOFOLLOW)
+		return -EINVAL;
+	if ((err = vfs_walk(path, !(rq->w[0] & FL_FS_NOFOLLOW), &n)))
 		return err;
 	stat_out(n, a);
 	node_put(n);
@@ -440,14 +442,16 @@ static int64_t do_rename(const struct request *rq)
 	return err;
 }
 
-/* Nothing is ever dirty yet: 0 for files and directories, EINVAL for a pipe or the console. */
+/* The backend's fsync (ext2: the cache written back); EINVAL for a pipe or the console. */
 static int64_t do_fsync(struct proc *p, const struct request *rq)
 {
 	struct file *f = fd_file(p, (int64_t)rq->w[0]);
 
 	if (!f)
 		return -EBADF;
-	return f->node->stream ? -EINVAL : 0;
+	if (f->node->stream)
+		return -EINVAL;
+	return f->node->ops->fsync ? f->node->ops->fsync(f->node) : 0;
 }
 
 static int64_t dispatch(struct proc *p, const struct request *rq, struct answer *a)

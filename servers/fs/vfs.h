@@ -51,6 +51,8 @@ struct node_ops {
 	/* move from/fname to dir to/tname, both of this file system */
 	int (*rename)(struct node *from, const char *fname, size_t flen, struct node *to,
 		      const char *tname, size_t tlen);
+	/* make n's data and what names it durable (NULL: nothing to do) */
+	int (*fsync)(struct node *n);
 	/* a description of n was opened / its last reference dropped (flags: O_*) */
 	void (*open)(struct node *n, int flags);
 	void (*close)(struct node *n, int flags);

@@ -76,7 +76,7 @@ int fs_start(void)
 {
 	char *argv[] = { fs.program, NULL };
 	struct proc *p;
-	int err = proc_spawn(fs.program, argv, 0, 0, true, &p);
+	int err = proc_spawn(fs.program, argv, NULL, 0, 0, true, &p);
 
 	if (err)
 		return err;
@@ -174,29 +174,53 @@ static uint32_t ring_used(void)
 }
 
 /*
- * Room to announce one more process and still write the exit of every
- * process announced, and the shutdown: then neither is ever lost
- * (faultline/fs.h).
+ * The ring never loses an event that must come: every announced process
+ * owes an exit, every mmap sent (and object then held) owes an unref, and
+ * the shutdown is owed once. An event that starts a debt (spawn, fork,
+ * map) needs room for itself, its debt and the shutdown; a page request
+ * for itself and the shutdown; the rest always fit (faultline/fs.h).
  */
-bool fs_room(void)
+static bool room_for(uint32_t need)
 {
-	return !fs.ring || FL_FS_RING_EVENTS - ring_used() >= fs.owed + 3;
+	return FL_FS_RING_EVENTS - ring_used() >= fs.owed + need;
 }
 
-void fs_event(uint32_t kind, int pid, int parent)
+bool fs_room(void)
 {
+	return !fs.ring || room_for(3);
+}
+
+int fs_event(uint32_t kind, int pid, int parent, uint64_t a, uint64_t b, uint64_t c)
+{
+	bool debt = kind == FL_FS_EV_SPAWN || kind == FL_FS_EV_FORK || kind == FL_FS_EV_MAP;
 	struct fl_fs_event *e;
 
 	if (!fs.ring || fs.ep < 0)
-		return;
-	if (kind == FL_FS_EV_EXIT)
-		fs.owed--;
-	else if (kind != FL_FS_EV_SHUTDOWN)
+		return -ENODEV;
+	if ((debt && !room_for(3)) || (kind == FL_FS_EV_PAGE && !room_for(2)))
+		return -EAGAIN;
+	if (debt)
 		fs.owed++;
+	else if (kind == FL_FS_EV_EXIT || kind == FL_FS_EV_UNREF)
+		fs.owed--;
 	e = &fs.ring->ev[fs.ring->head % FL_FS_RING_EVENTS];
-	*e = (struct fl_fs_event){ .kind = kind, .pid = pid, .parent = parent };
+	*e = (struct fl_fs_event){ .kind = kind, .pid = pid, .parent = parent, .a = a, .b = b,
+				   .c = c };
 	__atomic_store_n(&fs.ring->head, fs.ring->head + 1, __ATOMIC_RELEASE);
 	fl_signal(fs.ntfn, FL_FS_SIG_EVENTS);
+	return 0;
+}
+
+/* A map answered without an object for the pager to hold: its unref is not owed. */
+void fs_owed_drop(void)
+{
+	if (fs.owed)
+		fs.owed--;
+}
+
+bool fs_is_server(const struct proc *p)
+{
+	return fs.pid && p->pid == fs.pid;
 }
 
 /* At the end: the faults the fs server took (pinned: 0; it may have ended by now). */
@@ -215,7 +239,7 @@ bool fs_shutdown(void)
 	if (!fs.ring || !fs.pid)
 		return false;
 	fs.shutting_down = true;
-	fs_event(FL_FS_EV_SHUTDOWN, 0, 0);
+	fs_event(FL_FS_EV_SHUTDOWN, 0, 0, 0, 0, 0);
 	return true;
 }
 

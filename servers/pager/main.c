@@ -50,8 +50,20 @@ static struct {
 	uint64_t w[4];
 } answer = { .reply = -1 };
 
+static bool direct;		/* pager_reply answers at once: a fault served again */
+
+static void refused(int pid, int reply, uint32_t label, const uint64_t w[4], long r);
+
 void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
 {
+	if (direct) {
+		const uint64_t w[4] = { w0, w1, w2, 0 };
+		long r = fl_reply(reply, FL_TAG(label, 0, 0), w0, w1, w2, 0);
+
+		if (r < 0)
+			refused(answer.pid, reply, label, w, r);
+		return;
+	}
 	answer.reply = reply;
 	answer.label = label;
 	answer.w[0] = w0;
@@ -70,6 +82,25 @@ void pager_reply_word3(uint64_t w3)
  * refused answer (the kernel could not map what a fault reply named) is
  * the pager's own mistake: the process it was for is killed, not hung.
  */
+/* An answer the kernel refused (r): the process it was for is killed, not hung. */
+static void refused(int pid, int reply, uint32_t label, const uint64_t w[4], long r)
+{
+	struct proc *p = proc_find(pid);
+	const char *name = p ? p->name : "?";
+
+	if (r == -ENOMEM)
+		printf("pager: pid %d (%s) killed by SIGKILL: out of memory (its pool is "
+		       "empty)\n", pid, name);
+	else
+		printf("pager: pid %d (%s) killed by SIGKILL: the answer (label %u) was "
+		       "refused: %s\n", pid, name, label, strerror((int)-r));
+	fl_handle_close(reply);
+	if (label == FL_FAULT_MAP && (w[0] & FL_HANDLE_MOVE))
+		fl_handle_close((int)(w[0] & ~(uint64_t)FL_HANDLE_MOVE));
+	if (p && !p->zombie)
+		proc_exit(p, 0, SIGKILL);
+}
+
 static long answer_and_receive(struct fl_msg *m)
 {
 	long r;
@@ -79,25 +110,25 @@ static long answer_and_receive(struct fl_msg *m)
 	r = fl_reply_recv_msg(pager.ep, FL_TAG_WITH_REPLY(FL_TAG(answer.label, 0, 0), answer.reply),
 			      answer.w, m);
 	if (r < 0) {
-		struct proc *p = proc_find(answer.pid);
-		const char *name = p ? p->name : "?";
+		int reply = answer.reply;
 
-		if (r == -ENOMEM)
-			printf("pager: pid %d (%s) killed by SIGKILL: out of memory (its pool is "
-			       "empty)\n", answer.pid, name);
-		else
-			printf("pager: pid %d (%s) killed by SIGKILL: the answer (label %u) was "
-			       "refused: %s\n", answer.pid, name, answer.label, strerror((int)-r));
-		fl_handle_close(answer.reply);
-		if (answer.label == FL_FAULT_MAP && (answer.w[0] & FL_HANDLE_MOVE))
-			fl_handle_close((int)(answer.w[0] & ~(uint64_t)FL_HANDLE_MOVE));
 		answer.reply = -1;
-		if (p)
-			proc_exit(p, 0, SIGKILL);
+		refused(answer.pid, reply, answer.label, answer.w, r);
 		return fl_recv_msg(pager.ep, m);
 	}
 	answer.reply = -1;
 	return r;
+}
+
+void pager_fault_again(struct proc *p, int reply, const uint64_t w[4])
+{
+	int pid = answer.pid;
+
+	direct = true;
+	answer.pid = p->pid;
+	vm_fault(p, reply, w);
+	answer.pid = pid;
+	direct = false;
 }
 
 /*
@@ -135,9 +166,6 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 	switch (label) {
 	case FL_PAGER_BRK:
 		return vm_brk(p, (uintptr_t)w[0]);
-	case FL_PAGER_MMAP:
-		return vm_mmap(p, (uintptr_t)w[0], w[1], FL_PAGER_MMAP_PROT(w[2]),
-			       FL_PAGER_MMAP_FLAGS(w[2]), FL_PAGER_MMAP_FD(w[2]), w[3]);
 	case FL_PAGER_MUNMAP:
 		return vm_munmap(p, (uintptr_t)w[0], w[1]);
 	case FL_PAGER_MPROTECT:
@@ -274,55 +302,105 @@ void pager_report(void)
 }
 
 /*
- * spawn and exec: the IPC buffer's words hold "path\0argv0\0argv1\0...":
- * w1 strings after the path (empty ones too), or with w1 0 up to an empty
- * string or the end of the words. The child's pid, or -EINVAL (no path, a
- * string not ended, fewer strings than w1), -E2BIG (more than
- * FL_SPAWN_ARGS_MAX arguments), -ENOENT, -ENOEXEC, -EAGAIN.
+ * n strings from *at (before end) into v (NULL-terminated); n 0 with
+ * until_empty: up to an empty string or end. 0, -EINVAL (a string not
+ * ended, fewer than n), -E2BIG (more than FL_SPAWN_ARGS_MAX).
+ */
+static int take_strings(char **at, const char *end, uint64_t n, bool until_empty, char **v)
+{
+	uint64_t i = 0;
+
+	if (n > FL_SPAWN_ARGS_MAX)
+		return -E2BIG;
+	while (n ? i < n : until_empty && *at < end && **at) {
+		if (*at >= end || !memchr(*at, 0, (size_t)(end - *at)))
+			return -EINVAL;
+		if (i == FL_SPAWN_ARGS_MAX)
+			return -E2BIG;
+		v[i++] = *at;
+		*at += strlen(*at) + 1;
+	}
+	v[i] = NULL;
+	return 0;
+}
+
+/*
+ * spawn and exec: the IPC buffer's words hold "path\0argv0\0...\0env0\0...":
+ * w1 arguments after the path (empty ones too; with w1 0 up to an empty
+ * string or the end of the words), then w2 environment strings (w2 0: the
+ * default, PATH=/bin). The child's pid, or -EINVAL (no path, a string not
+ * ended, fewer strings than counted), -E2BIG (more than FL_SPAWN_ARGS_MAX
+ * of either), -ENOENT, -ENOEXEC, -EAGAIN.
  */
 static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
 {
 	static char text[FL_MSG_BUF_WORDS * 8 + 1];
+	static char *argv[FL_SPAWN_ARGS_MAX + 2], *envp[FL_SPAWN_ARGS_MAX + 1];
 	size_t len = FL_TAG_WORDS(m->tag) * 8;
-	char *argv[FL_SPAWN_ARGS_MAX + 1], *at = text, *end = text + len;
-	uint64_t want = m->w[1];
+	char *at = text, *end = text + len;
 	struct proc *child;
-	int argc = 0;
 	long err;
 
 	memcpy(text, ipc_buffer.words, len);
 	text[len] = 0;
 	if (len == 0 || !text[0] || !memchr(text, 0, len))
 		return -EINVAL;
-	if (want > FL_SPAWN_ARGS_MAX)
-		return -E2BIG;
 	at += strlen(text) + 1;		/* past the path */
-	while (want ? (uint64_t)argc < want : at < end && *at) {
-		if (at >= end || !memchr(at, 0, (size_t)(end - at)))
-			return -EINVAL;
-		if (argc == FL_SPAWN_ARGS_MAX)
-			return -E2BIG;
-		argv[argc++] = at;
-		at += strlen(at) + 1;
+	if ((err = take_strings(&at, end, m->w[1], true, argv)) ||
+	    (err = take_strings(&at, end, m->w[2], false, envp)))
+		return err;
+	if (!argv[0]) {
+		argv[0] = text;
+		argv[1] = NULL;
 	}
-	if (argc == 0)
-		argv[argc++] = text;
-	argv[argc] = NULL;
 	if (FL_TAG_LABEL(m->tag) == FL_PAGER_EXEC)
-		return m->w[0] ? -EINVAL : proc_exec(p, reply, text, argv);
+		return m->w[0] ? -EINVAL : proc_exec(p, reply, text, argv, m->w[2] ? envp : NULL);
 	if (m->w[0] & ~(uint64_t)FL_SPAWN_PAGED)
 		return -EINVAL;
-	if ((err = proc_spawn(text, argv, p->pid, m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, false,
-			      &child)))
+	if ((err = proc_spawn(text, argv, m->w[2] ? envp : NULL, p->pid,
+			      m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, false, &child)))
 		return err;
 	return child->pid;
 }
 
-/* Handles a process put in a message are not the pager's to keep. */
-static void drop_handles(const struct fl_msg *m)
+/* Handles a process put in a message are not the pager's to keep (but from): -1 once kept. */
+static void drop_handles(const struct fl_msg *m, int from)
 {
-	for (unsigned i = 0; i < FL_TAG_HANDLES(m->tag); i++)
+	for (unsigned i = from; i < FL_TAG_HANDLES(m->tag); i++)
 		fl_handle_close(ipc_buffer.handles[i]);
+}
+
+static void mmap_request(struct proc *p, int reply, const uint64_t w[4])
+{
+	long r = vm_mmap(p, reply, (uintptr_t)w[0], w[1], FL_PAGER_MMAP_PROT(w[2]),
+			 FL_PAGER_MMAP_FLAGS(w[2]), FL_PAGER_MMAP_FD(w[2]), w[3]);
+
+	if (r != VM_PARKED)
+		pager_reply(reply, 0, (uint64_t)r, 0, 0);
+}
+
+/*
+ * The fs server's answers to the ring's map and page requests (file.c);
+ * anyone else sending them: EPERM. A page answer's frame is handle 0.
+ */
+static long fs_answer(struct proc *p, const struct fl_msg *m)
+{
+	uint32_t label = FL_TAG_LABEL(m->tag);
+	int frame = FL_TAG_HANDLES(m->tag) ? ipc_buffer.handles[0] : -1;
+	long r;
+
+	if (!fs_is_server(p)) {
+		drop_handles(m, 0);
+		return -EPERM;
+	}
+	drop_handles(m, 1);
+	if (label == FL_PAGER_FS_MAPPED)
+		r = file_mapped_answer(m->w[0], (int64_t)m->w[1], m->w[2]);
+	else
+		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
+	if (frame >= 0)
+		fl_handle_close(frame);
+	return r;
 }
 
 static void serve(const struct fl_msg *m)
@@ -334,7 +412,12 @@ static void serve(const struct fl_msg *m)
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
 	answer.pid = pid;
-	drop_handles(m);
+	if (label != FL_PAGER_FS_MAPPED && label != FL_PAGER_FS_PAGE)
+		drop_handles(m, 0);
+	else if (p && !p->zombie && reply >= 0 && !fault)
+		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);
+	else
+		drop_handles(m, 0);
 	if (!p || p->zombie) {		/* a message from a process that has just died */
 		if (reply >= 0)
 			fl_handle_close(reply);
@@ -365,6 +448,8 @@ static void serve(const struct fl_msg *m)
 	}
 	if (label == FL_PAGER_FAULT_WAIT)
 		return upager_wait(p, reply);
+	if (label == FL_PAGER_MMAP)
+		return mmap_request(p, reply, m->w);
 	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
 }
 
@@ -411,7 +496,7 @@ int main(void)
 		return FL_STATUS_MAX;
 	}
 	if (split_args(run, argv, ARGV_MAX) == 0 ||
-	    (err = proc_spawn(argv[0], argv, 0, 0, false, &init))) {
+	    (err = proc_spawn(argv[0], argv, NULL, 0, 0, false, &init))) {
 		printf("pager: cannot start %s: %s\n", run, strerror(err ? -err : EINVAL));
 		return FL_STATUS_MAX;
 	}

@@ -79,9 +79,10 @@ struct proc *proc_find(int pid);		/* a live process or a zombie */
 int proc_count(void);				/* live processes and zombies */
 struct proc *proc_next(struct proc *p);		/* iterate: proc_next(NULL) is the first */
 bool proc_has_live_children(const struct proc *p);
-int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, bool pinned,
-	       struct proc **out);
-long proc_exec(struct proc *p, int reply, const char *path, char *const argv[]);
+int proc_spawn(const char *path, char *const argv[], char *const envp[], int parent,
+	       int paged_by, bool pinned, struct proc **out);
+long proc_exec(struct proc *p, int reply, const char *path, char *const argv[],
+	       char *const envp[]);
 struct cpio_file;
 int bootfs_file(const char *path, struct cpio_file *f);
 long proc_fork(struct proc *parent);
@@ -101,7 +102,10 @@ int fs_start(void);			/* the fs server running: its pid, or -errno */
 long fs_client_handle(struct proc *p);	/* p's handle to the fs server in p's table, or -ENODEV */
 int fs_boot_make(struct proc *fs, struct fl_fs_boot *boot);
 bool fs_room(void);			/* may another process be announced? */
-void fs_event(uint32_t kind, int pid, int parent);
+/* An event for the fs server: 0, or -EAGAIN (a map or page request finds no room), -ENODEV. */
+int fs_event(uint32_t kind, int pid, int parent, uint64_t a, uint64_t b, uint64_t c);
+bool fs_is_server(const struct proc *p);	/* the fs server itself */
+void fs_owed_drop(void);		/* an FL_FS_EV_MAP answered without an object */
 void fs_gone(struct proc *fs);
 void fs_report(void);			/* its fault count, at the end */
 bool fs_shutdown(void);			/* asked to write back and end: true, or there is none */		/* it ended: no more events, no handles to it */
@@ -113,8 +117,20 @@ uintptr_t arch_regs_sp(const struct fl_regs_general *r);
 void arch_fork_child_regs(struct fl_regs_general *r);
 
 /* vm.c: the address-space requests and the fault path. */
-long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsigned flags,
-	     int fd, uint64_t offset);
+long vm_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned prot,
+	     unsigned flags, int fd, uint64_t offset);
+#define VM_PARKED	1		/* vm_mmap: the answer comes later */
+long vm_place(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsigned flags,
+	      struct memobj *o);
+struct memobj;
+
+/* file.c: mappings of the fs server's files. */
+long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned prot,
+	       unsigned flags, int fd, uint64_t offset);
+long file_mapped_answer(uint64_t token, int64_t result, uint64_t size);
+long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame);
+/* The fault w of p served again now (its page came): the answer goes at once. */
+void pager_fault_again(struct proc *p, int reply, const uint64_t w[4]);
 long vm_munmap(struct proc *p, uintptr_t addr, uint64_t len);
 long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot);
 long vm_brk(struct proc *p, uintptr_t want);

@@ -391,9 +391,10 @@ static int give_handles(struct proc *p, int ep)
  * The program in file, in p's empty address space, running: its segments,
  * stack (argv, envp, auxv) and IPC buffer; its thread started at the entry.
  */
-static int run_image(struct proc *p, const struct cpio_file *file, char *const argv[])
+static int run_image(struct proc *p, const struct cpio_file *file, char *const argv[],
+		     char *const envp[])
 {
-	static char *const envp[] = { "PATH=/bin", NULL };
+	static char *const default_env[] = { "PATH=/bin", NULL };
 	struct fl_fs_boot boot;
 	uint64_t entry = 0, phdr = 0;
 	unsigned phnum = 0;
@@ -421,19 +422,20 @@ static int run_image(struct proc *p, const struct cpio_file *file, char *const a
 			aux[2 * naux - 1] = p->pinned ? 0 : (uint64_t)p->given[4];
 			naux++;
 		}
-		if ((err = build_stack(p, argv, envp, aux, naux, p->pinned ? &boot : NULL,
+		if ((err = build_stack(p, argv, envp ? envp : default_env, aux, naux, p->pinned ? &boot : NULL,
 				       sizeof(boot), &sp)))
 			return err;
 	}
 	return (int)fl_thread_start(p->thread, entry, sp, sp);
 }
 
-static int start(struct proc *p, const struct cpio_file *file, char *const argv[])
+static int start(struct proc *p, const struct cpio_file *file, char *const argv[],
+		 char *const envp[])
 {
 	int ep = -1, err;
 
 	if (!(err = make_task(p, &ep)) && !(err = give_handles(p, ep)))
-		err = run_image(p, file, argv);
+		err = run_image(p, file, argv, envp);
 	if (ep >= 0)
 		fl_handle_close(ep);	/* the process holds it */
 	return err;
@@ -457,12 +459,13 @@ static void release(struct proc *p)
 }
 
 /*
- * A new process running the bootfs program at path: pinned (every page
+ * A new process running the bootfs program at path with argv and envp
+ * (NULL: the default environment, PATH=/bin): pinned (every page
  * mapped as its regions are made: the fs server), or demand-paged (by the
  * pager, or by paged_by). The fs server hears of it before it runs.
  */
-int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, bool pinned,
-	       struct proc **out)
+int proc_spawn(const char *path, char *const argv[], char *const envp[], int parent,
+	       int paged_by, bool pinned, struct proc **out)
 {
 	struct cpio_file file;
 	struct proc *p;
@@ -479,13 +482,13 @@ int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, b
 	p->pinned = pinned;
 	snprintf(p->name, sizeof(p->name), "%s", path);
 	region_map_init(&p->map, USER_LO, USER_HI);
-	if ((err = start(p, &file, argv))) {
+	if ((err = start(p, &file, argv, envp))) {
 		release(p);
 		p->pid = 0;
 		return err;
 	}
 	if (!pinned)
-		fs_event(FL_FS_EV_SPAWN, p->pid, parent);
+		fs_event(FL_FS_EV_SPAWN, p->pid, parent, 0, 0, 0);
 	*out = p;
 	return 0;
 }
@@ -496,7 +499,8 @@ int proc_spawn(const char *path, char *const argv[], int parent, int paged_by, b
  * call, which is never answered). Errors found before the old image goes
  * are returned (-ENOENT, -ENOEXEC); after, p is killed.
  */
-long proc_exec(struct proc *p, int reply, const char *path, char *const argv[])
+long proc_exec(struct proc *p, int reply, const char *path, char *const argv[],
+	       char *const envp[])
 {
 	struct cpio_file file;
 	struct elf_file elf;
@@ -514,7 +518,7 @@ long proc_exec(struct proc *p, int reply, const char *path, char *const argv[])
 	fl_handle_close(reply);		/* its caller is gone */
 	p->thread = -1;
 	snprintf(p->name, sizeof(p->name), "%s", path);
-	if ((err = vm_clear(p)) || (err = make_thread(p)) || (err = run_image(p, &file, argv))) {
+	if ((err = vm_clear(p)) || (err = make_thread(p)) || (err = run_image(p, &file, argv, envp))) {
 		printf("pager: pid %d (%s) killed by SIGKILL: exec failed: %s\n", p->pid, p->name,
 		       strerror(-err));
 		proc_exit(p, 0, SIGKILL);
@@ -579,7 +583,7 @@ long proc_fork(struct proc *parent)
 		c->pid = 0;
 		return err == -ENOMEM || err == -EMFILE ? -EAGAIN : err;
 	}
-	fs_event(FL_FS_EV_FORK, c->pid, parent->pid);
+	fs_event(FL_FS_EV_FORK, c->pid, parent->pid, 0, 0, 0);
 	return c->pid;
 }
 
@@ -672,7 +676,7 @@ void proc_exit(struct proc *p, int status, int signal)
 	release(p);
 	reparent(p);
 	if (!p->pinned)
-		fs_event(FL_FS_EV_EXIT, pid, 0);
+		fs_event(FL_FS_EV_EXIT, pid, 0, 0, 0, 0);
 	p->zombie = true;
 	p->wstatus = wstatus;
 	if (signal)

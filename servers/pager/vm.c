@@ -233,42 +233,34 @@ static bool range_ok(uintptr_t addr, uint64_t len)
 	       addr <= USER_HI - len;
 }
 
-long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsigned flags,
-	     int fd, uint64_t offset)
+/*
+ * o (len bytes, a page multiple) mapped where mmap's addr and flags say:
+ * the address, or -errno (o is put then).
+ */
+long vm_place(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsigned flags,
+	      struct memobj *o)
 {
-	struct memobj *o;
 	uintptr_t at;
 	int err;
 
-	if (!len || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN))
-		return -EINVAL;
-	if (((flags & MAP_SHARED) != 0) == ((flags & MAP_PRIVATE) != 0))
-		return -EINVAL;			/* exactly one of them */
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV;	/* file mappings: the fs server's, later */
-	if (offset % PAGE)
-		return -EINVAL;
-	if (len > USER_HI - USER_LO)
-		return -ENOMEM;
-	len = (len + PAGE - 1) & ~(PAGE - 1);
 	if (flags & MAP_FIXED) {
-		if (!range_ok(addr, len))
-			return addr % PAGE ? -EINVAL : -ENOMEM;
-		if ((err = unmap_range(p, addr, addr + len)))
-			return err;
+		if (!range_ok(addr, len) || (err = unmap_range(p, addr, addr + len))) {
+			memobj_put(o);
+			return !range_ok(addr, len) ? -ENOMEM : err;
+		}
 		at = addr;
 	} else {
 		/* without a hint, after the last mapping: one tree walk, not a scan of holes */
 		uintptr_t hint = addr && addr % PAGE == 0 ? addr :
 				 p->mmap_next > MMAP_BASE ? p->mmap_next : MMAP_BASE;
 
-		if ((err = region_find_hole(&p->map, len, hint, &at)))
+		if ((err = region_find_hole(&p->map, len, hint, &at))) {
+			memobj_put(o);
 			return err;
+		}
 		if (!addr)
 			p->mmap_next = at + len;
 	}
-	if (!(o = flags & MAP_SHARED ? shared_create(len) : private_memory(p, len)))
-		return -ENOMEM;
 	if ((err = vm_map_object(p, at, at + len, prot, flags, o, 0))) {
 		memobj_put(o);
 		return err;
@@ -278,6 +270,38 @@ long vm_mmap(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsign
 		return err;
 	}
 	return (long)at;
+}
+
+/*
+ * mmap: the address, -errno, or VM_PARKED: a file mapping waits for the
+ * fs server (file.c answers reply when it has).
+ */
+long vm_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned prot,
+	     unsigned flags, int fd, uint64_t offset)
+{
+	struct memobj *o;
+
+	if (!len || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN))
+		return -EINVAL;
+	if (((flags & MAP_SHARED) != 0) == ((flags & MAP_PRIVATE) != 0))
+		return -EINVAL;			/* exactly one of them */
+	if (offset % PAGE || ((flags & MAP_FIXED) && addr % PAGE))
+		return -EINVAL;
+	if (len > USER_HI - USER_LO)
+		return -ENOMEM;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if ((flags & MAP_FIXED) && !range_ok(addr, len))
+		return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (fd < 0)
+			return -EBADF;
+		if (offset > UINT64_MAX - len)
+			return -EOVERFLOW;
+		return file_mmap(p, reply, addr, len, prot, flags, fd, offset);
+	}
+	if (!(o = flags & MAP_SHARED ? shared_create(len) : private_memory(p, len)))
+		return -ENOMEM;
+	return vm_place(p, addr, len, prot, flags, o);
 }
 
 long vm_munmap(struct proc *p, uintptr_t addr, uint64_t len)
@@ -629,6 +653,8 @@ void vm_fault(struct proc *p, int reply, const uint64_t w[4])
 		return kill_for_fault(p, reply, SIGBUS, access_name(access), w,
 				      "its custom pager is gone");
 	if (err)
-		return kill_for_fault(p, reply, SIGBUS, access_name(access), w, "the object failed");
+		return kill_for_fault(p, reply, SIGBUS, access_name(access), w,
+				      err == -EFAULT ? "past the end of its file" :
+				      err == -EAGAIN ? "the fs server is behind" : "the object failed");
 	pager_reply(reply, a.label, a.w[0], a.w[1], a.w[2]);
 }

@@ -10,6 +10,7 @@
   ext2tree/           files for the ext2 images (see test_ext2.c)
   ext2-4k.img, ext2-1k.img   ext2tree by mke2fs -d, 4 KiB and 1 KiB blocks
   ext2-rev0.img       tree/ in a revision 0 ext2 (no features, 1 KiB blocks)
+  ext2-tiny.img       an empty ext2 of 64 1 KiB blocks and 16 inodes (test_ext2w.c)
 """
 import random
 import re
@@ -109,6 +110,13 @@ def make_ext2(out):
                os.path.join(out, "ext2-%s.img" % bs), size)
     mke2fs(["-b", "1024", "-r", "0"], os.path.join(out, "tree"),
            os.path.join(out, "ext2-rev0.img"), "1M")
+    # the writer's ENOSPC tests: 64 blocks of 1 KiB, 16 inodes (an empty -d tree)
+    empty = os.path.join(out, "ext2empty")
+    shutil.rmtree(empty, ignore_errors=True)
+    os.makedirs(empty)
+    tiny = os.path.join(out, "ext2-tiny.img")
+    mke2fs(["-b", "1024", "-N", "16", "-O", "^dir_index"], empty, tiny, "64k")
+    os.truncate(tiny, 64 * 1024)    # mke2fs leaves an unwritten tail off the file
 
 
 if __name__ == "__main__":

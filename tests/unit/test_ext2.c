@@ -64,7 +64,7 @@ struct img {
 
 static int mount_blob(struct img *m)
 {
-	struct ext2_dev dev = { ext2_mem_read, &m->mem, m->b.len };
+	struct ext2_dev dev = { ext2_mem_read, &m->mem, m->b.len, NULL, NULL };
 
 	m->mem = (struct ext2_mem){ m->b.data, m->b.len };
 	return ext2_mount(&m->fs, &dev);

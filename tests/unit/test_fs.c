@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "bcache.h"
+#include "ext2_write.h"
 #include "backend.h"
 #include "devfs.h"
 #include "file.h"
@@ -129,13 +131,13 @@ static int setup(void **state)
 {
 	static struct blob boot;
 	const char *why = NULL;
-	struct ext2_dev dev = { bcache_read, &cache, 0 };
+	struct ext2_dev dev = { bcache_read, &cache, 0, NULL, NULL };
 	struct node *b;
 
 	(void)state;
 	disk = fixture_blob("ext2-4k.img");
 	boot = fixture_blob("bootfs.cpio");
-	bcache_init(&cache, mem_fill, NULL, disk.len);
+	bcache_init(&cache, mem_fill, NULL, NULL, disk.len);
 	dev.size = disk.len;
 	if (ext2_mount(&fs, &dev))
 		return -1;
@@ -586,7 +588,7 @@ static void block_cache(void **state)
 	unsigned misses;
 
 	(void)state;
-	bcache_init(&cache, mem_fill, NULL, disk.len);
+	bcache_init(&cache, mem_fill, NULL, NULL, disk.len);
 	assert_int_equal(bcache_read(&cache, 100, buf, sizeof(buf)), 0);
 	assert_memory_equal(buf, disk.data + 100, sizeof(buf));
 	misses = cache.misses;
@@ -598,6 +600,101 @@ static void block_cache(void **state)
 		assert_int_equal(bcache_read(&cache, (uint64_t)i * BCACHE_BLOCK, buf, 1), 0);
 	assert_int_equal(bcache_read(&cache, 0, buf, 1), 0);
 	assert_int_equal(cache.misses, misses + 2 * BCACHE_SLOTS - 4 + 1);	/* 0..3 were there */
+}
+
+
+/* ---- ext2 written through the server (last: it replaces the read-only /) ---- */
+
+static struct blob wdisk;
+static struct ext2_fs wfs;
+
+static int wfill(void *ctx, uint64_t no, void *buf, size_t len)
+{
+	(void)ctx;
+	memcpy(buf, wdisk.data + no * BCACHE_BLOCK, len);
+	return 0;
+}
+
+static int wflush(void *ctx, uint64_t no, const void *buf, size_t len)
+{
+	(void)ctx;
+	memcpy(wdisk.data + no * BCACHE_BLOCK, buf, len);
+	return 0;
+}
+
+static uint32_t wfree_inodes(void)
+{
+	uint32_t n;
+
+	assert_int_equal(bcache_read(&cache, 1024 + 16, &n, 4), 0);	/* (a little-endian host) */
+	return n;
+}
+
+static void ext2_writes(void **state)
+{
+	struct ext2_dev dev = { bcache_read, &cache, 0, bcache_write, bcache_sync };
+	char img[64], cmd[256];
+	int64_t fd, fd2, fd3;
+	uint32_t inodes;
+	struct node *old = node_get(vfs_root());
+	FILE *f;
+
+	(void)state;
+	wdisk = fixture_blob("ext2-1k.img");
+	bcache_init(&cache, wfill, wflush, NULL, wdisk.len);
+	dev.size = wdisk.len;
+	assert_int_equal(ext2_mount(&wfs, &dev), 0);
+	assert_int_equal(vfs_mount("/", ext2fs_root(&wfs)), 0);
+	inodes = wfree_inodes();
+	fd = op_open(1, "/w.txt", O_RDWR | O_CREAT | O_EXCL);
+	assert_true(fd >= 3);
+	assert_int_equal(op_open(1, "/w.txt", O_RDWR | O_CREAT | O_EXCL), -EEXIST);
+	assert_int_equal(op_write(1, fd, "hello "), 6);
+	fd2 = op_open(1, "/w.txt", O_WRONLY | O_APPEND);
+	assert_int_equal(op_write(1, fd2, "world\n"), 6);
+	assert_int_equal(stat_of(1, "/w.txt").size, 12);		/* one node: one size */
+	assert_int_equal(op_write(1, fd, "HELLO"), 5);
+	assert_int_equal(call(1, FL_FS_FTRUNCATE, (uint64_t)fd, 11, 0, NULL, 0), 0);
+	assert_int_equal(call(1, FL_FS_FSTAT, (uint64_t)fd2, 0, 0, NULL, 0), 0);
+	assert_int_equal(((struct fl_stat *)ans.out)->size, 11);
+	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)fd, 0, 0, NULL, 0), 0);
+	assert_true(cache.writes > 0);
+	assert_int_equal(path_call(1, FL_FS_MKDIR, "/wd", 0755, 0), 0);
+	assert_int_equal(op_rename("/w.txt", "/wd/w.txt"), 0);
+	assert_int_equal(stat_of(1, "/wd").nlink, 2);
+	/* a name removed while open: the data stays until the last close */
+	fd3 = op_open(1, "/wd/gone", O_RDWR | O_CREAT | O_TRUNC);
+	assert_int_equal(op_write(1, fd3, "keep"), 4);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/wd/gone", 0, 0), 0);
+	assert_int_equal(walk_err("/wd/gone"), -ENOENT);
+	assert_int_equal(call(1, FL_FS_PREAD, (uint64_t)fd3, 4, 0, NULL, 0), 4);
+	assert_memory_equal(ans.out, "keep", 4);
+	assert_int_equal(wfree_inodes(), inodes - 3);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd3, 0, 0, NULL, 0), 0);
+	assert_int_equal(wfree_inodes(), inodes - 2);		/* freed at the close */
+	assert_int_equal(path_call(1, FL_FS_RMDIR, "/wd", 0, 0), -ENOTEMPTY);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/wd", 0, 0), -EISDIR);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0), 0);
+	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd2, 0, 0, NULL, 0), 0);
+	assert_int_equal(ext2fs_unmount(), 0);
+	assert_int_equal(wdisk.data[1024 + 58] & 1, 1);		/* clean */
+	snprintf(img, sizeof(img), "/tmp/test_fs-%d.img", (int)getpid());
+	f = fopen(img, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(wdisk.data, 1, wdisk.len, f), wdisk.len);
+	fclose(f);
+	if (system("PATH=\"$PATH:/usr/sbin:/sbin\" command -v e2fsck debugfs >/dev/null")) {
+		print_message("e2fsck and debugfs checks skipped: not installed\n");
+	} else {
+		snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin:/sbin\"; e2fsck -fn %s && "
+			 "test \"$(debugfs -R 'cat /wd/w.txt' %s 2>/dev/null)\" = 'hello HELLO'",
+			 img, img);
+		assert_int_equal(system(cmd), 0);
+	}
+	unlink(img);
+	vfs_mount("/", old);			/* (the read-only root, held: no leak) */
+	node_put(old);
+	free(wdisk.data);
 }
 
 int main(void)
@@ -616,6 +713,7 @@ int main(void)
 		cmocka_unit_test(console_reads),
 		cmocka_unit_test(console_typeahead),
 		cmocka_unit_test(block_cache),
+		cmocka_unit_test(ext2_writes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -9,6 +9,7 @@
  *   fstest               / is the disk (tools/mkdisk.py's image)
  *   fstest --bootfs-only / is the bootfs: no disk, or one that did not mount
  *   fstest --damaged     the disk of mkdisk.py --damage damaged (EIO; a directory loop)
+ *   fstest --ro          / is the disk mounted read-only ("ro" on the command line): EROFS
  *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
@@ -214,8 +215,16 @@ static void disk_files(void)
 	}
 	check(stat("/", &st) == 0 && S_ISDIR(st.st_mode) && stat("/a/b/c", &st) == 0 &&
 	      S_ISDIR(st.st_mode), "stat of directories", "mode %o", (unsigned)st.st_mode);
-	check(lstat("/link", &st) == 0 && (S_ISLNK(st.st_mode) || S_ISREG(st.st_mode)),
-	      "lstat of a symlink", "errno %d mode %o", errno, (unsigned)st.st_mode);
+	{
+		struct stat target;
+		int r = lstat("/link", &st), e = errno;
+
+		check(r == 0 && S_ISLNK(st.st_mode) && st.st_size == 8 && stat("/link", &target) == 0 &&
+		      S_ISREG(target.st_mode) && target.st_size == (off_t)strlen(MOTD),
+		      "lstat of a symlink: itself (8 bytes: etc/motd); stat: what it names",
+		      "r %d errno %d mode %o size %lld", r, e, (unsigned)st.st_mode,
+		      (long long)st.st_size);
+	}
 
 	{
 		static const char *const root[] = { ".", "..", "a", "bin", "data", "etc", "link", NULL };
@@ -472,7 +481,10 @@ static void devices(void)
 	check(fd >= 0 && read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) && !buf[0] &&
 	      !memcmp(buf, buf + 1, sizeof(buf) - 1), "/dev/zero", "fd %d", fd);
 	close(fd);
-	check(isatty(1) && !isatty(-1), "isatty: stdout is the console", "errno %d", errno);
+	fd = open("/dev/null", O_RDONLY);
+	check(isatty(1) && !isatty(-1) && !isatty(fd), "isatty: stdout is the console; /dev/null is not",
+	      "fd %d", fd);
+	close(fd);
 	check(fstat(1, &st) == 0 && S_ISCHR(st.st_mode) && stat("/dev/console", &st) == 0,
 	      "stdout and /dev/console are character devices", "mode %o", (unsigned)st.st_mode);
 }
@@ -528,13 +540,19 @@ static void tmp(void)
 	check_err(rmdir("/tmp/d"), ENOENT, "rmdir again: ENOENT");
 }
 
-static void read_only(void)
+/* The bootfs is never writable; the disk when mounted with "ro" (fstest --ro). */
+static void read_only(bool disk_ro)
 {
-	check_err(open("/etc/new", O_CREAT | O_WRONLY, 0644), EROFS, "create on the disk: EROFS");
-	check_err(open("/etc/motd", O_WRONLY), EROFS, "open a disk file for writing: EROFS");
-	check_err(mkdir("/newdir", 0755), EROFS, "mkdir on the disk: EROFS");
-	check_err(unlink("/etc/motd"), EROFS, "unlink on the disk: EROFS");
+	if (disk_ro) {
+		check_err(open("/etc/new", O_CREAT | O_WRONLY, 0644), EROFS,
+			  "create on the disk mounted ro: EROFS");
+		check_err(open("/etc/motd", O_WRONLY), EROFS,
+			  "open a disk file for writing (ro): EROFS");
+		check_err(mkdir("/newdir", 0755), EROFS, "mkdir on the disk (ro): EROFS");
+		check_err(unlink("/etc/motd"), EROFS, "unlink on the disk (ro): EROFS");
+	}
 	check_err(open("/boot/bin/new", O_CREAT | O_WRONLY, 0644), EROFS, "create in /boot: EROFS");
+	check_err(unlink("/boot/etc/motd"), EROFS, "unlink in /boot: EROFS");
 }
 
 /* ---- bad input ------------------------------------------------------------- */
@@ -659,12 +677,77 @@ static void damaged(void)
 	}
 }
 
+/* fstest --env NAME (a child of programs()): what it was started with. */
+static int print_env(const char *name)
+{
+	char cwd[256];
+	const char *v = getenv(name);
+
+	printf("%s=%s cwd=%s\n", name, v ? v : "(unset)", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	return 0;
+}
+
+/* Run argv (spawned, or with envp exec'd in a forked child), stdout into buf. */
+static void output_of(char *const argv[], char *const envp[], char *buf, size_t size)
+{
+	int p[2], saved;
+	ssize_t n, have = 0;
+	pid_t pid;
+
+	pipe(p);
+	fflush(stdout);
+	if (envp) {
+		if ((pid = child()) == 0) {
+			dup2(p[1], 1);
+			close(p[0]);
+			close(p[1]);
+			execve("/bin/fstest", argv, envp);
+			_exit(99);
+		}
+	} else {
+		saved = dup(1);
+		dup2(p[1], 1);
+		pid = fl_spawn("/bin/fstest", argv);
+		dup2(saved, 1);
+		close(saved);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf + have, size - 1 - (size_t)have)) > 0)
+		have += n;
+	buf[have] = 0;
+	close(p[0]);
+	if (pid > 0)
+		status_of(pid);
+}
+
+/* spawn passes the environment and the working directory (PWD); execve its envp. */
+static void environment(void)
+{
+	char *const args[] = { "fstest", "--env", "FSTEST_VAR", NULL };
+	char *const only[] = { "fstest", "--env", "ONLY", NULL };
+	char *const env[] = { "ONLY=just this", "PWD=/etc", NULL };
+	char out[256];
+
+	setenv("FSTEST_VAR", "hello world", 1);
+	chdir("/a/b");
+	output_of(args, NULL, out, sizeof(out));
+	check(!strcmp(out, "FSTEST_VAR=hello world cwd=/a/b\n"),
+	      "spawn passes the environment and the working directory", "'%s'", out);
+	output_of(only, env, out, sizeof(out));
+	check(!strcmp(out, "ONLY=just this cwd=/etc\n"), "execve passes exactly its envp", "'%s'",
+	      out);
+	chdir("/");
+	unsetenv("FSTEST_VAR");
+}
+
 int main(int argc, char **argv)
 {
 	bool bootfs_only = argc > 1 && strcmp(argv[1], "--bootfs-only") == 0;
 	bool broken = argc > 1 && strcmp(argv[1], "--damaged") == 0;
 	struct stat st;
 
+	if (argc > 2 && strcmp(argv[1], "--env") == 0)
+		return print_env(argv[2]);
 	check(fl_fs() >= 0, "the process holds an fs server endpoint (AT_FL_FS)", "no AT_FL_FS");
 	if (fl_fs() < 0) {
 		printf("1..1\n");
@@ -681,8 +764,9 @@ int main(int argc, char **argv)
 	} else {
 		disk_files();
 		cwd_paths();
+		environment();
 		sharing("/data/big", BIG_SIZE);
-		read_only();
+		read_only(argc > 1 && strcmp(argv[1], "--ro") == 0);
 	}
 	pipes();
 	devices();

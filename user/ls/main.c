@@ -38,7 +38,7 @@ static void show(const char *dir, const char *name)
 			 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 	else
 		snprintf(path, sizeof(path), "%s", name);
-	if (stat(path, &st) < 0) {
+	if (lstat(path, &st) < 0) {	/* a symlink as itself */
 		printf("? %10s %s\n", "?", name);
 		return;
 	}

@@ -26,7 +26,7 @@
 #define FL_FS_PWRITE	6	/* w0 fd, w1 len, w2 offset, buffer: the bytes: as write */
 #define FL_FS_LSEEK	7	/* w0 fd, w1 offset, w2 SEEK_*: the new offset */
 #define FL_FS_FSTAT	8	/* w0 fd: 0, struct fl_stat in the reply's buffer */
-#define FL_FS_STAT	9	/* buffer: "path\0": 0, struct fl_stat in the reply's buffer */
+#define FL_FS_STAT	9	/* buffer: "path\0"; w0 FL_FS_NOFOLLOW or 0: 0, struct fl_stat in the reply's buffer */
 #define FL_FS_READDIR	10	/* w0 fd of a directory, w1 len: bytes of struct fl_dirent records; 0 at the end */
 #define FL_FS_DUP	11	/* w0 fd: the lowest free fd, the same description */
 #define FL_FS_DUP2	12	/* w0 fd, w1 new fd (closed first if open): the new fd */
@@ -37,6 +37,8 @@
 #define FL_FS_RMDIR	17	/* buffer: "path\0": 0 */
 #define FL_FS_RENAME	18	/* buffer: "from\0to\0": 0 */
 #define FL_FS_FSYNC	19	/* w0 fd: 0 */
+
+#define FL_FS_NOFOLLOW	1	/* FL_FS_STAT: a symlink itself (lstat), not what it names */
 
 /*
  * Bytes one read or write moves: what the IPC buffer holds. libsys loops
@@ -107,15 +109,31 @@ struct fl_dirent {
 #define FL_FS_EV_EXIT	3	/* pid ended: every fd of it closed */
 #define FL_FS_EV_SHUTDOWN 4	/* the first process ended: write back, unmount, exit (0: clean) */
 
+/*
+ * File mappings (docs/fs.md "Mappings"). The pager asks through the ring
+ * and never waits: the mmap or the fault stays parked until the fs server
+ * answers with a call (FL_PAGER_FS_MAPPED, FL_PAGER_FS_PAGE in
+ * faultline/pager.h), which the pager serves like any other request. An
+ * object is a file the fs server keeps for the pager: its node stays
+ * (even unlinked) until FL_FS_EV_UNREF.
+ */
+#define FL_FS_EV_MAP	5	/* pid mmaps fd a: b prot | flags << 8, c token: answer FL_PAGER_FS_MAPPED */
+#define FL_FS_EV_PAGE	6	/* page b of object a, c token: answer FL_PAGER_FS_PAGE */
+#define FL_FS_EV_UNREF	7	/* the pager holds no mapping of object a and none of its frames any more */
+
 struct fl_fs_event {
 	uint32_t kind;		/* FL_FS_EV_* */
 	int32_t pid;
 	int32_t parent;
 	uint32_t reserved;
+	uint64_t a, b, c;	/* the kind's arguments */
 };
 
-#define FL_FS_RING_PAGES	2
-#define FL_FS_RING_EVENTS	508
+#define FL_FS_RING_PAGES	4
+#define FL_FS_RING_EVENTS	408
+
+/* FL_PAGER_FS_MAPPED's w1 besides an object id (> 0) or -errno. */
+#define FL_FS_MAP_ZERO		(-1000)	/* /dev/zero: anonymous memory (private, or shared across fork) */
 
 struct fl_fs_ring {
 	uint32_t head;		/* events written: the pager's (atomic, release) */

@@ -23,7 +23,7 @@
 #define FL_PAGER_WAIT		10	/* w0 pid or -1, w1 options: the pid, w1 the wait status */
 #define FL_PAGER_STATS		11	/* w0 pid or 0 (self) or -1 (all), w1 group: 0, w1..w3 counters */
 #define FL_PAGER_MAPPINGS	12	/* w0 address: how many mappings (any process) share its frame */
-#define FL_PAGER_SPAWN		13	/* w0 FL_SPAWN_*, w1 argc (0: up to an empty string), IPC buffer words: "path\0arg0\0arg1\0...": the child's pid */
+#define FL_PAGER_SPAWN		13	/* w0 FL_SPAWN_*, w1 argc (0: up to an empty string), w2 envc, IPC buffer words: "path\0arg0\0...\0env0\0...": the child's pid */
 
 #define FL_SPAWN_PAGED		1	/* the child's stack, heap and anonymous mmaps are paged by the caller */
 
@@ -34,9 +34,11 @@
 #define FL_PAGER_SNAPSHOT	18	/* w0 pid, w1 address in a region the caller pages: a snapshot id */
 #define FL_PAGER_RESTORE	19	/* w0 snapshot id: 0, the region as it was then */
 #define FL_PAGER_PROTECT	20	/* w0 pid, w1 address (a region the caller pages), w2 PROT_* kept: 0 */
+#define FL_PAGER_FS_MAPPED	22	/* the fs server only: w0 token, w1 object id / FL_FS_MAP_ZERO / -errno, w2 the file's size: 0 */
+#define FL_PAGER_FS_PAGE	23	/* the fs server only: w0 token, w1 0 or -errno, w2 the file's size; handle 0: the page's frame (read, write): 0 */
 #define FL_PAGER_EXEC		21	/* as FL_PAGER_SPAWN, w0 0: no reply on success (the caller runs the program: same pid, same fds) */
 
-#define FL_SPAWN_ARGS_MAX	128	/* argv entries FL_PAGER_SPAWN takes (argv[0] included) */
+#define FL_SPAWN_ARGS_MAX	128	/* argv entries FL_PAGER_SPAWN takes (argv[0] included), and envp entries */
 
 /* FL_PAGER_FAULT_RESOLVE: how a custom pager answers a fault. */
 #define FL_RESOLVE_ZERO		1	/* a zeroed page */

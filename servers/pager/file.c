@@ -1,0 +1,449 @@
+/*
+ * Mappings of files the fs server holds (docs/fs.md "Mappings"). The
+ * pages come from the fs server's page cache: the pager asks for a page
+ * through the event ring (FL_FS_EV_PAGE) and parks the faults that wait
+ * for it; the fs server answers with the page's frame (FL_PAGER_FS_PAGE),
+ * which the pager keeps, so a later fault on that page, in any process,
+ * needs no round trip. The pager never waits for the fs server.
+ *
+ * MAP_SHARED maps the page-cache frame itself: every mapper, and read()
+ * and write(), see the same bytes. MAP_PRIVATE maps it read-only and gives
+ * a write a private copy (then the page is the mapping's own, copy-on-write
+ * across fork like anonymous memory). A page wholly past the end of the
+ * file is SIGBUS.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <faultline/abi.h>
+#include <faultline/fs.h>
+#include <faultline/ipc.h>
+#include <faultline/syscalls.gen.h>
+#include "memobj.h"
+#include "pager.h"
+#include "private.h"
+
+/* A fault waiting for a page of a file. */
+struct waiter {
+	struct waiter *next;
+	uint64_t page;			/* the file's page */
+	int pid, reply;
+	uint64_t w[4];			/* the fault message, served again when the page comes */
+};
+
+/* What the pager holds of one fs object: its size and the frames it was given. */
+struct fcache {
+	struct fcache *next;
+	uint64_t id;			/* the fs server's object id */
+	uint64_t size;			/* bytes, as the fs server last said */
+	unsigned users;			/* file objects on it */
+	struct pagemap frames;		/* page -> frame handle + 1 */
+	struct waiter *waiting;
+};
+
+struct file {
+	struct memobj obj;
+	struct fcache *fc;
+	uint64_t first;			/* the file's page at the object's byte 0 */
+	bool shared;			/* MAP_SHARED: the frames themselves */
+	struct private private;		/* MAP_PRIVATE: pages written, copies of their own */
+};
+
+/* A request in flight to the fs server, answered by the token: an mmap, or a page. */
+struct ask {
+	struct ask *next;
+	uint64_t token;
+	struct fcache *fc;		/* a page of fc (NULL: an mmap, or fc gone) */
+	uint64_t page;
+	bool mmap;
+	int pid, reply;			/* the mmap's */
+	uintptr_t addr;
+	uint64_t len, offset;
+	unsigned prot, flags;
+};
+
+static struct fcache *caches;
+static struct ask *asks;
+static struct memobj *file_object(struct fcache *c, uint64_t offset, uint64_t len, bool shared);
+static uint64_t next_token = 1;
+
+static struct ask *ask_new(void)
+{
+	struct ask *a = calloc(1, sizeof(*a));
+
+	if (a) {
+		a->token = next_token++;
+		a->next = asks;
+		asks = a;
+	}
+	return a;
+}
+
+/* The ask with token, taken off the list (NULL: none). */
+static struct ask *ask_take(uint64_t token, bool mmap)
+{
+	for (struct ask **at = &asks; *at; at = &(*at)->next) {
+		struct ask *a = *at;
+
+		if (a->token == token && a->mmap == mmap) {
+			*at = a->next;
+			return a;
+		}
+	}
+	return NULL;
+}
+
+static void ask_drop(struct ask *a)
+{
+	ask_take(a->token, a->mmap);
+	free(a);
+}
+
+static struct ask *asked(const struct fcache *c, uint64_t page)
+{
+	for (struct ask *a = asks; a; a = a->next)
+		if (!a->mmap && a->fc == c && a->page == page)
+			return a;
+	return NULL;
+}
+
+static struct fcache *find_cache(uint64_t id)
+{
+	struct fcache *c = caches;
+
+	while (c && c->id != id)
+		c = c->next;
+	return c;
+}
+
+/* The cache of object id: a user more; *made if it is new. */
+static struct fcache *fcache_get(uint64_t id, uint64_t size, bool *made)
+{
+	struct fcache *c = find_cache(id);
+
+	*made = false;
+	if (c) {
+		c->users++;
+		c->size = size;
+		return c;
+	}
+	if (!(c = calloc(1, sizeof(*c))))
+		return NULL;
+	*c = (struct fcache){ .next = caches, .id = id, .size = size, .users = 1 };
+	caches = c;
+	*made = true;
+	return c;
+}
+
+static bool close_frame(uint64_t page, void *entry, void *arg)
+{
+	(void)page, (void)arg;
+	fl_handle_close((int)((uintptr_t)entry - 1));
+	return true;
+}
+
+/* The last file object let go: its frames go back and the fs server may drop the object. */
+static void fcache_put(struct fcache *c)
+{
+	struct fcache **at;
+
+	if (--c->users)
+		return;
+	for (at = &caches; *at != c; at = &(*at)->next)
+		;
+	*at = c->next;
+	for (struct ask *a = asks; a; a = a->next)
+		if (a->fc == c)
+			a->fc = NULL;	/* its answer finds nobody */
+	pagemap_each(&c->frames, 0, UINT64_MAX, close_frame, NULL);
+	pagemap_free(&c->frames);
+	while (c->waiting) {		/* faulters of pages never answered: gone with the mapping */
+		struct waiter *w = c->waiting;
+
+		c->waiting = w->next;
+		fl_handle_close(w->reply);
+		free(w);
+	}
+	fs_event(FL_FS_EV_UNREF, 0, 0, c->id, 0, 0);
+	free(c);
+}
+
+static int frame_of(const struct fcache *c, uint64_t page)
+{
+	return (int)((uintptr_t)pagemap_get(&c->frames, page) - 1);
+}
+
+/* Park the fault f until page comes, asking for it once: FAULT_PARKED, or -errno. */
+static int wait_for(struct fcache *c, const struct fault *f, uint64_t page)
+{
+	struct waiter *w = malloc(sizeof(*w));
+	struct ask *a;
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	if (!asked(c, page)) {
+		if (!(a = ask_new())) {
+			free(w);
+			return -ENOMEM;
+		}
+		a->fc = c;
+		a->page = page;
+		if ((err = fs_event(FL_FS_EV_PAGE, 0, 0, c->id, page, a->token))) {
+			ask_drop(a);
+			free(w);
+			return err;
+		}
+	}
+	*w = (struct waiter){ .next = c->waiting, .page = page, .pid = f->proc->pid,
+			      .reply = f->reply };
+	memcpy(w->w, f->msg, sizeof(w->w));
+	c->waiting = w;
+	return FAULT_PARKED;
+}
+
+/* A private copy of the cached frame's page for a write (or a read of a page written before). */
+static int private_copy(struct file *fo, const struct fault *f, int from,
+			struct fault_answer *a)
+{
+	long frame;
+	int err = fault_new_frame(f, a, &frame);
+
+	if (err)
+		return err;
+	if ((err = (int)fl_frame_copy((int)frame, 0, from, 0, 1)) ||
+	    (err = private_add(&fo->private, f->offset / PAGE))) {
+		fl_handle_close((int)frame);
+		return err;
+	}
+	return 0;
+}
+
+static int file_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
+{
+	struct file *fo = (struct file *)o;
+	uint64_t page = fo->first + f->offset / PAGE;
+	int err, frame;
+
+	if (!fo->shared && (err = private_fault(&fo->private, f, f->offset / PAGE, a)))
+		return err < 0 ? err : 0;
+	if (page * PAGE >= fo->fc->size)
+		return -EFAULT;		/* wholly past the end of the file: SIGBUS */
+	if ((frame = frame_of(fo->fc, page)) < 0)
+		return wait_for(fo->fc, f, page);
+	if (!fo->shared && (f->access & FL_ACCESS_WRITE))
+		return private_copy(fo, f, frame, a);
+	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, 0,
+		fault_map_prot(fo->shared ? f->prot : f->prot & ~FL_MAP_WRITE) } };
+	return 0;
+}
+
+static struct memobj *file_fork(struct memobj *o)
+{
+	struct file *fo = (struct file *)o, *child;
+
+	if (fo->shared)
+		return memobj_get(o);	/* one object: the same frames */
+	fo->fc->users++;
+	if (!(child = (struct file *)file_object(fo->fc, fo->first * PAGE, o->size, false))) {
+		fo->fc->users--;
+		return NULL;
+	}
+	if (private_fork(&child->private, &fo->private)) {
+		memobj_put(&child->obj);
+		return NULL;
+	}
+	return &child->obj;
+}
+
+static unsigned file_mappings(struct memobj *o, uint64_t offset, mapping_fn fn, void *arg)
+{
+	struct file *fo = (struct file *)o;
+
+	if (fo->shared)
+		return memobj_mappers(o, offset / PAGE, fn, arg);
+	return private_mappings(&fo->private, offset / PAGE, fn, arg);
+}
+
+static void file_discard(struct memobj *o, uint64_t offset, uint64_t len)
+{
+	struct file *fo = (struct file *)o;
+
+	if (!fo->shared)
+		private_discard(&fo->private, offset / PAGE, len / PAGE);
+}
+
+static void file_release(struct memobj *o)
+{
+	struct file *fo = (struct file *)o;
+
+	private_free(&fo->private);
+	fcache_put(fo->fc);
+	free(fo);
+}
+
+static const struct memobj_ops file_private_ops = {
+	.kind = "file (private)",
+	.fault = file_fault,
+	.split = memobj_share,
+	.fork = file_fork,
+	.mappings = file_mappings,
+	.discard = file_discard,
+	.release = file_release,
+};
+
+/* MAP_SHARED: fork shares the frames as they are mapped (FL_COPY_SHARE). */
+static const struct memobj_ops file_shared_ops = {
+	.kind = "file (shared)",
+	.shared = true,
+	.fault = file_fault,
+	.split = memobj_share,
+	.fork = file_fork,
+	.mappings = file_mappings,
+	.discard = file_discard,
+	.release = file_release,
+};
+
+/* A mapping of len bytes of c from byte offset (a page multiple): shared or private. */
+static struct memobj *file_object(struct fcache *c, uint64_t offset, uint64_t len, bool shared)
+{
+	struct file *fo = calloc(1, sizeof(*fo));
+
+	if (!fo)
+		return NULL;
+	fo->obj = (struct memobj){ .ops = shared ? &file_shared_ops : &file_private_ops,
+				   .refs = 1, .size = len };
+	fo->private.owner = &fo->obj;
+	fo->fc = c;
+	fo->first = offset / PAGE;
+	fo->shared = shared;
+	return &fo->obj;
+}
+
+/*
+ * mmap of fd: the fs server says what fd is (FL_FS_EV_MAP); the request
+ * waits, parked with its reply handle, for file_mapped_answer. VM_PARKED,
+ * or -ENODEV (no fs server), -EAGAIN (its ring is full), -ENOMEM.
+ */
+long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned prot,
+	       unsigned flags, int fd, uint64_t offset)
+{
+	struct ask *a = ask_new();
+	int err;
+
+	if (!a)
+		return -ENOMEM;
+	a->mmap = true;
+	a->pid = p->pid;
+	a->reply = reply;
+	a->addr = addr;
+	a->len = len;
+	a->offset = offset;
+	a->prot = prot;
+	a->flags = flags;
+	if ((err = fs_event(FL_FS_EV_MAP, p->pid, 0, (uint64_t)fd,
+			    prot | (uint64_t)(flags & (MAP_SHARED | MAP_PRIVATE)) << 8, a->token))) {
+		ask_drop(a);
+		return err;
+	}
+	return VM_PARKED;
+}
+
+/* The object a map answer names, mapped for the ask: the address or -errno. */
+static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t size)
+{
+	bool shared = a->flags & MAP_SHARED, made = false;
+	struct fcache *c;
+	struct memobj *o;
+
+	if (result == FL_FS_MAP_ZERO || result <= 0) {
+		fs_owed_drop();		/* no object held: no unref owed */
+		if (result != FL_FS_MAP_ZERO)
+			return result < 0 ? result : -EIO;
+		o = shared ? shared_create(a->len) : private_memory(p, a->len);
+		return o ? vm_place(p, a->addr, a->len, a->prot, a->flags | MAP_ANONYMOUS, o) :
+			   -ENOMEM;
+	}
+	if (!(c = fcache_get((uint64_t)result, size, &made))) {
+		fs_owed_drop();
+		fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 0, 0);
+		return -ENOMEM;
+	}
+	if (!made)
+		fs_owed_drop();		/* the object's unref is owed once, by its cache */
+	if (!(o = file_object(c, a->offset, a->len, shared))) {
+		fcache_put(c);
+		return -ENOMEM;
+	}
+	return vm_place(p, a->addr, a->len, a->prot, a->flags, o);
+}
+
+/* The fs server's FL_PAGER_FS_MAPPED: the parked mmap answered. 0, or -ESRCH (no such token). */
+long file_mapped_answer(uint64_t token, int64_t result, uint64_t size)
+{
+	struct ask *a = ask_take(token, true);
+	struct proc *p;
+	long r;
+
+	if (!a)
+		return -ESRCH;
+	p = proc_find(a->pid);
+	if (!p || p->zombie) {		/* the mmap's caller is gone */
+		if (result > 0 && !find_cache((uint64_t)result))
+			fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 0, 0);	/* pays the debt */
+		else
+			fs_owed_drop();
+		fl_handle_close(a->reply);
+		free(a);
+		return 0;
+	}
+	r = map_answered(a, p, result, size);
+	if (fl_reply(a->reply, FL_TAG(0, 0, 0), (uint64_t)r, 0, 0, 0) < 0)
+		fl_handle_close(a->reply);
+	free(a);
+	return 0;
+}
+
+/*
+ * The fs server's FL_PAGER_FS_PAGE: the frame of the page asked for with
+ * token (or why not). Every fault waiting for it is served again: mapped,
+ * SIGBUS past the end of the file, or SIGBUS if it could not be read.
+ */
+long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
+{
+	struct ask *a = ask_take(token, false);
+	struct fcache *c = a ? a->fc : NULL;
+	uint64_t page = a ? a->page : 0;
+	struct waiter *w, **at;
+
+	free(a);
+	if (!c) {
+		if (frame >= 0)
+			fl_handle_close(frame);
+		return a ? 0 : -ESRCH;	/* no longer wanted, or never asked */
+	}
+	c->size = size;
+	if (result == 0 && frame >= 0 && !pagemap_get(&c->frames, page) &&
+	    pagemap_set(&c->frames, page, (void *)(uintptr_t)(frame + 1)) == 0)
+		frame = -1;		/* kept */
+	if (frame >= 0)
+		fl_handle_close(frame);
+	for (at = &c->waiting; (w = *at);) {
+		struct proc *p = proc_find(w->pid);
+
+		if (w->page != page) {
+			at = &w->next;
+			continue;
+		}
+		*at = w->next;
+		if (!p || p->zombie)
+			fl_handle_close(w->reply);
+		else if (result < 0 && result != -EFAULT)
+			kill_for_fault(p, w->reply, SIGBUS, access_name(FL_FAULT_ACCESS(w->w[0])),
+				       w->w, "the fs server could not read the page");
+		else
+			pager_fault_again(p, w->reply, w->w);	/* mapped now, or past the end */
+		free(w);
+	}
+	return 0;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""The files bin/wtest (user/wtest/main.c) and bin/maptest leave on the disk, as the host
+must find them there with debugfs after the run (qemu_run.py
+--debugfs-expect). Keep the sizes and patterns in step with wtest.
+
+  make_wtest_expect.py OUTDIR
+"""
+import os
+import sys
+
+DIRECT_SIZE = 40000
+INDIRECT_SIZE = 300000
+DOUBLE_AT = 6 << 20
+DOUBLE_LEN = 8192
+TRUNC_SIZE = 10000
+
+
+def pattern(off, n, seed):
+    """Bytes off..off+n-1 of wtest's files with this seed: (i * 7 + seed + i / 4096) mod 256."""
+    return bytes((i * 7 + seed + i // 4096) & 0xff for i in range(off, off + n))
+
+
+def main(argv):
+    out = argv[0]
+    os.makedirs(out, exist_ok=True)
+    files = {
+        "small": b"hello, disk\n",
+        "direct": pattern(0, DIRECT_SIZE, 1),
+        "indirect": pattern(0, INDIRECT_SIZE, 2),
+        "double": bytes(DOUBLE_AT) + pattern(DOUBLE_AT, DOUBLE_LEN, 3),
+        "append": b"one\ntwo\n",
+        "trunc": pattern(0, 5000, 4) + bytes(4000),
+        "r2_c": b"A",
+        "many_299": b"299\n",
+        "mapped": b"mapped bytes reach the disk\n" + b"-" * 72,	# bin/maptest's /mapped
+    }
+    for name, data in files.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,250 @@
+/*
+ * File mappings through the pager and the fs server (docs/fs.md
+ * "Mappings"): MAP_PRIVATE reads and private copies, MAP_SHARED seen by
+ * read() and by other processes without msync, isolation across fork,
+ * SIGBUS past the end of a file, /dev/zero private and shared, the
+ * files that are not mappable (ENODEV) and the descriptors that may not
+ * map (EACCES, EBADF), and a shared write to a disk file reaching the disk
+ * (the host checks it with debugfs after the run: tests/guest).
+ *
+ * TAP on stdout (the plan last); exits with the failures (at most 31).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "tap.h"
+
+#define MOTD	"Faultline: this line comes from the ext2 disk.\n"	/* tools/mkdisk.py */
+#define PAGE	4096
+
+static bool good;
+
+static void check_err(long r, int err, const char *name)
+{
+	int e = errno;
+
+	good = r == -1 && e == err;
+	check(good, name, "got %ld, errno %d (%s); want %d (%s)", r, e, strerror(e), err,
+	      strerror(err));
+}
+
+static void check_map_err(void *m, int err, const char *name)
+{
+	check_err(m == MAP_FAILED ? -1 : 0, err, name);
+	if (m != MAP_FAILED)
+		munmap(m, PAGE);
+}
+
+static int status_of(pid_t pid)
+{
+	int st = -1;
+
+	return waitpid(pid, &st, 0) == pid ? st : -1;
+}
+
+/* A file of len bytes of c at path (created or truncated): its fd (O_RDWR), or -1. */
+static int make_file(const char *path, char c, size_t len)
+{
+	static char buf[4 * PAGE];
+	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+
+	memset(buf, c, sizeof(buf));
+	if (fd >= 0 && len <= sizeof(buf) && write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void private_maps(void)
+{
+	int fd = open("/etc/motd", O_RDONLY);
+	char *m = fd < 0 ? MAP_FAILED : mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	char back[64] = "";
+
+	check(m != MAP_FAILED && !memcmp(m, MOTD, strlen(MOTD)) && m[strlen(MOTD)] == 0,
+	      "MAP_PRIVATE of a disk file: its bytes, zeros after the end", "%s",
+	      m == MAP_FAILED ? strerror(errno) : "bytes differ");
+	if (m == MAP_FAILED)
+		return;
+	m[0] = 'f';
+	good = pread(fd, back, sizeof(back) - 1, 0) == (ssize_t)strlen(MOTD) && back[0] == 'F';
+	check(good && m[0] == 'f', "a write to it is private: the file keeps its bytes", "'%c' '%c'",
+	      back[0], m[0]);
+	munmap(m, PAGE);
+	close(fd);
+}
+
+static void shared_maps(void)
+{
+	int fd = make_file("/tmp/shared", 'a', 2 * PAGE), st;
+	char *m = fd < 0 ? MAP_FAILED :
+		  mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char c = 0;
+	pid_t pid;
+
+	check(m != MAP_FAILED && m[0] == 'a' && m[2 * PAGE - 1] == 'a',
+	      "MAP_SHARED of a /tmp file: its bytes", "%s", m == MAP_FAILED ? strerror(errno) : "");
+	if (m == MAP_FAILED)
+		return;
+	m[PAGE + 5] = 'Z';
+	good = pread(fd, &c, 1, PAGE + 5) == 1 && c == 'Z';
+	check(good, "a store through it is seen by read() at once (no msync)", "'%c'", c);
+	good = pwrite(fd, "W", 1, 7) == 1 && m[7] == 'W';
+	check(good, "a write() is seen through the mapping at once", "'%c'", m[7]);
+	if ((pid = fork()) == 0) {
+		int f2 = open("/tmp/shared", O_RDWR);
+		char *m2 = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, f2, PAGE);
+
+		if (m2 == MAP_FAILED || m2[5] != 'Z')
+			_exit(1);
+		m2[6] = 'Y';		/* the parent looks for it */
+		_exit(0);
+	}
+	st = status_of(pid);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 && m[PAGE + 6] == 'Y',
+	      "another process mapping the file shares the page both ways", "status %#x, '%c'",
+	      st, m[PAGE + 6]);
+	munmap(m, 2 * PAGE);
+	close(fd);
+}
+
+static void fork_isolation(void)
+{
+	int fd = make_file("/tmp/priv", 'p', PAGE), st;
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	pid_t pid;
+
+	if (m == MAP_FAILED) {
+		check(0, "MAP_PRIVATE across fork", "mmap: %s", strerror(errno));
+		return;
+	}
+	m[0] = 'q';			/* the parent's copy before the fork */
+	if ((pid = fork()) == 0) {
+		bool ok = m[0] == 'q' && m[1] == 'p';
+
+		m[1] = 'c';		/* the child's own */
+		_exit(ok && m[1] == 'c' ? 0 : 1);
+	}
+	st = status_of(pid);
+	m[2] = 'r';
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0 && m[1] == 'p' && m[2] == 'r',
+	      "MAP_PRIVATE across fork: each side's writes its own", "status %#x", st);
+	munmap(m, PAGE);
+	close(fd);
+}
+
+/* A child touching the second page of a one-page file's two-page mapping: SIGBUS. */
+static void past_the_end(void)
+{
+	int fd = make_file("/tmp/short", 's', 100), st;
+	pid_t pid;
+
+	if ((pid = fork()) == 0) {
+		volatile char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (m == MAP_FAILED || m[99] != 's' || m[100] != 0)
+			_exit(1);
+		(void)m[PAGE];		/* wholly past the end of the file */
+		_exit(2);
+	}
+	st = status_of(pid);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS,
+	      "a page wholly past the end of the file: SIGBUS (the partial page reads zeros)",
+	      "status %#x", st);
+	close(fd);
+}
+
+static void dev_zero(void)
+{
+	int fd = open("/dev/zero", O_RDWR), st;
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	char *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	pid_t pid;
+
+	check(p != MAP_FAILED && p[0] == 0 && p[2 * PAGE - 1] == 0,
+	      "/dev/zero MAP_PRIVATE: zeros", "%s", p == MAP_FAILED ? strerror(errno) : "");
+	if (p == MAP_FAILED || s == MAP_FAILED)
+		return;
+	p[0] = 1;
+	s[0] = 1;
+	if ((pid = fork()) == 0) {
+		p[0] = 2;
+		s[0] = 2;
+		_exit(0);
+	}
+	st = status_of(pid);
+	check(WIFEXITED(st) && p[0] == 1 && s[0] == 2,
+	      "/dev/zero: MAP_PRIVATE private across fork, MAP_SHARED shared", "%d %d", p[0], s[0]);
+	close(fd);
+}
+
+static void not_mappable(void)
+{
+	int null = open("/dev/null", O_RDWR), con = open("/dev/console", O_RDWR);
+	int dir = open("/etc", O_RDONLY), wr = open("/tmp/shared", O_WRONLY);
+	int ro = open("/tmp/shared", O_RDONLY), p[2];
+
+	pipe(p);
+	check_map_err(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, null, 0), ENODEV,
+		      "mmap of /dev/null: ENODEV");
+	check_map_err(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, con, 0), ENODEV,
+		      "mmap of /dev/console: ENODEV");
+	check_map_err(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, p[0], 0), ENODEV,
+		      "mmap of a pipe: ENODEV");
+	check_map_err(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, dir, 0), ENODEV,
+		      "mmap of a directory: ENODEV");
+	check_map_err(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, wr, 0), EACCES,
+		      "mmap of an O_WRONLY descriptor: EACCES");
+	check_map_err(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), EACCES,
+		      "MAP_SHARED with PROT_WRITE of an O_RDONLY descriptor: EACCES");
+	check_map_err(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 60, 0), EBADF,
+		      "mmap of a descriptor not open: EBADF");
+	{
+		char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
+
+		check(m != MAP_FAILED, "MAP_PRIVATE with PROT_WRITE of an O_RDONLY descriptor is fine",
+		      "%s", m == MAP_FAILED ? strerror(errno) : "");
+		if (m != MAP_FAILED)
+			munmap(m, PAGE);
+	}
+	close(null), close(con), close(dir), close(wr), close(ro), close(p[0]), close(p[1]);
+}
+
+/* A shared store to a disk file, then exit: the host finds it in the image (debugfs). */
+static void to_the_disk(void)
+{
+	int fd = make_file("/mapped", '-', 100);
+	char *m = fd < 0 ? MAP_FAILED :
+		  mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	check(m != MAP_FAILED, "MAP_SHARED of a disk file", "%s",
+	      m == MAP_FAILED ? strerror(errno) : "");
+	if (m == MAP_FAILED)
+		return;
+	memcpy(m, "mapped bytes reach the disk\n", 28);
+	munmap(m, PAGE);
+	close(fd);
+}
+
+int main(void)
+{
+	private_maps();
+	shared_maps();
+	fork_isolation();
+	past_the_end();
+	dev_zero();
+	not_mappable();
+	to_the_disk();
+	printf("1..%d\n", tap_count());
+	return tap_done();
+}
