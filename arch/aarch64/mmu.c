@@ -30,7 +30,6 @@
 #include <task.h>
 #include <thread.h>
 
-#define PTE_ADDR_MASK	0x0000fffffffff000ul
 #define PTE_ATTR_MASK	(7ul << 2)
 #define TTBR_ADDR_MASK	0x0000fffffffffffeul
 
@@ -71,21 +70,11 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 	return pte;
 }
 
-bool arch_pte_valid(pte_t pte)
-{
-	return pte & PTE_VALID;
-}
-
 bool arch_pte_leaf_at(pte_t pte, unsigned level)
 {
 	if (level == 0)
 		return (pte & 3) == PTE_TABLE;
 	return (pte & 3) == PTE_BLOCK;
-}
-
-paddr_t arch_pte_addr(pte_t pte)
-{
-	return pte & PTE_ADDR_MASK;
 }
 
 /* A clean writable entry is AP read-only, but PG_WRITE: SW_WRITE says so. */

@@ -39,7 +39,6 @@
 #include <arch/setup.h>
 #include <arch/x86.h>
 
-#define PTE_P		(1ul << 0)
 #define PTE_RW		(1ul << 1)
 #define PTE_US		(1ul << 2)
 #define PTE_PWT		(1ul << 3)
@@ -50,7 +49,6 @@
 #define PTE_G		(1ul << 8)
 #define PTE_SW_MAYWRITE	(1ul << 9)	/* software: PG_MAYWRITE */
 #define PTE_NX		(1ul << 63)
-#define PTE_ADDR	0x000ffffffffff000ul
 
 #define CPUID1_EDX_PGE	(1u << 13)
 
@@ -97,11 +95,6 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 	return pte;
 }
 
-bool arch_pte_valid(pte_t pte)
-{
-	return pte & PTE_P;
-}
-
 bool arch_pte_leaf_at(pte_t pte, unsigned level)
 {
 	if (!(pte & PTE_P))
@@ -109,11 +102,6 @@ bool arch_pte_leaf_at(pte_t pte, unsigned level)
 	if (level == 0)
 		return true;
 	return level < 3 && (pte & PTE_PS);
-}
-
-paddr_t arch_pte_addr(pte_t pte)
-{
-	return pte & PTE_ADDR;
 }
 
 unsigned arch_pte_flags(pte_t pte)
