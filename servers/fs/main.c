@@ -20,6 +20,8 @@
 #include "devfs.h"
 #include "disk.h"
 #include "file.h"
+#include "mapobj.h"
+#include "mapsys.h"
 #include "park.h"
 #include "uart.h"
 
@@ -28,6 +30,7 @@
 #define UART_VA		(FL_FS_DRIVER_VA + 0x10000ul)
 #define DISK_VA		(FL_FS_DRIVER_VA + 0x1000000ul)
 #define BOOTFS_VA	(FL_FS_DRIVER_VA + 0x100000000ul)
+/* + 0x8000000000: the page cache's frames (mapsys.c) */
 
 #define SIG_CONSOLE	2ull		/* the notification bit of the UART's interrupt */
 
@@ -104,6 +107,8 @@ static void drain_events(void)
 			proc_exit(e->pid);
 		else if (e->kind == FL_FS_EV_SHUTDOWN)
 			shutdown_asked = true;
+		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_UNREF)
+			map_event(e);	/* answered at once: a call to the pager */
 		if (err)
 			say("fs: pid %d: no descriptor table (%d)\n", e->pid, err);
 		__atomic_store_n(&ring->tail, tail + 1, __ATOMIC_RELEASE);
@@ -185,6 +190,7 @@ static int setup(void)
 		return -1;
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
+	mapsys_init(boot->task, boot->pool);
 	if (mount_all())
 		return -1;
 	setup_console();
@@ -218,7 +224,13 @@ static bool take(const struct fl_msg *m, struct request *rq)
  */
 static void shutdown(int reply)
 {
-	int err = disk_root ? ext2fs_unmount() : 0;
+	int err = map_writeback_all();		/* what mappings may have written */
+
+	if (disk_root) {
+		int e = ext2fs_unmount();
+
+		err = err ? err : e;
+	}
 
 	if (reply >= 0)
 		fl_reply(reply, FL_TAG(0, put_words(ans.out, ans.out_len), 0), (uint64_t)ans.w[0],

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "file.h"
+#include "mapobj.h"
 #include "park.h"
 #include "pipe.h"
 
@@ -38,8 +39,8 @@ static int64_t io_at(struct file *f, bool write, void *buf, size_t len, uint64_t
 	if (write && !n->stream && off + len > (uint64_t)INT64_MAX)
 		return -EFBIG;
 	if (write)
-		return n->ops->write(n, off, buf, len);
-	return n->ops->read(n, off, buf, len);
+		return pc_write(n, off, buf, len);
+	return pc_read(n, off, buf, len);
 }
 
 int64_t file_io(struct file *f, bool write, void *buf, size_t len)
@@ -131,7 +132,7 @@ static int open_check(struct node *n, int flags)
 	if ((flags & O_TRUNC) && write && node_is_reg(n)) {
 		if (!n->ops->truncate)
 			return -EROFS;
-		return n->ops->truncate(n, 0);
+		return pc_truncate(n, 0);
 	}
 	return 0;
 }
@@ -370,7 +371,7 @@ static int64_t do_ftruncate(struct proc *p, const struct request *rq)
 		return -EINVAL;		/* as Linux: not a file open for writing */
 	if (!n->ops->truncate)
 		return -EROFS;
-	return n->ops->truncate(n, rq->w[1]);
+	return pc_truncate(n, rq->w[1]);
 }
 
 static int64_t do_mkdir(const struct request *rq)
@@ -442,15 +443,22 @@ static int64_t do_rename(const struct request *rq)
 	return err;
 }
 
-/* The backend's fsync (ext2: the cache written back); EINVAL for a pipe or the console. */
+/*
+ * What mappings may have written to the file's cached pages written
+ * back, then the backend's fsync (ext2: the cache written back); EINVAL
+ * for a pipe or the console.
+ */
 static int64_t do_fsync(struct proc *p, const struct request *rq)
 {
 	struct file *f = fd_file(p, (int64_t)rq->w[0]);
+	int err;
 
 	if (!f)
 		return -EBADF;
 	if (f->node->stream)
 		return -EINVAL;
+	if ((err = map_fsync(f->node)))
+		return err;
 	return f->node->ops->fsync ? f->node->ops->fsync(f->node) : 0;
 }
 

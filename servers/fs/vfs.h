@@ -14,6 +14,7 @@
 #include <faultline/fs.h>
 
 struct node;
+struct mapobj;
 
 /* One directory entry, as a backend gives it. */
 struct dent {
@@ -72,6 +73,7 @@ struct node {
 	int64_t mtime;
 	bool stream;			/* a pipe or the console: no offsets (ESPIPE) */
 	bool mounted;			/* the root of a mount: ".." is the global root */
+	struct mapobj *mobj;		/* the pager's mapping object of it and its cached pages, or NULL (mapobj.h) */
 };
 
 static inline bool node_is_dir(const struct node *n)

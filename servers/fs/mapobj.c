@@ -1,0 +1,179 @@
+/*
+ * The objects the pager maps files through (docs/fs.md "Mappings"), and
+ * its three events. FL_FS_EV_MAP judges a descriptor of a process: a
+ * regular file becomes an object (one per node, the same id while the
+ * pager holds it), /dev/zero anonymous memory, the rest an error.
+ * FL_FS_EV_PAGE gives the frame of a page from the page cache
+ * (pagecache.c). FL_FS_EV_UNREF ends an object.
+ *
+ * Writeback: the pager does not tell yet which pages a MAP_SHARED
+ * mapping wrote, so every cached page of an object that was ever mapped
+ * MAP_SHARED with PROT_WRITE is written back (where it differs from the
+ * file) on fsync, on FL_FS_EV_UNREF and at shutdown.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "devfs.h"
+#include "mapobj.h"
+
+static struct mapobj *objs;
+static unsigned nobjs;
+static int64_t next_id = 1;
+
+struct mapobj *map_find(int64_t id)
+{
+	for (struct mapobj *m = objs; m; m = m->next)
+		if (m->id == id)
+			return m;
+	return NULL;
+}
+
+unsigned map_count(void)
+{
+	return nobjs;
+}
+
+static struct mapobj *obj_new(struct node *n)
+{
+	struct mapobj *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->id = next_id++;
+	m->node = node_get(n);
+	m->next = objs;
+	objs = m;
+	nobjs++;
+	n->mobj = m;
+	return m;
+}
+
+int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *size)
+{
+	struct proc *p = proc_find(pid);
+	bool shared_write = (flags & MAP_SHARED) && (prot & PROT_WRITE);
+	struct mapobj *m;
+	struct file *f;
+	struct node *n;
+	int acc;
+
+	*size = 0;
+	if (!p)
+		return -ESRCH;
+	if (!(f = fd_file(p, fd)))
+		return -EBADF;
+	/* as POSIX: read access always; write access too for a shared writable one */
+	acc = f->flags & O_ACCMODE;
+	if (acc == O_WRONLY || (shared_write && acc != O_RDWR))
+		return -EACCES;
+	n = f->node;
+	if (n->dev == FL_FS_DEV_DEVFS && n->rdev == FL_FS_RDEV_ZERO)
+		return FL_FS_MAP_ZERO;
+	if (!node_is_reg(n) || n->stream || !n->ops->read)
+		return -ENODEV;		/* /dev/null, the console, pipes, directories */
+	if (!(m = n->mobj ? n->mobj : obj_new(n)))
+		return -ENOMEM;
+	m->shared_write |= shared_write;
+	*size = n->size;
+	return m->id;
+}
+
+int64_t map_page(int64_t id, uint64_t index, int *frame, uint64_t *size)
+{
+	struct mapobj *m = map_find(id);
+	struct cpage *p;
+	int err;
+
+	*frame = -1;
+	*size = 0;
+	if (!m)
+		return -ENOENT;
+	err = pc_get(m, index, &p);
+	*size = m->node->size;
+	if (err)
+		return err;
+	*frame = p->frame;
+	return 0;
+}
+
+/* m's pages back into the file and the file synced, if a mapping may have written them. */
+static int writeback(struct mapobj *m)
+{
+	struct node *n = m->node;
+	int err, sync;
+
+	if (!m->shared_write)
+		return 0;
+	err = pc_writeback(m);
+	sync = n->ops->fsync ? n->ops->fsync(n) : 0;
+	return err ? err : sync;
+}
+
+static void warn(struct mapobj *m, const char *what, int err)
+{
+	char line[96];
+	int len = snprintf(line, sizeof(line), "fs: object %lld (inode %llu): %s: %d\n",
+			   (long long)m->id, (unsigned long long)m->node->ino, what, err);
+
+	if (len > 0)
+		console_out(line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+}
+
+void map_unref(int64_t id)
+{
+	struct mapobj **at = &objs, *m;
+	int err;
+
+	while (*at && (*at)->id != id)
+		at = &(*at)->next;
+	if (!(m = *at))
+		return;			/* not one of ours: nothing to drop */
+	if ((err = writeback(m)))
+		warn(m, "not written back", err);
+	*at = m->next;
+	nobjs--;
+	pc_drop_from(m, 0);
+	m->node->mobj = NULL;
+	node_put(m->node);
+	free(m);
+}
+
+int map_fsync(struct node *n)
+{
+	return n->mobj ? writeback(n->mobj) : 0;
+}
+
+int map_writeback_all(void)
+{
+	int first = 0, err;
+
+	for (struct mapobj *m = objs; m; m = m->next)
+		if ((err = writeback(m))) {
+			warn(m, "not written back", err);
+			if (!first)
+				first = err;
+		}
+	return first;
+}
+
+void map_event(const struct fl_fs_event *e)
+{
+	uint64_t size;
+	int64_t r;
+	int frame;
+
+	switch (e->kind) {
+	case FL_FS_EV_MAP:
+		r = map_open(e->pid, (int64_t)e->a, (unsigned)e->b & 0xff,
+			     (unsigned)(e->b >> 8) & 0xffffff, &size);
+		mapsys_mapped(e->c, r, size);
+		break;
+	case FL_FS_EV_PAGE:
+		r = map_page((int64_t)e->a, e->b, &frame, &size);
+		mapsys_page(e->c, r, size, frame);
+		break;
+	case FL_FS_EV_UNREF:
+		map_unref((int64_t)e->a);
+		break;
+	}
+}

@@ -1,0 +1,98 @@
+/*
+ * File mappings, the fs server's side (docs/fs.md "Mappings"): the
+ * objects the pager holds (mapobj.c) and the page cache of their pages
+ * (pagecache.c). Pure, like file.c: the few things that take system
+ * calls (a frame for a page, the answers to the pager) are the
+ * mapsys_* functions below, mapsys.c's in the server and stubs in the
+ * host tests.
+ */
+#pragma once
+
+#include "file.h"
+
+#define PC_PAGE		4096u		/* bytes of a cached page: one frame */
+
+/* One cached page of a file: at most one per (object, index). */
+struct cpage {
+	uint64_t index;			/* the page's number in the file */
+	uint8_t *data;			/* the frame, mapped in the server */
+	int frame;			/* the server's handle to it */
+	struct cpage *next;
+};
+
+/*
+ * A file the pager maps: one per node while the pager holds it (from
+ * the first FL_FS_EV_MAP answered with it to FL_FS_EV_UNREF), with a
+ * reference to the node, so it stays even unlinked.
+ */
+struct mapobj {
+	int64_t id;			/* > 0, never used again for another object */
+	struct node *node;		/* a reference */
+	bool shared_write;		/* ever mapped MAP_SHARED with PROT_WRITE: written back */
+	unsigned npages;
+	struct cpage *pages;		/* the page cache of the file */
+	struct mapobj *next;
+};
+
+/* ---- the pager's events (mapobj.c) ---- */
+
+/* FL_FS_EV_MAP, FL_FS_EV_PAGE, FL_FS_EV_UNREF: each answered (mapsys_*) before it returns. */
+void map_event(const struct fl_fs_event *e);
+
+/*
+ * FL_FS_EV_MAP's answer: an object id (> 0) with *size the file's,
+ * FL_FS_MAP_ZERO (/dev/zero), or -ESRCH, -EBADF, -EACCES, -ENODEV,
+ * -ENOMEM.
+ */
+int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *size);
+
+/*
+ * FL_FS_EV_PAGE's answer: 0 with the page's frame in *frame (the
+ * server's handle), or -ENOENT (no such object), -EFAULT (wholly past
+ * the end), -EIO, -ENOMEM; *size the file's (0 for -ENOENT).
+ */
+int64_t map_page(int64_t id, uint64_t index, int *frame, uint64_t *size);
+
+/* FL_FS_EV_UNREF: written back if it may have been written, its pages and node dropped. */
+void map_unref(int64_t id);
+
+struct mapobj *map_find(int64_t id);
+unsigned map_count(void);
+
+/* fsync of n: its pages written back if a mapping may have written them: 0 or -errno. */
+int map_fsync(struct node *n);
+
+/* At shutdown: every object's pages written back as map_fsync does: 0 or the first -errno. */
+int map_writeback_all(void);
+
+/* ---- the page cache (pagecache.c) ---- */
+
+/*
+ * A read, write or truncate of n through its cached pages, if it has
+ * any: the backend's operation, then the frames made to agree (a read
+ * takes a cached page's bytes from its frame, a write puts its bytes
+ * into the frames too, a truncate drops the pages past the new end).
+ */
+int64_t pc_read(struct node *n, uint64_t off, void *buf, size_t len);
+int64_t pc_write(struct node *n, uint64_t off, const void *buf, size_t len);
+int pc_truncate(struct node *n, uint64_t len);
+
+/* Page index of m, filled from the file if not cached: 0, -EFAULT, -EIO, -ENOMEM. */
+int pc_get(struct mapobj *m, uint64_t index, struct cpage **out);
+struct cpage *pc_find(struct mapobj *m, uint64_t index);
+
+/* Drop m's pages from index on: their frames unmapped from the server, its handles closed. */
+void pc_drop_from(struct mapobj *m, uint64_t index);
+
+/* The bytes of m's pages (up to the file's size) into the file where they differ: 0 or -errno. */
+int pc_writeback(struct mapobj *m);
+
+/* ---- the system's side (mapsys.c; the host tests' stubs) ---- */
+
+/* A zeroed frame of PC_PAGE bytes, mapped read-write in the server: 0, or -ENOMEM. */
+int mapsys_frame_new(uint8_t **data, int *frame);
+void mapsys_frame_free(uint8_t *data, int frame);
+
+/* The answers: FL_PAGER_FS_MAPPED, and FL_PAGER_FS_PAGE carrying frame (unless result < 0). */
+void mapsys_mapped(uint64_t token, int64_t result, uint64_t size);
+void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame);

@@ -1,0 +1,130 @@
+/*
+ * The system calls of file mappings (mapobj.h): the page cache's frames,
+ * each mapped at a slot of the server's window for them, and the answers
+ * to the pager, calls on the server's own pager endpoint (FL_PAGER_FS_MAPPED,
+ * FL_PAGER_FS_PAGE), which the pager serves at once: it never waits for
+ * the fs server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <faultline/ipc.h>
+#include <faultline/msg.h>
+#include <faultline/pager.h>
+#include <faultline/process.h>
+#include <faultline/syscalls.gen.h>
+#include "devfs.h"
+#include "mapobj.h"
+#include "mapsys.h"
+
+/* The page cache's window (faultline/fs.h: the driver window), past the bootfs's. */
+#define CACHE_VA	(FL_FS_DRIVER_VA + 0x8000000000ul)
+#define CACHE_SLOTS	(0x8000000000ul / PC_PAGE)
+
+static int task = -1, pool = -1;
+static struct fl_ipc_buffer *ipc;
+static uint64_t next_slot;
+static uint64_t *free_slots;		/* slots given back, used again first */
+static size_t nfree, free_cap;
+
+void mapsys_init(int t, int p)
+{
+	task = t;
+	pool = p;
+	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
+}
+
+static void say(const char *what, long err)
+{
+	char line[96];
+	int len = snprintf(line, sizeof(line), "fs: mappings: %s: %ld\n", what, err);
+
+	if (len > 0)
+		console_out(line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+}
+
+static void slot_put(uint64_t slot)
+{
+	uint64_t *s;
+
+	if (nfree == free_cap) {
+		size_t cap = free_cap ? free_cap * 2 : 64;
+
+		if (!(s = realloc(free_slots, cap * sizeof(*s))))
+			return;		/* lost: the window is large */
+		free_slots = s;
+		free_cap = cap;
+	}
+	free_slots[nfree++] = slot;
+}
+
+static uintptr_t slot_va(uint64_t slot)
+{
+	return CACHE_VA + slot * PC_PAGE;
+}
+
+int mapsys_frame_new(uint8_t **data, int *frame)
+{
+	uint64_t slot;
+	long h;
+
+	if (nfree)
+		slot = free_slots[--nfree];
+	else if (next_slot < CACHE_SLOTS)
+		slot = next_slot++;
+	else
+		return -ENOMEM;
+	if ((h = fl_frame_alloc(pool, 1)) < 0) {
+		slot_put(slot);
+		return -ENOMEM;
+	}
+	if (fl_map(task, slot_va(slot), (int)h, 0, 1, FL_MAP_READ | FL_MAP_WRITE)) {
+		fl_handle_close((int)h);
+		slot_put(slot);
+		return -ENOMEM;
+	}
+	*data = (uint8_t *)slot_va(slot);
+	*frame = (int)h;
+	return 0;
+}
+
+void mapsys_frame_free(uint8_t *data, int frame)
+{
+	fl_unmap(task, (uintptr_t)data, PC_PAGE);
+	fl_handle_close(frame);
+	slot_put(((uintptr_t)data - CACHE_VA) / PC_PAGE);
+}
+
+void mapsys_mapped(uint64_t token, int64_t result, uint64_t size)
+{
+	const uint64_t w[4] = { token, (uint64_t)result, size, 0 };
+	struct fl_msg reply;
+	long r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_MAPPED, 0, 0), w, &reply);
+
+	if (r < 0 || (long)reply.w[0] < 0)
+		say("FL_PAGER_FS_MAPPED refused", r < 0 ? r : (long)reply.w[0]);
+}
+
+/*
+ * The frame goes as a duplicate with the rights the pager needs, moved
+ * (closed here once it went). The IPC buffer's handle slot is the one a
+ * request just received reads its handles from: kept as it was.
+ */
+void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame)
+{
+	uint64_t w[4] = { token, (uint64_t)result, size, 0 };
+	int32_t saved = ipc->handles[0];
+	struct fl_msg reply;
+	long dup = -1, r;
+
+	if (result >= 0 &&
+	    (dup = fl_handle_dup(frame, FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT)) < 0)
+		w[1] = (uint64_t)(int64_t)-ENOMEM;
+	if (dup >= 0)
+		ipc->handles[0] = (int32_t)dup | FL_HANDLE_MOVE;
+	r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_PAGE, 0, dup >= 0 ? 1 : 0), w, &reply);
+	ipc->handles[0] = saved;
+	if (r < 0 && dup >= 0)
+		fl_handle_close((int)dup);	/* not moved: the call failed before it went */
+	if (r < 0 || (long)reply.w[0] < 0)
+		say("FL_PAGER_FS_PAGE refused", r < 0 ? r : (long)reply.w[0]);
+}
