@@ -4,7 +4,9 @@
  * block cache, /boot the bootfs fixture, /tmp a tmpfs, /dev the devfs.
  * Checks the path walk, tmpfs, descriptions shared by dup and fork, pipes
  * with parked readers and writers, the console's line editor and its
- * parked reads, and the errors each request gives.
+ * parked reads, the errors each request gives, and file mappings: the
+ * pager's events answered (the answers and the page cache's frames
+ * stubbed below), read and write through cached pages, writeback.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include "backend.h"
 #include "devfs.h"
 #include "file.h"
+#include "mapobj.h"
 #include "park.h"
 #include "pipe.h"
 #include "fixture.h"
@@ -59,6 +62,53 @@ void console_out(const void *buf, size_t len)
 		len = sizeof(console) - console_len;
 	memcpy(console + console_len, buf, len);
 	console_len += len;
+}
+
+/* ---- the stubs of mapsys.c: frames are host pages, answers are kept ---- */
+
+static struct {
+	uint64_t token;
+	int64_t result;
+	uint64_t size;
+	int frame;
+	unsigned count;
+} mapped, paged;
+static unsigned frames_live;
+static int next_frame = 500;
+static bool frames_fail;
+
+int mapsys_frame_new(uint8_t **data, int *frame)
+{
+	if (frames_fail || !(*data = aligned_alloc(PC_PAGE, PC_PAGE)))
+		return -ENOMEM;
+	memset(*data, 0xa5, PC_PAGE);	/* the page cache must fill every byte */
+	*frame = next_frame++;
+	frames_live++;
+	return 0;
+}
+
+void mapsys_frame_free(uint8_t *data, int frame)
+{
+	(void)frame;
+	free(data);
+	frames_live--;
+}
+
+void mapsys_mapped(uint64_t token, int64_t result, uint64_t size)
+{
+	mapped.token = token;
+	mapped.result = result;
+	mapped.size = size;
+	mapped.count++;
+}
+
+void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame)
+{
+	paged.token = token;
+	paged.result = result;
+	paged.size = size;
+	paged.frame = result < 0 ? -1 : frame;
+	paged.count++;
 }
 
 /* ---- requests ---- */
@@ -603,6 +653,320 @@ static void block_cache(void **state)
 }
 
 
+/* ---- file mappings: the pager's events ---- */
+
+static int64_t ev_map(int pid, int64_t fd, unsigned prot, unsigned flags)
+{
+	struct fl_fs_event e = { .kind = FL_FS_EV_MAP, .pid = pid, .a = (uint64_t)fd,
+				 .b = prot | flags << 8, .c = 7000 + mapped.count };
+	unsigned before = mapped.count;
+
+	map_event(&e);
+	assert_int_equal(mapped.count, before + 1);
+	assert_int_equal(mapped.token, e.c);
+	if (mapped.result <= 0)
+		assert_int_equal(mapped.size, 0);
+	return mapped.result;
+}
+
+static int64_t ev_page(int64_t id, uint64_t index)
+{
+	struct fl_fs_event e = { .kind = FL_FS_EV_PAGE, .a = (uint64_t)id, .b = index,
+				 .c = 9000 + paged.count };
+	unsigned before = paged.count;
+
+	map_event(&e);
+	assert_int_equal(paged.count, before + 1);
+	assert_int_equal(paged.token, e.c);
+	if (paged.result == 0)
+		assert_int_equal(paged.frame, pc_find(map_find(id), index)->frame);
+	return paged.result;
+}
+
+static void ev_unref(int64_t id)
+{
+	struct fl_fs_event e = { .kind = FL_FS_EV_UNREF, .a = (uint64_t)id };
+
+	map_event(&e);
+	assert_null(map_find(id));
+}
+
+/* The frame of a cached page: the server's mapping of it. */
+static uint8_t *frame_of(int64_t id, uint64_t index)
+{
+	struct cpage *p = pc_find(map_find(id), index);
+
+	assert_non_null(p);
+	return p->data;
+}
+
+static int64_t op_close(int pid, int64_t fd)
+{
+	return call(pid, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0);
+}
+
+static int64_t op_pwrite(int pid, int64_t fd, uint64_t off, const void *s, size_t len)
+{
+	return call(pid, FL_FS_PWRITE, (uint64_t)fd, len, off, s, len);
+}
+
+static int64_t op_pread(int pid, int64_t fd, uint64_t off, size_t len)
+{
+	return call(pid, FL_FS_PREAD, (uint64_t)fd, len, off, NULL, 0);
+}
+
+static int64_t op_ftruncate(int pid, int64_t fd, uint64_t len)
+{
+	return call(pid, FL_FS_FTRUNCATE, (uint64_t)fd, len, 0, NULL, 0);
+}
+
+/* A regular file whose every read fails. */
+static int64_t failing_read(struct node *n, uint64_t off, void *buf, size_t len)
+{
+	(void)n, (void)off, (void)buf, (void)len;
+	return -EIO;
+}
+
+static const struct node_ops failing_ops = { .read = failing_read };
+static struct node failing = { .ops = &failing_ops, .refs = 1, .mode = S_IFREG | 0444,
+			       .dev = FL_FS_DEV_TMPFS, .ino = 99, .size = 100 };
+
+static void map_answers(void **state)
+{
+	int64_t ro = op_open(1, "/boot/a.txt", O_RDONLY), id, id2, fdw, fdrw, dir, zero, null;
+	int64_t ext, rfd, wfd;
+	struct node *n;
+	unsigned refs;
+
+	(void)state;
+	assert_true(ro >= 3);
+	n = proc_find(1)->fd[ro]->node;
+	refs = n->refs;
+	/* a file: an object, the file's size; the same id while the pager holds it */
+	id = ev_map(1, ro, PROT_READ, MAP_PRIVATE);
+	assert_true(id > 0);
+	assert_int_equal(mapped.size, 10);
+	assert_int_equal(n->refs, refs + 1);		/* the pager's */
+	assert_int_equal(ev_map(1, ro, PROT_READ | PROT_WRITE, MAP_PRIVATE), id);	/* POSIX allows */
+	assert_int_equal(n->refs, refs + 1);
+	assert_false(map_find(id)->shared_write);
+	assert_int_equal(ev_map(1, ro, PROT_READ | PROT_WRITE, MAP_SHARED), -EACCES);
+	assert_int_equal(ev_map(1, ro, PROT_READ, MAP_SHARED), id);
+	/* the disk's file and a /tmp file */
+	ext = op_open(1, "/dir/sub/deeper/file.txt", O_RDONLY);
+	id2 = ev_map(1, ext, PROT_READ, MAP_SHARED);
+	assert_true(id2 > 0 && id2 != id);
+	assert_int_equal(mapped.size, stat_of(1, "/dir/sub/deeper/file.txt").size);
+	fdrw = op_open(1, "/tmp/mapped", O_RDWR | O_CREAT);
+	fdw = op_open(1, "/tmp/mapped", O_WRONLY);
+	assert_int_equal(ev_map(1, fdw, PROT_READ, MAP_PRIVATE), -EACCES);	/* O_WRONLY */
+	assert_int_equal(ev_map(1, fdw, PROT_WRITE, MAP_SHARED), -EACCES);
+	assert_true(ev_map(1, fdrw, PROT_READ | PROT_WRITE, MAP_SHARED) > 0);
+	assert_true(map_find(mapped.result)->shared_write);
+	assert_int_equal(mapped.size, 0);			/* empty: an object all the same */
+	ev_unref(mapped.result);
+	/* devices, pipes, directories */
+	zero = op_open(1, "/dev/zero", O_RDWR);
+	null = op_open(1, "/dev/null", O_RDWR);
+	dir = op_open(1, "/dir", O_RDONLY);
+	assert_int_equal(ev_map(1, zero, PROT_READ | PROT_WRITE, MAP_SHARED), FL_FS_MAP_ZERO);
+	assert_int_equal(ev_map(1, zero, PROT_READ, MAP_PRIVATE), FL_FS_MAP_ZERO);
+	assert_int_equal(ev_map(1, null, PROT_READ, MAP_PRIVATE), -ENODEV);
+	assert_int_equal(ev_map(1, 0, PROT_READ, MAP_PRIVATE), -ENODEV);	/* the console */
+	assert_int_equal(ev_map(1, dir, PROT_READ, MAP_PRIVATE), -ENODEV);
+	assert_int_equal(call(1, FL_FS_PIPE, 0, 0, 0, NULL, 0), 0);
+	rfd = ans.w[1];
+	wfd = ans.w[2];
+	assert_int_equal(ev_map(1, rfd, PROT_READ, MAP_PRIVATE), -ENODEV);
+	assert_int_equal(ev_map(1, wfd, PROT_READ, MAP_PRIVATE), -EACCES);	/* O_WRONLY first */
+	/* bad descriptors, an unknown pid */
+	assert_int_equal(ev_map(1, 63, PROT_READ, MAP_PRIVATE), -EBADF);
+	assert_int_equal(ev_map(1, -1, PROT_READ, MAP_PRIVATE), -EBADF);
+	assert_int_equal(ev_map(1, (int64_t)1 << 40, PROT_READ, MAP_PRIVATE), -EBADF);
+	assert_int_equal(ev_map(99, 0, PROT_READ, MAP_PRIVATE), -ESRCH);
+	assert_int_equal(map_count(), 2);
+	/* the object outlives the descriptor; UNREF drops the node's reference */
+	assert_int_equal(op_close(1, ro), 0);
+	assert_int_equal(n->refs, refs);
+	ev_unref(id);
+	assert_int_equal(n->refs, refs - 1);
+	ev_unref(id);					/* again: nothing */
+	assert_int_equal(ev_map(1, ext, PROT_READ, MAP_PRIVATE), id2);
+	ev_unref(id2);
+	assert_int_equal(map_count(), 0);
+	assert_int_equal(frames_live, 0);
+	int64_t fds[] = { ext, fdrw, fdw, zero, null, dir, rfd, wfd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		assert_int_equal(op_close(1, fds[i]), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/mapped", 0, 0), 0);
+}
+
+static void map_pages(void **state)
+{
+	static char want[PC_PAGE];
+	int64_t big = op_open(1, "/boot/sub/c.bin", O_RDONLY), small = op_open(1, "/boot/a.txt", O_RDONLY);
+	int64_t holes = op_open(1, "/tmp/holes", O_RDWR | O_CREAT), bad, id, ids, idh;
+	int frame;
+
+	(void)state;
+	/* a whole page of the file, the same frame every time */
+	id = ev_map(1, big, PROT_READ, MAP_PRIVATE);
+	assert_int_equal(ev_page(id, 1), 0);
+	assert_int_equal(paged.size, 8192);
+	frame = paged.frame;
+	assert_int_equal(op_pread(1, big, PC_PAGE, FL_FS_IO_MAX), FL_FS_IO_MAX);
+	assert_memory_equal(frame_of(id, 1), ans.out, FL_FS_IO_MAX);
+	assert_int_equal(ev_page(id, 1), 0);
+	assert_int_equal(paged.frame, frame);
+	assert_int_equal(map_find(id)->npages, 1);
+	assert_int_equal(ev_page(id, 0), 0);
+	assert_int_not_equal(paged.frame, frame);
+	/* wholly past the end: EFAULT with the size */
+	assert_int_equal(ev_page(id, 2), -EFAULT);
+	assert_int_equal(paged.size, 8192);
+	assert_int_equal(paged.frame, -1);
+	assert_int_equal(ev_page(id, UINT64_MAX), -EFAULT);
+	assert_int_equal(map_find(id)->npages, 2);
+	/* the partial last page: zeros after the end */
+	ids = ev_map(1, small, PROT_READ, MAP_PRIVATE);
+	assert_int_equal(ev_page(ids, 0), 0);
+	assert_int_equal(paged.size, 10);
+	assert_int_equal(op_pread(1, small, 0, 10), 10);
+	memcpy(want, ans.out, 10);
+	assert_memory_equal(frame_of(ids, 0), want, PC_PAGE);
+	/* a hole: zeros */
+	assert_int_equal(op_pwrite(1, holes, 2 * PC_PAGE + 5, "end", 3), 3);
+	idh = ev_map(1, holes, PROT_READ, MAP_SHARED);
+	assert_int_equal(ev_page(idh, 1), 0);
+	memset(want, 0, sizeof(want));
+	assert_memory_equal(frame_of(idh, 1), want, PC_PAGE);
+	assert_int_equal(ev_page(idh, 2), 0);
+	memcpy(want + 5, "end", 3);
+	assert_memory_equal(frame_of(idh, 2), want, PC_PAGE);
+	assert_int_equal(ev_page(idh, 3), -EFAULT);
+	/* no such object; a read that fails; no frame to be had */
+	assert_int_equal(ev_page(12345, 0), -ENOENT);
+	assert_int_equal(paged.size, 0);
+	bad = fd_install(proc_find(1), file_new(&failing, O_RDONLY));
+	assert_true(bad >= 3);
+	assert_true(ev_map(1, bad, PROT_READ, MAP_PRIVATE) > 0);
+	assert_int_equal(ev_page(mapped.result, 0), -EIO);
+	assert_int_equal(paged.size, 100);
+	ev_unref(mapped.result);
+	frames_fail = true;
+	assert_int_equal(ev_page(ids, 0), 0);		/* cached: no frame needed */
+	assert_int_equal(ev_page(idh, 0), -ENOMEM);
+	frames_fail = false;
+	/* UNREF: the frames go */
+	assert_int_equal(frames_live, 5);
+	ev_unref(id);
+	ev_unref(ids);
+	ev_unref(idh);
+	assert_int_equal(frames_live, 0);
+	int64_t fds[] = { big, small, holes, bad };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		assert_int_equal(op_close(1, fds[i]), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/holes", 0, 0), 0);
+}
+
+/* read and write through cached pages; a truncate drops what lies past the end. */
+static void map_coherence(void **state)
+{
+	static char buf[2 * PC_PAGE];
+	int64_t fd = op_open(1, "/tmp/co", O_RDWR | O_CREAT), id;
+	struct node *n;
+	uint8_t *p0, *p1;
+
+	(void)state;
+	memset(buf, 'a', sizeof(buf));
+	for (size_t off = 0; off < 5000; off += FL_FS_IO_MAX)
+		assert_true(op_pwrite(1, fd, off, buf, 5000 - off < FL_FS_IO_MAX ? 5000 - off :
+				      FL_FS_IO_MAX) > 0);
+	id = ev_map(1, fd, PROT_READ | PROT_WRITE, MAP_SHARED);
+	n = map_find(id)->node;
+	assert_int_equal(ev_page(id, 0), 0);
+	assert_int_equal(ev_page(id, 1), 0);
+	p0 = frame_of(id, 0);
+	p1 = frame_of(id, 1);
+	assert_int_equal(p1[5000 - PC_PAGE - 1], 'a');
+	assert_int_equal(p1[5000 - PC_PAGE], 0);
+	/* write(): the frame has it at once, and the file too */
+	assert_int_equal(op_lseek(1, fd, 10, SEEK_SET), 10);
+	assert_int_equal(op_write(1, fd, "HELLO"), 5);
+	assert_memory_equal(p0 + 10, "HELLO", 5);
+	assert_int_equal(n->ops->read(n, 10, buf, 5), 5);
+	assert_memory_equal(buf, "HELLO", 5);
+	assert_int_equal(op_pwrite(1, fd, PC_PAGE - 2, "WXYZ", 4), 4);	/* across two pages */
+	assert_memory_equal(p0 + PC_PAGE - 2, "WX", 2);
+	assert_memory_equal(p1, "YZ", 2);
+	/* a mapping's store: read() sees it without msync */
+	memcpy(p0 + 100, "MAPPED", 6);
+	memcpy(p1 + 200, "TOO", 3);
+	assert_int_equal(op_pread(1, fd, 98, 10), 10);
+	assert_memory_equal(ans.out, "aaMAPPEDaa", 10);
+	assert_int_equal(op_pread(1, fd, PC_PAGE + 199, 5), 5);
+	assert_memory_equal(ans.out, "aTOOa", 5);
+	assert_int_equal(op_pread(1, fd, 4998, 100), 2);		/* not past the end */
+	/* a shrink drops the pages past the new end and zeros the rest of the last */
+	assert_int_equal(op_ftruncate(1, fd, 4000), 0);
+	assert_int_equal(map_find(id)->npages, 1);
+	assert_int_equal(frames_live, 1);
+	assert_int_equal(p0[3999], 'a');
+	assert_int_equal(p0[4000], 0);
+	assert_int_equal(ev_page(id, 1), -EFAULT);
+	assert_int_equal(paged.size, 4000);
+	/* a growth reads zeros where the mapping wrote past the end */
+	p0[4050] = 'q';
+	assert_int_equal(op_ftruncate(1, fd, 4060), 0);
+	assert_int_equal(op_pread(1, fd, 4040, 20), 20);
+	assert_int_equal(ans.out[10], 0);
+	assert_int_equal(p0[4050], 0);
+	p0[4070] = 'q';
+	assert_int_equal(op_pwrite(1, fd, 4080, "r", 1), 1);		/* a hole before it */
+	assert_int_equal(p0[4070], 0);
+	assert_int_equal(p0[4080], 'r');
+	ev_unref(id);
+	assert_int_equal(frames_live, 0);
+	assert_int_equal(op_close(1, fd), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/co", 0, 0), 0);
+}
+
+/* What a MAP_SHARED writer put in the frames reaches the file: fsync, UNREF; not if private. */
+static void map_writeback(void **state)
+{
+	char got[8];
+	int64_t fd = op_open(1, "/tmp/wb", O_RDWR | O_CREAT), ro, id;
+	struct node *n;
+
+	(void)state;
+	assert_int_equal(op_write(1, fd, "0123456789"), 10);
+	ro = op_open(1, "/tmp/wb", O_RDONLY);
+	id = ev_map(1, ro, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	n = map_find(id)->node;
+	assert_int_equal(ev_page(id, 0), 0);
+	memcpy(frame_of(id, 0), "private", 7);	/* (the pager copies on a private write) */
+	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)ro, 0, 0, NULL, 0), 0);
+	assert_int_equal(n->ops->read(n, 0, got, 7), 7);
+	assert_memory_equal(got, "0123456", 7);
+	memcpy(frame_of(id, 0), "0123456", 7);
+	/* shared and writable from now on */
+	assert_int_equal(ev_map(1, fd, PROT_READ | PROT_WRITE, MAP_SHARED), id);
+	memcpy(frame_of(id, 0) + 2, "ab", 2);
+	frame_of(id, 0)[12] = 'x';			/* past the end: not the file's */
+	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)ro, 0, 0, NULL, 0), 0);
+	assert_int_equal(n->ops->read(n, 0, got, 8), 8);
+	assert_memory_equal(got, "01ab4567", 8);
+	assert_int_equal(stat_of(1, "/tmp/wb").size, 10);
+	memcpy(frame_of(id, 0) + 8, "YZ", 2);
+	ev_unref(id);
+	assert_int_equal(n->ops->read(n, 6, got, 4), 4);
+	assert_memory_equal(got, "67YZ", 4);
+	assert_int_equal(frames_live, 0);
+	assert_int_equal(op_close(1, fd), 0);
+	assert_int_equal(op_close(1, ro), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/wb", 0, 0), 0);
+}
+
 /* ---- ext2 written through the server (last: it replaces the read-only /) ---- */
 
 static struct blob wdisk;
@@ -633,9 +997,11 @@ static uint32_t wfree_inodes(void)
 static void ext2_writes(void **state)
 {
 	struct ext2_dev dev = { bcache_read, &cache, 0, bcache_write, bcache_sync };
-	char img[64], cmd[256];
-	int64_t fd, fd2, fd3;
+	char img[64], cmd[512];
+	int64_t fd, fd2, fd3, fdm, idm;
 	uint32_t inodes;
+	struct node *m;
+	char got[11];
 	struct node *old = node_get(vfs_root());
 	FILE *f;
 
@@ -676,6 +1042,18 @@ static void ext2_writes(void **state)
 	assert_int_equal(path_call(1, FL_FS_UNLINK, "/wd", 0, 0), -EISDIR);
 	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0), 0);
 	assert_int_equal(call(1, FL_FS_CLOSE, (uint64_t)fd2, 0, 0, NULL, 0), 0);
+	/* a page a shared mapping wrote, written back at shutdown (before the unmount) */
+	fdm = op_open(1, "/m.txt", O_RDWR | O_CREAT);
+	assert_int_equal(op_write(1, fdm, "mapped file"), 11);
+	idm = ev_map(1, fdm, PROT_READ | PROT_WRITE, MAP_SHARED);
+	assert_int_equal(op_close(1, fdm), 0);
+	assert_int_equal(ev_page(idm, 0), 0);
+	frame_of(idm, 0)[0] = 'M';
+	assert_int_equal(map_writeback_all(), 0);
+	m = map_find(idm)->node;
+	assert_int_equal(m->ops->read(m, 0, got, 11), 11);
+	assert_memory_equal(got, "Mapped file", 11);
+	ev_unref(idm);
 	assert_int_equal(ext2fs_unmount(), 0);
 	assert_int_equal(wdisk.data[1024 + 58] & 1, 1);		/* clean */
 	snprintf(img, sizeof(img), "/tmp/test_fs-%d.img", (int)getpid());
@@ -687,8 +1065,9 @@ static void ext2_writes(void **state)
 		print_message("e2fsck and debugfs checks skipped: not installed\n");
 	} else {
 		snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin:/sbin\"; e2fsck -fn %s && "
-			 "test \"$(debugfs -R 'cat /wd/w.txt' %s 2>/dev/null)\" = 'hello HELLO'",
-			 img, img);
+			 "test \"$(debugfs -R 'cat /wd/w.txt' %s 2>/dev/null)\" = 'hello HELLO' && "
+			 "test \"$(debugfs -R 'cat /m.txt' %s 2>/dev/null)\" = 'Mapped file'",
+			 img, img, img);
 		assert_int_equal(system(cmd), 0);
 	}
 	unlink(img);
@@ -713,6 +1092,10 @@ int main(void)
 		cmocka_unit_test(console_reads),
 		cmocka_unit_test(console_typeahead),
 		cmocka_unit_test(block_cache),
+		cmocka_unit_test(map_answers),
+		cmocka_unit_test(map_pages),
+		cmocka_unit_test(map_coherence),
+		cmocka_unit_test(map_writeback),
 		cmocka_unit_test(ext2_writes),
 	};
 
