@@ -48,7 +48,8 @@ static struct mapobj *obj_new(struct node *n)
 	return m;
 }
 
-int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *size)
+int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *size,
+		 bool *may_write)
 {
 	struct proc *p = proc_find(pid);
 	bool shared_write = (flags & MAP_SHARED) && (prot & PROT_WRITE);
@@ -58,6 +59,7 @@ int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *s
 	int acc;
 
 	*size = 0;
+	*may_write = false;
 	if (!p)
 		return -ESRCH;
 	if (!(f = fd_file(p, fd)))
@@ -74,7 +76,9 @@ int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *s
 	if (!(m = n->mobj ? n->mobj : obj_new(n)))
 		return -ENOMEM;
 	m->shared_write |= shared_write;
+	m->answered++;
 	*size = n->size;
+	*may_write = acc == O_RDWR;
 	return m->id;
 }
 
@@ -119,7 +123,12 @@ static void warn(struct mapobj *m, const char *what, int err)
 		console_out(line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
 }
 
-void map_unref(int64_t id)
+/*
+ * The pager let go of answers naming id: the object ends when every
+ * answer sent is let go (an answer on its way when the pager wrote the
+ * unref keeps it).
+ */
+void map_unref(int64_t id, uint64_t answers)
 {
 	struct mapobj **at = &objs, *m;
 	int err;
@@ -128,6 +137,9 @@ void map_unref(int64_t id)
 		at = &(*at)->next;
 	if (!(m = *at))
 		return;			/* not one of ours: nothing to drop */
+	m->answered = answers < m->answered ? m->answered - (unsigned)answers : 0;
+	if (m->answered)
+		return;
 	if ((err = writeback(m)))
 		warn(m, "not written back", err);
 	*at = m->next;
@@ -159,21 +171,22 @@ int map_writeback_all(void)
 void map_event(const struct fl_fs_event *e)
 {
 	uint64_t size;
+	bool may_write;
 	int64_t r;
 	int frame;
 
 	switch (e->kind) {
 	case FL_FS_EV_MAP:
 		r = map_open(e->pid, (int64_t)e->a, (unsigned)e->b & 0xff,
-			     (unsigned)(e->b >> 8) & 0xffffff, &size);
-		mapsys_mapped(e->c, r, size);
+			     (unsigned)(e->b >> 8) & 0xffffff, &size, &may_write);
+		mapsys_mapped(e->c, r, size, may_write);
 		break;
 	case FL_FS_EV_PAGE:
 		r = map_page((int64_t)e->a, e->b, &frame, &size);
 		mapsys_page(e->c, r, size, frame);
 		break;
 	case FL_FS_EV_UNREF:
-		map_unref((int64_t)e->a);
+		map_unref((int64_t)e->a, e->b);
 		break;
 	}
 }

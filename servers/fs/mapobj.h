@@ -29,6 +29,7 @@ struct mapobj {
 	int64_t id;			/* > 0, never used again for another object */
 	struct node *node;		/* a reference */
 	bool shared_write;		/* ever mapped MAP_SHARED with PROT_WRITE: written back */
+	unsigned answered;		/* FL_FS_EV_MAP answers naming it the pager has not let go */
 	unsigned npages;
 	struct cpage *pages;		/* the page cache of the file */
 	struct mapobj *next;
@@ -44,7 +45,8 @@ void map_event(const struct fl_fs_event *e);
  * FL_FS_MAP_ZERO (/dev/zero), or -ESRCH, -EBADF, -EACCES, -ENODEV,
  * -ENOMEM.
  */
-int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *size);
+int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *size,
+		 bool *may_write);
 
 /*
  * FL_FS_EV_PAGE's answer: 0 with the page's frame in *frame (the
@@ -54,7 +56,7 @@ int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *s
 int64_t map_page(int64_t id, uint64_t index, int *frame, uint64_t *size);
 
 /* FL_FS_EV_UNREF: written back if it may have been written, its pages and node dropped. */
-void map_unref(int64_t id);
+void map_unref(int64_t id, uint64_t answers);
 
 struct mapobj *map_find(int64_t id);
 unsigned map_count(void);
@@ -94,5 +96,5 @@ int mapsys_frame_new(uint8_t **data, int *frame);
 void mapsys_frame_free(uint8_t *data, int frame);
 
 /* The answers: FL_PAGER_FS_MAPPED, and FL_PAGER_FS_PAGE carrying frame (unless result < 0). */
-void mapsys_mapped(uint64_t token, int64_t result, uint64_t size);
+void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write);
 void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame);

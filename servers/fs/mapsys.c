@@ -94,9 +94,9 @@ void mapsys_frame_free(uint8_t *data, int frame)
 	slot_put(((uintptr_t)data - CACHE_VA) / PC_PAGE);
 }
 
-void mapsys_mapped(uint64_t token, int64_t result, uint64_t size)
+void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write)
 {
-	const uint64_t w[4] = { token, (uint64_t)result, size, 0 };
+	const uint64_t w[4] = { token, (uint64_t)result, size, may_write };
 	struct fl_msg reply;
 	long r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_MAPPED, 0, 0), w, &reply);
 

@@ -37,6 +37,7 @@ struct fcache {
 	uint64_t id;			/* the fs server's object id */
 	uint64_t size;			/* bytes, as the fs server last said */
 	unsigned users;			/* file objects on it */
+	uint64_t received;		/* map answers naming it, all let go by its unref */
 	struct pagemap frames;		/* page -> frame handle + 1 */
 	struct waiter *waiting;
 };
@@ -164,7 +165,7 @@ static void fcache_put(struct fcache *c)
 		fl_handle_close(w->reply);
 		free(w);
 	}
-	fs_event(FL_FS_EV_UNREF, 0, 0, c->id, 0, 0);
+	fs_event(FL_FS_EV_UNREF, 0, 0, c->id, c->received, 0);
 	free(c);
 }
 
@@ -350,9 +351,11 @@ long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned
 }
 
 /* The object a map answer names, mapped for the ask: the address or -errno. */
-static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t size)
+static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t size,
+			 bool may_write)
 {
 	bool shared = a->flags & MAP_SHARED, made = false;
+	unsigned nowrite = shared && !may_write ? REGION_NOWRITE : 0;
 	struct fcache *c;
 	struct memobj *o;
 
@@ -365,21 +368,21 @@ static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t
 			   -ENOMEM;
 	}
 	if (!(c = fcache_get((uint64_t)result, size, &made))) {
-		fs_owed_drop();
-		fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 0, 0);
+		fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 1, 0);	/* pays the debt */
 		return -ENOMEM;
 	}
+	c->received++;
 	if (!made)
 		fs_owed_drop();		/* the object's unref is owed once, by its cache */
 	if (!(o = file_object(c, a->offset, a->len, shared))) {
 		fcache_put(c);
 		return -ENOMEM;
 	}
-	return vm_place(p, a->addr, a->len, a->prot, a->flags, o);
+	return vm_place(p, a->addr, a->len, a->prot, a->flags | nowrite, o);
 }
 
 /* The fs server's FL_PAGER_FS_MAPPED: the parked mmap answered. 0, or -ESRCH (no such token). */
-long file_mapped_answer(uint64_t token, int64_t result, uint64_t size)
+long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write)
 {
 	struct ask *a = ask_take(token, true);
 	struct proc *p;
@@ -389,15 +392,20 @@ long file_mapped_answer(uint64_t token, int64_t result, uint64_t size)
 		return -ESRCH;
 	p = proc_find(a->pid);
 	if (!p || p->zombie) {		/* the mmap's caller is gone */
-		if (result > 0 && !find_cache((uint64_t)result))
-			fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 0, 0);	/* pays the debt */
-		else
+		struct fcache *c = result > 0 ? find_cache((uint64_t)result) : NULL;
+
+		if (result > 0 && !c) {
+			fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 1, 0);	/* pays the debt */
+		} else {
+			if (c)
+				c->received++;	/* let go with the cache's own unref */
 			fs_owed_drop();
+		}
 		fl_handle_close(a->reply);
 		free(a);
 		return 0;
 	}
-	r = map_answered(a, p, result, size);
+	r = map_answered(a, p, result, size, may_write);
 	if (fl_reply(a->reply, FL_TAG(0, 0, 0), (uint64_t)r, 0, 0, 0) < 0)
 		fl_handle_close(a->reply);
 	free(a);

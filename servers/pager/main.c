@@ -395,7 +395,7 @@ static long fs_answer(struct proc *p, const struct fl_msg *m)
 	}
 	drop_handles(m, 1);
 	if (label == FL_PAGER_FS_MAPPED)
-		r = file_mapped_answer(m->w[0], (int64_t)m->w[1], m->w[2]);
+		r = file_mapped_answer(m->w[0], (int64_t)m->w[1], m->w[2], m->w[3] != 0);
 	else
 		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
 	if (frame >= 0)

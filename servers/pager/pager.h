@@ -38,6 +38,7 @@
 /* Region flags (struct region.flags) beside the MAP_* ones. */
 #define REGION_STACK	0x1000000u		/* grows down on a fault below it */
 #define REGION_HEAP	0x2000000u		/* the brk area */
+#define REGION_NOWRITE	0x4000000u		/* a shared file mapping its fd may not write: mprotect EACCES */
 
 struct proc {
 	int pid;			/* 0: a free slot */
@@ -127,7 +128,7 @@ struct memobj;
 /* file.c: mappings of the fs server's files. */
 long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned prot,
 	       unsigned flags, int fd, uint64_t offset);
-long file_mapped_answer(uint64_t token, int64_t result, uint64_t size);
+long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write);
 long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame);
 /* The fault w of p served again now (its page came): the answer goes at once. */
 void pager_fault_again(struct proc *p, int reply, const uint64_t w[4]);

@@ -374,6 +374,10 @@ long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
 	end = addr + len;
 	if (!covered(p, addr, end))
 		return -ENOMEM;			/* POSIX: part of the range is not mapped */
+	for (struct region *r = region_find(&p->map, addr); r && r->start < end;
+	     r = region_next(&p->map, r->end))
+		if ((r->flags & REGION_NOWRITE) && (prot & PROT_WRITE))
+			return -EACCES;		/* a shared file its descriptor may not write */
 	if ((err = cut_at(p, addr)) || (err = cut_at(p, end)))
 		return err;
 	for (struct region *r = region_find(&p->map, addr); r && r->start < end;

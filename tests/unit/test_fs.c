@@ -72,6 +72,7 @@ static struct {
 	uint64_t size;
 	int frame;
 	unsigned count;
+	bool may_write;
 } mapped, paged;
 static unsigned frames_live;
 static int next_frame = 500;
@@ -94,8 +95,9 @@ void mapsys_frame_free(uint8_t *data, int frame)
 	frames_live--;
 }
 
-void mapsys_mapped(uint64_t token, int64_t result, uint64_t size)
+void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write)
 {
+	mapped.may_write = may_write;
 	mapped.token = token;
 	mapped.result = result;
 	mapped.size = size;
@@ -655,6 +657,29 @@ static void block_cache(void **state)
 
 /* ---- file mappings: the pager's events ---- */
 
+/* The answers naming id the "pager" holds, after adding d. */
+static unsigned answers_of(int64_t id, int d)
+{
+	static struct { int64_t id; unsigned n; } held[64];
+	unsigned i, free_slot = 64;
+
+	for (i = 0; i < 64; i++) {
+		if (held[i].n && held[i].id == id)
+			break;
+		if (!held[i].n && free_slot == 64)
+			free_slot = i;
+	}
+	if (i == 64) {
+		if (d <= 0)
+			return 0;
+		assert_true(free_slot < 64);
+		i = free_slot;
+		held[i].id = id;
+	}
+	held[i].n = (unsigned)((int)held[i].n + d);
+	return held[i].n;
+}
+
 static int64_t ev_map(int pid, int64_t fd, unsigned prot, unsigned flags)
 {
 	struct fl_fs_event e = { .kind = FL_FS_EV_MAP, .pid = pid, .a = (uint64_t)fd,
@@ -666,6 +691,8 @@ static int64_t ev_map(int pid, int64_t fd, unsigned prot, unsigned flags)
 	assert_int_equal(mapped.token, e.c);
 	if (mapped.result <= 0)
 		assert_int_equal(mapped.size, 0);
+	if (mapped.result > 0)
+		answers_of(mapped.result, 1);
 	return mapped.result;
 }
 
@@ -683,11 +710,18 @@ static int64_t ev_page(int64_t id, uint64_t index)
 	return paged.result;
 }
 
+/* Let go of n of the answers naming id (all: the object ends). */
+static void ev_unref_n(int64_t id, unsigned n)
+{
+	struct fl_fs_event e = { .kind = FL_FS_EV_UNREF, .a = (uint64_t)id, .b = n };
+
+	answers_of(id, -(int)n);
+	map_event(&e);
+}
+
 static void ev_unref(int64_t id)
 {
-	struct fl_fs_event e = { .kind = FL_FS_EV_UNREF, .a = (uint64_t)id };
-
-	map_event(&e);
+	ev_unref_n(id, answers_of(id, 0));
 	assert_null(map_find(id));
 }
 
@@ -752,6 +786,7 @@ static void map_answers(void **state)
 	assert_false(map_find(id)->shared_write);
 	assert_int_equal(ev_map(1, ro, PROT_READ | PROT_WRITE, MAP_SHARED), -EACCES);
 	assert_int_equal(ev_map(1, ro, PROT_READ, MAP_SHARED), id);
+	assert_false(mapped.may_write);			/* O_RDONLY: mprotect may not add write */
 	/* the disk's file and a /tmp file */
 	ext = op_open(1, "/dir/sub/deeper/file.txt", O_RDONLY);
 	id2 = ev_map(1, ext, PROT_READ, MAP_SHARED);
@@ -762,6 +797,7 @@ static void map_answers(void **state)
 	assert_int_equal(ev_map(1, fdw, PROT_READ, MAP_PRIVATE), -EACCES);	/* O_WRONLY */
 	assert_int_equal(ev_map(1, fdw, PROT_WRITE, MAP_SHARED), -EACCES);
 	assert_true(ev_map(1, fdrw, PROT_READ | PROT_WRITE, MAP_SHARED) > 0);
+	assert_true(mapped.may_write);
 	assert_true(map_find(mapped.result)->shared_write);
 	assert_int_equal(mapped.size, 0);			/* empty: an object all the same */
 	ev_unref(mapped.result);
@@ -792,6 +828,9 @@ static void map_answers(void **state)
 	assert_int_equal(n->refs, refs - 1);
 	ev_unref(id);					/* again: nothing */
 	assert_int_equal(ev_map(1, ext, PROT_READ, MAP_PRIVATE), id2);
+	/* an unref written while a map of the same file was on its way: the object stays */
+	ev_unref_n(id2, 1);
+	assert_non_null(map_find(id2));
 	ev_unref(id2);
 	assert_int_equal(map_count(), 0);
 	assert_int_equal(frames_live, 0);

@@ -211,11 +211,16 @@ static void not_mappable(void)
 		      "mmap of a descriptor not open: EBADF");
 	{
 		char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
+		char *s = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0);
 
 		check(m != MAP_FAILED, "MAP_PRIVATE with PROT_WRITE of an O_RDONLY descriptor is fine",
 		      "%s", m == MAP_FAILED ? strerror(errno) : "");
 		if (m != MAP_FAILED)
 			munmap(m, PAGE);
+		check_err(s == MAP_FAILED ? 0 : mprotect(s, PAGE, PROT_READ | PROT_WRITE), EACCES,
+			  "mprotect adding PROT_WRITE to a MAP_SHARED map of an O_RDONLY fd: EACCES");
+		if (s != MAP_FAILED)
+			munmap(s, PAGE);
 	}
 	close(null), close(con), close(dir), close(wr), close(ro), close(p[0]), close(p[1]);
 }

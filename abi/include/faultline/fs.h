@@ -115,11 +115,13 @@ struct fl_dirent {
  * answers with a call (FL_PAGER_FS_MAPPED, FL_PAGER_FS_PAGE in
  * faultline/pager.h), which the pager serves like any other request. An
  * object is a file the fs server keeps for the pager: its node stays
- * (even unlinked) until FL_FS_EV_UNREF.
+ * (even unlinked) until the pager has let go, by FL_FS_EV_UNREF, of every
+ * answer naming it (an UNREF written while another MAP of the same file
+ * is still on its way does not end the object the answer names).
  */
 #define FL_FS_EV_MAP	5	/* pid mmaps fd a: b prot | flags << 8, c token: answer FL_PAGER_FS_MAPPED */
 #define FL_FS_EV_PAGE	6	/* page b of object a, c token: answer FL_PAGER_FS_PAGE */
-#define FL_FS_EV_UNREF	7	/* the pager holds no mapping of object a and none of its frames any more */
+#define FL_FS_EV_UNREF	7	/* the pager lets go of b answers naming object a (all it had: no mapping, no frame) */
 
 struct fl_fs_event {
 	uint32_t kind;		/* FL_FS_EV_* */

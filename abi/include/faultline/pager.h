@@ -34,7 +34,7 @@
 #define FL_PAGER_SNAPSHOT	18	/* w0 pid, w1 address in a region the caller pages: a snapshot id */
 #define FL_PAGER_RESTORE	19	/* w0 snapshot id: 0, the region as it was then */
 #define FL_PAGER_PROTECT	20	/* w0 pid, w1 address (a region the caller pages), w2 PROT_* kept: 0 */
-#define FL_PAGER_FS_MAPPED	22	/* the fs server only: w0 token, w1 object id / FL_FS_MAP_ZERO / -errno, w2 the file's size: 0 */
+#define FL_PAGER_FS_MAPPED	22	/* the fs server only: w0 token, w1 object id / FL_FS_MAP_ZERO / -errno, w2 the file's size, w3 1 if the fd may write (O_RDWR): 0 */
 #define FL_PAGER_FS_PAGE	23	/* the fs server only: w0 token, w1 0 or -errno, w2 the file's size; handle 0: the page's frame (read, write): 0 */
 #define FL_PAGER_EXEC		21	/* as FL_PAGER_SPAWN, w0 0: no reply on success (the caller runs the program: same pid, same fds) */
 
