@@ -36,10 +36,12 @@ MACHINES = {
 DEFAULT_MACHINE = {"x86_64": "q35", "aarch64": "virt-gicv2"}
 
 
-def disk_args(machine, image):
+def disk_args(machine, image, iops=None):
     """QEMU arguments attaching image as the virtio-blk disk the fs server
-    mounts: virtio-pci (modern only) on q35, modern virtio-mmio on virt."""
-    drive = ["-drive", "file=%s,if=none,id=d0,format=raw" % image]
+    mounts: virtio-pci (modern only) on q35, modern virtio-mmio on virt;
+    iops: at most that many requests a second (a deterministically slow disk)."""
+    throttle = ",throttling.iops-total=%d" % iops if iops else ""
+    drive = ["-drive", "file=%s,if=none,id=d0,format=raw%s" % (image, throttle)]
     if MACHINES[machine][0] == "x86_64":
         return drive + ["-device", "virtio-blk-pci,drive=d0,disable-legacy=on"]
     return ["-global", "virtio-mmio.force-legacy=off"] + drive + [
@@ -239,6 +241,8 @@ def main(argv):
                     help="one more QEMU argument (repeat for several)")
     ap.add_argument("--disk", metavar="IMAGE",
                     help="attach a copy of IMAGE (logs/NAME.img) as the virtio-blk disk")
+    ap.add_argument("--disk-iops", type=int, metavar="N",
+                    help="with --disk: QEMU serves at most N disk requests a second")
     ap.add_argument("--no-fsck", metavar="REASON",
                     help="with --disk: do not check the copy after the run, for REASON (an "
                     "image damaged on purpose); by default e2fsck -fn must find it clean and "
@@ -260,7 +264,7 @@ def main(argv):
         # tests in parallel never share one (QEMU locks it)
         disk = os.path.join(log_dir, args.name + ".img")
         shutil.copyfile(args.disk, disk)
-        extra += disk_args(args.machine, disk)
+        extra += disk_args(args.machine, disk, args.disk_iops)
     cmd = command(args.machine, args.build_dir, args.append, initrd, args.memory,
                   args.dtb, args.icount, extra=extra)
     data = None

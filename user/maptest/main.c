@@ -7,6 +7,10 @@
  * map (EACCES, EBADF), and a shared write to a disk file reaching the disk
  * (the host checks it with debugfs after the run: tests/guest).
  *
+ *   maptest           the cases
+ *   maptest --parked  on a slow disk (QEMU throttled): a fault waiting for
+ *                     the disk does not hold up another process's faults
+ *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
 #include <errno.h>
@@ -241,8 +245,52 @@ static void to_the_disk(void)
 	close(fd);
 }
 
-int main(void)
+/*
+ * Child A faults on a page of /data/huge the fs server must read from the
+ * throttled disk; child B meanwhile takes 64 anonymous faults and exits
+ * (it never touches a file: the fs server is busy with the disk). The
+ * pager, which parks A's fault, serves B at once: B ends first.
+ */
+static void parked(void)
 {
+	int fd = open("/data/huge", O_RDONLY), st_a = -1, st_b = -1, first;
+	pid_t a, b;
+
+	if ((a = fork()) == 0) {
+		volatile char *m = mmap(NULL, 1 << 20, PROT_READ, MAP_PRIVATE, fd, 3 << 20);
+
+		_exit(m != MAP_FAILED && m[5 * PAGE + 7] == m[5 * PAGE + 7] ? 0 : 1);
+	}
+	if ((b = fork()) == 0) {
+		char *m = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (int i = 0; m != MAP_FAILED && i < 64; i++)
+			m[i * PAGE] = (char)i;
+		_exit(m == MAP_FAILED ? 1 : 0);
+	}
+	first = wait(&st_b);
+	if (first == a) {
+		st_a = st_b;
+		waitpid(b, &st_b, 0);
+	} else {
+		waitpid(a, &st_a, 0);
+	}
+	check(first == b && WIFEXITED(st_b) && WEXITSTATUS(st_b) == 0,
+	      "a file fault waiting for a slow disk: another process's 64 anonymous faults "
+	      "are served meanwhile", "first %d (a %d, b %d)", first, a, b);
+	check(WIFEXITED(st_a) && WEXITSTATUS(st_a) == 0, "then the file fault completes",
+	      "status %#x", st_a);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--parked")) {
+		parked();
+		printf("1..%d\n", tap_count());
+		return tap_done();
+	}
 	private_maps();
 	shared_maps();
 	fork_isolation();
