@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 
-PROGRAMS = ["sh", "cat", "ls", "echo", "fstest"]
+PROGRAMS = ["sh", "cat", "cp", "ls", "echo", "mmapcopy", "fstest"]
 MOTD = "Faultline: this line comes from the ext2 disk.\n"
 BIG_SIZE = 200 * 1024 + 77
 HUGE_SIZE = 4 * 1024 * 1024 + 64 * 1024 + 3
