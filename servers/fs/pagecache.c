@@ -86,12 +86,14 @@ int pc_truncate(struct node *n, uint64_t len)
 	if (z % PC_PAGE)
 		frames_copy(n->mobj, z, NULL, PC_PAGE - z % PC_PAGE, false);
 	/*
-	 * Pages wholly past a new, lower end go; their frames live on while
-	 * the pager maps them (the kernel counts them). The pager drops such
-	 * stale pages itself in a later slice.
+	 * Pages wholly past a new, lower end go, here and in the pager, which
+	 * unmaps them from every mapping (their frames live on until then:
+	 * the kernel counts them).
 	 */
-	if (len < old)
+	if (len < old) {
 		pc_drop_from(n->mobj, (len + PC_PAGE - 1) / PC_PAGE);
+		mapsys_truncated(n->mobj->id, len);
+	}
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct fcache {
 	uint64_t received;		/* map answers naming it, all let go by its unref */
 	struct pagemap frames;		/* page -> frame handle + 1 */
 	struct waiter *waiting;
+	struct file *objs;		/* the file objects on it, through file.next */
 };
 
 struct file {
@@ -48,6 +49,7 @@ struct file {
 	uint64_t first;			/* the file's page at the object's byte 0 */
 	bool shared;			/* MAP_SHARED: the frames themselves */
 	struct private private;		/* MAP_PRIVATE: pages written, copies of their own */
+	struct file *next;		/* the next on fc */
 };
 
 /* A request in flight to the fs server, answered by the token: an mmap, or a page. */
@@ -228,8 +230,11 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 
 	if (!fo->shared && (err = private_fault(&fo->private, f, f->offset / PAGE, a)))
 		return err < 0 ? err : 0;
-	if (page * PAGE >= fo->fc->size)
-		return -EFAULT;		/* wholly past the end of the file: SIGBUS */
+	/*
+	 * No frame: the fs server says (the size the pager last heard may be
+	 * old: a write may have grown the file), with the frame, or -EFAULT
+	 * past the end.
+	 */
 	if ((frame = frame_of(fo->fc, page)) < 0)
 		return wait_for(fo->fc, f, page);
 	if (!fo->shared && (f->access & FL_ACCESS_WRITE))
@@ -277,7 +282,11 @@ static void file_discard(struct memobj *o, uint64_t offset, uint64_t len)
 static void file_release(struct memobj *o)
 {
 	struct file *fo = (struct file *)o;
+	struct file **at = &fo->fc->objs;
 
+	while (*at != fo)
+		at = &(*at)->next;
+	*at = fo->next;
 	private_free(&fo->private);
 	fcache_put(fo->fc);
 	free(fo);
@@ -318,6 +327,8 @@ static struct memobj *file_object(struct fcache *c, uint64_t offset, uint64_t le
 	fo->fc = c;
 	fo->first = offset / PAGE;
 	fo->shared = shared;
+	fo->next = c->objs;
+	c->objs = fo;
 	return &fo->obj;
 }
 
@@ -431,9 +442,14 @@ long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
 		return a ? 0 : -ESRCH;	/* no longer wanted, or never asked */
 	}
 	c->size = size;
-	if (result == 0 && frame >= 0 && !pagemap_get(&c->frames, page) &&
-	    pagemap_set(&c->frames, page, (void *)(uintptr_t)(frame + 1)) == 0)
-		frame = -1;		/* kept */
+	if (result == 0 && frame_of(c, page) < 0) {
+		if (frame < 0)
+			result = -EIO;	/* an answer without its frame */
+		else if (pagemap_set(&c->frames, page, (void *)(uintptr_t)(frame + 1)))
+			result = -ENOMEM;
+		else
+			frame = -1;	/* kept */
+	}
 	if (frame >= 0)
 		fl_handle_close(frame);
 	for (at = &c->waiting; (w = *at);) {
@@ -446,12 +462,49 @@ long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
 		*at = w->next;
 		if (!p || p->zombie)
 			fl_handle_close(w->reply);
-		else if (result < 0 && result != -EFAULT)
+		else if (result < 0)
 			kill_for_fault(p, w->reply, SIGBUS, access_name(FL_FAULT_ACCESS(w->w[0])),
-				       w->w, "the fs server could not read the page");
+				       w->w, result == -EFAULT ? "past the end of its file" :
+				       "the fs server could not read the page");
 		else
-			pager_fault_again(p, w->reply, w->w);	/* mapped now, or past the end */
+			pager_fault_again(p, w->reply, w->w);	/* mapped now */
 		free(w);
 	}
+	return 0;
+}
+
+/* The pages of fo at file page first and past it: unmapped in every region, private copies gone. */
+static void cut(struct file *fo, uint64_t first)
+{
+	uint64_t from = first > fo->first ? (first - fo->first) * PAGE : 0;	/* object byte */
+
+	if (from >= fo->obj.size)
+		return;
+	for (struct region *r = fo->obj.mappers; r; r = r->obj_next) {
+		uintptr_t va = r->start + (from > r->offset ? from - r->offset : 0);
+
+		if (va < r->end)
+			vm_unmap_pages(r->owner, va, r->end);
+	}
+	if (!fo->shared)
+		private_discard(&fo->private, from / PAGE, (fo->obj.size - from) / PAGE);
+}
+
+/*
+ * The fs server's FL_PAGER_FS_TRUNCATE: object id shrank to size. Its
+ * pages wholly past the end are unmapped from every mapping (a later
+ * access is SIGBUS) and their frames let go. 0, or -ESRCH.
+ */
+long file_truncated(uint64_t id, uint64_t size)
+{
+	struct fcache *c = find_cache(id);
+	uint64_t first = (size + PAGE - 1) / PAGE;
+
+	if (!c)
+		return -ESRCH;
+	c->size = size;
+	for (struct file *fo = c->objs; fo; fo = fo->next)
+		cut(fo, first);
+	pagemap_each(&c->frames, first, UINT64_MAX - first, close_frame, NULL);
 	return 0;
 }

@@ -396,6 +396,8 @@ static long fs_answer(struct proc *p, const struct fl_msg *m)
 	drop_handles(m, 1);
 	if (label == FL_PAGER_FS_MAPPED)
 		r = file_mapped_answer(m->w[0], (int64_t)m->w[1], m->w[2], m->w[3] != 0);
+	else if (label == FL_PAGER_FS_TRUNCATE)
+		r = file_truncated(m->w[0], m->w[1]);
 	else
 		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
 	if (frame >= 0)
@@ -412,7 +414,8 @@ static void serve(const struct fl_msg *m)
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
 	answer.pid = pid;
-	if (label != FL_PAGER_FS_MAPPED && label != FL_PAGER_FS_PAGE)
+	if (label != FL_PAGER_FS_MAPPED && label != FL_PAGER_FS_PAGE &&
+	    label != FL_PAGER_FS_TRUNCATE)
 		drop_handles(m, 0);
 	else if (p && !p->zombie && reply >= 0 && !fault)
 		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);

@@ -130,6 +130,7 @@ long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned
 	       unsigned flags, int fd, uint64_t offset);
 long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write);
 long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame);
+long file_truncated(uint64_t id, uint64_t size);
 /* The fault w of p served again now (its page came): the answer goes at once. */
 void pager_fault_again(struct proc *p, int reply, const uint64_t w[4]);
 long vm_munmap(struct proc *p, uintptr_t addr, uint64_t len);
@@ -142,6 +143,7 @@ long vm_mappings(struct proc *p, uintptr_t va);
 int vm_populate(struct proc *p, uintptr_t start, uintptr_t end, const uint8_t *src,
 		uint64_t from, uint64_t to);
 int vm_clear(struct proc *p);
+void vm_unmap_pages(struct proc *p, uintptr_t start, uintptr_t end);	/* the kernel's side only */
 /* The process dies of sig for the fault w: its line (why), then exit. */
 void kill_for_fault(struct proc *p, int reply, int sig, const char *what,
 		    const uint64_t w[4], const char *why);

@@ -99,7 +99,7 @@ unsigned memobj_mappers(struct memobj *o, uint64_t page, mapping_fn fn, void *ar
 /* ---- regions ---------------------------------------------------------- */
 
 /* The kernel's side of a range: nothing mapped there any more. */
-static void unmap_pages(struct proc *p, uintptr_t start, uintptr_t end)
+void vm_unmap_pages(struct proc *p, uintptr_t start, uintptr_t end)
 {
 	while (start < end) {
 		long done = fl_unmap(p->task, start, end - start);
@@ -139,7 +139,7 @@ static int cut_at(struct proc *p, uintptr_t at)
 /* Take one whole region out: its pages, its object reference. */
 static void region_drop(struct proc *p, struct region *r)
 {
-	unmap_pages(p, r->start, r->end);
+	vm_unmap_pages(p, r->start, r->end);
 	r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
 	region_remove(&p->map, r);
 	memobj_unlink(r->obj, r);

@@ -104,6 +104,19 @@ void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write
 	mapped.count++;
 }
 
+static struct {
+	int64_t id;
+	uint64_t size;
+	unsigned count;
+} truncated;
+
+void mapsys_truncated(int64_t id, uint64_t size)
+{
+	truncated.id = id;
+	truncated.size = size;
+	truncated.count++;
+}
+
 void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame)
 {
 	paged.token = token;
@@ -947,7 +960,11 @@ static void map_coherence(void **state)
 	assert_memory_equal(ans.out, "aTOOa", 5);
 	assert_int_equal(op_pread(1, fd, 4998, 100), 2);		/* not past the end */
 	/* a shrink drops the pages past the new end and zeros the rest of the last */
+	truncated.count = 0;
 	assert_int_equal(op_ftruncate(1, fd, 4000), 0);
+	assert_int_equal(truncated.count, 1);		/* the pager is told */
+	assert_int_equal(truncated.id, id);
+	assert_int_equal(truncated.size, 4000);
 	assert_int_equal(map_find(id)->npages, 1);
 	assert_int_equal(frames_live, 1);
 	assert_int_equal(p0[3999], 'a');
@@ -957,6 +974,7 @@ static void map_coherence(void **state)
 	/* a growth reads zeros where the mapping wrote past the end */
 	p0[4050] = 'q';
 	assert_int_equal(op_ftruncate(1, fd, 4060), 0);
+	assert_int_equal(truncated.count, 1);		/* a growth: nothing to unmap */
 	assert_int_equal(op_pread(1, fd, 4040, 20), 20);
 	assert_int_equal(ans.out[10], 0);
 	assert_int_equal(p0[4050], 0);

@@ -168,6 +168,46 @@ static void past_the_end(void)
 	close(fd);
 }
 
+/*
+ * ftruncate shrinking a mapped file: the pages past the new end go from
+ * every mapping (shared ones, and private copies too): SIGBUS; the rest of
+ * the last page reads zeros; grown again, the pages come back as the file.
+ */
+static void truncated(void)
+{
+	int fd = make_file("/tmp/trunc", 't', 2 * PAGE), st[2];
+	char *s = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	pid_t pid[2];
+
+	if (s == MAP_FAILED || p == MAP_FAILED) {
+		check(0, "ftruncate of a mapped file", "mmap: %s", strerror(errno));
+		return;
+	}
+	s[PAGE] = 'x';			/* both pages mapped, the private one copied */
+	p[PAGE] = 'y';
+	good = ftruncate(fd, 100) == 0 && s[99] == 't' && s[100] == 0;
+	check(good, "ftruncate to 100 bytes: the rest of the mapped page reads zeros", "'%c' %d",
+	      s[99], s[100]);
+	for (int i = 0; i < 2; i++)
+		if ((pid[i] = fork()) == 0) {
+			(void)*(volatile char *)(i ? p + PAGE : s + PAGE);
+			_exit(0);
+		}
+	st[0] = status_of(pid[0]);
+	st[1] = status_of(pid[1]);
+	check(WIFSIGNALED(st[0]) && WTERMSIG(st[0]) == SIGBUS && WIFSIGNALED(st[1]) &&
+	      WTERMSIG(st[1]) == SIGBUS,
+	      "a page past the new end, though mapped before: SIGBUS (shared and private)",
+	      "status %#x %#x", st[0], st[1]);
+	good = ftruncate(fd, 2 * PAGE) == 0 && pwrite(fd, "N", 1, PAGE) == 1 && s[PAGE] == 'N' &&
+	       s[PAGE + 1] == 0;
+	check(good, "grown again: the page comes back with the file's bytes", "'%c'", s[PAGE]);
+	munmap(s, 2 * PAGE);
+	munmap(p, 2 * PAGE);
+	close(fd);
+}
+
 static void dev_zero(void)
 {
 	int fd = open("/dev/zero", O_RDWR), st;
@@ -295,6 +335,7 @@ int main(int argc, char **argv)
 	shared_maps();
 	fork_isolation();
 	past_the_end();
+	truncated();
 	dev_zero();
 	not_mappable();
 	to_the_disk();
