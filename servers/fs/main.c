@@ -107,7 +107,7 @@ static void drain_events(void)
 			proc_exit(e->pid);
 		else if (e->kind == FL_FS_EV_SHUTDOWN)
 			shutdown_asked = true;
-		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_UNREF)
+		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_SYNC)
 			map_event(e);	/* answered at once: a call to the pager */
 		if (err)
 			say("fs: pid %d: no descriptor table (%d)\n", e->pid, err);

@@ -185,6 +185,12 @@ void map_event(const struct fl_fs_event *e)
 		r = map_page((int64_t)e->a, e->b, &frame, &size);
 		mapsys_page(e->c, r, size, frame);
 		break;
+	case FL_FS_EV_SYNC: {
+		struct mapobj *m = map_find((int64_t)e->a);
+
+		mapsys_synced(e->c, m ? writeback(m) : -ENOENT);
+		break;
+	}
 	case FL_FS_EV_UNREF:
 		map_unref((int64_t)e->a, e->b);
 		break;

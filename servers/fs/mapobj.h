@@ -98,5 +98,7 @@ void mapsys_frame_free(uint8_t *data, int frame);
 /* The answers: FL_PAGER_FS_MAPPED, and FL_PAGER_FS_PAGE carrying frame (unless result < 0). */
 void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write);
 void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame);
+/* FL_FS_EV_SYNC's answer: the writeback's result. */
+void mapsys_synced(uint64_t token, int64_t result);
 /* The object's file shrank to size: the pager unmaps its pages past it everywhere. */
 void mapsys_truncated(int64_t id, uint64_t size);

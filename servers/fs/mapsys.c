@@ -94,6 +94,16 @@ void mapsys_frame_free(uint8_t *data, int frame)
 	slot_put(((uintptr_t)data - CACHE_VA) / PC_PAGE);
 }
 
+void mapsys_synced(uint64_t token, int64_t result)
+{
+	const uint64_t w[4] = { token, (uint64_t)result, 0, 0 };
+	struct fl_msg reply;
+	long r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_SYNCED, 0, 0), w, &reply);
+
+	if (r < 0 || (long)reply.w[0] < 0)
+		say("FL_PAGER_FS_SYNCED refused", r < 0 ? r : (long)reply.w[0]);
+}
+
 void mapsys_truncated(int64_t id, uint64_t size)
 {
 	const uint64_t w[4] = { (uint64_t)id, size, 0, 0 };

@@ -58,7 +58,8 @@ struct ask {
 	uint64_t token;
 	struct fcache *fc;		/* a page of fc (NULL: an mmap, or fc gone) */
 	uint64_t page;
-	bool mmap;
+	enum { ASK_PAGE, ASK_MMAP, ASK_SYNC } kind;
+	struct sync_wait *sync;		/* a sync's msync (NULL: MS_ASYNC, or gone) */
 	int pid, reply;			/* the mmap's */
 	uintptr_t addr;
 	uint64_t len, offset;
@@ -83,12 +84,12 @@ static struct ask *ask_new(void)
 }
 
 /* The ask with token, taken off the list (NULL: none). */
-static struct ask *ask_take(uint64_t token, bool mmap)
+static struct ask *ask_take(uint64_t token, int kind)
 {
 	for (struct ask **at = &asks; *at; at = &(*at)->next) {
 		struct ask *a = *at;
 
-		if (a->token == token && a->mmap == mmap) {
+		if (a->token == token && (int)a->kind == kind) {
 			*at = a->next;
 			return a;
 		}
@@ -98,14 +99,14 @@ static struct ask *ask_take(uint64_t token, bool mmap)
 
 static void ask_drop(struct ask *a)
 {
-	ask_take(a->token, a->mmap);
+	ask_take(a->token, (int)a->kind);
 	free(a);
 }
 
 static struct ask *asked(const struct fcache *c, uint64_t page)
 {
 	for (struct ask *a = asks; a; a = a->next)
-		if (!a->mmap && a->fc == c && a->page == page)
+		if (a->kind == ASK_PAGE && a->fc == c && a->page == page)
 			return a;
 	return NULL;
 }
@@ -244,6 +245,109 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	return 0;
 }
 
+/* msync (vm.c): what waits for the fs server's writebacks. */
+struct sync_wait {
+	int pid, reply;			/* reply -1: MS_ASYNC, nobody waits */
+	unsigned pending;		/* writebacks asked, not answered */
+	int err;			/* the first error */
+	uint64_t asked[16];		/* objects asked already (more: asked again, harmless) */
+	unsigned nasked;
+};
+
+struct sync_wait *sync_wait_new(struct proc *p, int reply)
+{
+	struct sync_wait *w = calloc(1, sizeof(*w));
+
+	if (w) {
+		w->pid = p->pid;
+		w->reply = reply;
+	}
+	return w;
+}
+
+/* The msync's answer once nothing is pending: 0, or the first error. */
+static void sync_done(struct sync_wait *w)
+{
+	if (w->reply >= 0 && fl_reply(w->reply, FL_TAG(0, 0, 0), (uint64_t)(int64_t)w->err, 0, 0,
+				      0) < 0)
+		fl_handle_close(w->reply);
+	free(w);
+}
+
+/*
+ * All asked: VM_PARKED (answered when the writebacks are), or the answer
+ * now (nothing to wait for, or MS_ASYNC).
+ */
+long sync_wait_start(struct sync_wait *w)
+{
+	long err = w->err;
+
+	if (w->pending && w->reply >= 0)
+		return VM_PARKED;
+	sync_wait_drop(w);
+	return err;
+}
+
+/* Nobody waits (MS_ASYNC, or the msync failed): the answers find nobody. */
+void sync_wait_drop(struct sync_wait *w)
+{
+	for (struct ask *a = asks; a; a = a->next)
+		if (a->sync == w)
+			a->sync = NULL;
+	free(w);
+}
+
+/* A shared file mapping in msync's range: its object written back (once per msync). */
+static int file_sync(struct memobj *o, struct sync_wait *w)
+{
+	struct file *fo = (struct file *)o;
+	struct ask *a;
+	int err;
+
+	for (unsigned i = 0; i < w->nasked && i < 16; i++)
+		if (w->asked[i] == fo->fc->id)
+			return 0;
+	if (!(a = ask_new()))
+		return -ENOMEM;
+	a->kind = ASK_SYNC;
+	a->sync = w;
+	if ((err = fs_event(FL_FS_EV_SYNC, 0, 0, fo->fc->id, 0, a->token))) {
+		ask_drop(a);
+		return err;
+	}
+	if (w->nasked < 16)
+		w->asked[w->nasked] = fo->fc->id;
+	w->nasked++;
+	w->pending++;
+	return 0;
+}
+
+/* The fs server's FL_PAGER_FS_SYNCED: one writeback of an msync done. 0, or -ESRCH. */
+long file_synced_answer(uint64_t token, int64_t result)
+{
+	struct ask *a = ask_take(token, ASK_SYNC);
+	struct sync_wait *w = a ? a->sync : NULL;
+
+	if (!a)
+		return -ESRCH;
+	free(a);
+	if (!w)
+		return 0;		/* MS_ASYNC, or its process gone */
+	if (result < 0 && !w->err)
+		w->err = (int)result;
+	if (--w->pending == 0) {
+		struct proc *p = proc_find(w->pid);
+
+		if (!p || p->zombie) {
+			fl_handle_close(w->reply);
+			free(w);
+		} else {
+			sync_done(w);
+		}
+	}
+	return 0;
+}
+
 static struct memobj *file_fork(struct memobj *o)
 {
 	struct file *fo = (struct file *)o, *child;
@@ -302,10 +406,11 @@ static const struct memobj_ops file_private_ops = {
 	.release = file_release,
 };
 
-/* MAP_SHARED: fork shares the frames as they are mapped (FL_COPY_SHARE). */
+/* MAP_SHARED: fork shares the frames as they are mapped (FL_COPY_SHARE); msync writes back. */
 static const struct memobj_ops file_shared_ops = {
 	.kind = "file (shared)",
 	.shared = true,
+	.sync = file_sync,
 	.fault = file_fault,
 	.split = memobj_share,
 	.fork = file_fork,
@@ -345,7 +450,7 @@ long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned
 
 	if (!a)
 		return -ENOMEM;
-	a->mmap = true;
+	a->kind = ASK_MMAP;
 	a->pid = p->pid;
 	a->reply = reply;
 	a->addr = addr;
@@ -395,7 +500,7 @@ static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t
 /* The fs server's FL_PAGER_FS_MAPPED: the parked mmap answered. 0, or -ESRCH (no such token). */
 long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write)
 {
-	struct ask *a = ask_take(token, true);
+	struct ask *a = ask_take(token, ASK_MMAP);
 	struct proc *p;
 	long r;
 
@@ -430,7 +535,7 @@ long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_
  */
 long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
 {
-	struct ask *a = ask_take(token, false);
+	struct ask *a = ask_take(token, ASK_PAGE);
 	struct fcache *c = a ? a->fc : NULL;
 	uint64_t page = a ? a->page : 0;
 	struct waiter *w, **at;

@@ -398,6 +398,8 @@ static long fs_answer(struct proc *p, const struct fl_msg *m)
 		r = file_mapped_answer(m->w[0], (int64_t)m->w[1], m->w[2], m->w[3] != 0);
 	else if (label == FL_PAGER_FS_TRUNCATE)
 		r = file_truncated(m->w[0], m->w[1]);
+	else if (label == FL_PAGER_FS_SYNCED)
+		r = file_synced_answer(m->w[0], (int64_t)m->w[1]);
 	else
 		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
 	if (frame >= 0)
@@ -415,7 +417,7 @@ static void serve(const struct fl_msg *m)
 
 	answer.pid = pid;
 	if (label != FL_PAGER_FS_MAPPED && label != FL_PAGER_FS_PAGE &&
-	    label != FL_PAGER_FS_TRUNCATE)
+	    label != FL_PAGER_FS_TRUNCATE && label != FL_PAGER_FS_SYNCED)
 		drop_handles(m, 0);
 	else if (p && !p->zombie && reply >= 0 && !fault)
 		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);
@@ -453,6 +455,13 @@ static void serve(const struct fl_msg *m)
 		return upager_wait(p, reply);
 	if (label == FL_PAGER_MMAP)
 		return mmap_request(p, reply, m->w);
+	if (label == FL_PAGER_MSYNC) {
+		long r = vm_msync(p, reply, (uintptr_t)m->w[0], m->w[1], (unsigned)m->w[2]);
+
+		if (r != VM_PARKED)
+			pager_reply(reply, 0, (uint64_t)r, 0, 0);
+		return;
+	}
 	pager_reply(reply, 0, (uint64_t)request(p, label, m->w), 0, 0);
 }
 

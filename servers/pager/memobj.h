@@ -16,6 +16,7 @@
 struct memobj;
 struct proc;
 struct region;
+struct sync_wait;
 
 /* What a fault op decided: the fault reply that resolves it. */
 struct fault_answer {
@@ -83,6 +84,11 @@ struct memobj_ops {
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */
 	void (*release)(struct memobj *o);
+	/*
+	 * msync: have what o holds for a file written back, adding what the
+	 * msync waits for to w: 0 or -errno. NULL: nothing to write back.
+	 */
+	int (*sync)(struct memobj *o, struct sync_wait *w);
 };
 
 struct memobj {

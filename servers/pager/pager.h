@@ -131,6 +131,11 @@ long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned
 long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write);
 long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame);
 long file_truncated(uint64_t id, uint64_t size);
+long file_synced_answer(uint64_t token, int64_t result);
+struct sync_wait *sync_wait_new(struct proc *p, int reply);	/* reply -1: MS_ASYNC */
+long sync_wait_start(struct sync_wait *w);
+void sync_wait_drop(struct sync_wait *w);
+long vm_msync(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned flags);
 /* The fault w of p served again now (its page came): the answer goes at once. */
 void pager_fault_again(struct proc *p, int reply, const uint64_t w[4]);
 long vm_munmap(struct proc *p, uintptr_t addr, uint64_t len);

@@ -387,6 +387,39 @@ long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
 	return protect_pages(p, addr, end, prot);
 }
 
+/*
+ * msync: the shared file mappings in [addr, addr + len) written back by
+ * the fs server; with MS_SYNC the answer waits for it (VM_PARKED; file.c
+ * answers reply), the first error (ENOSPC, EIO) being msync's. EINVAL: an
+ * unaligned address or bad flags; ENOMEM: part of the range not mapped.
+ */
+long vm_msync(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned flags)
+{
+	struct sync_wait *w;
+	uintptr_t end;
+	int err = 0;
+
+	if (addr % PAGE || (flags & ~(unsigned)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if (!range_ok(addr, len) || !covered(p, addr, end = addr + len))
+		return -ENOMEM;
+	if (!(w = sync_wait_new(p, flags & MS_SYNC ? reply : -1)))
+		return -ENOMEM;
+	for (struct region *r = region_find(&p->map, addr); !err && r && r->start < end;
+	     r = region_next(&p->map, r->end))
+		if (r->obj->ops->sync)
+			err = r->obj->ops->sync(r->obj, w);
+	if (err) {
+		sync_wait_drop(w);	/* what was asked still goes; its answers find nobody */
+		return err;
+	}
+	return sync_wait_start(w);
+}
+
 /* Grow the heap from old_end to new_end: its top region, or a new one. */
 static int heap_grow(struct proc *p, uintptr_t old_end, uintptr_t new_end)
 {

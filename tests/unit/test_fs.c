@@ -110,6 +110,19 @@ static struct {
 	unsigned count;
 } truncated;
 
+static struct {
+	uint64_t token;
+	int64_t result;
+	unsigned count;
+} synced;
+
+void mapsys_synced(uint64_t token, int64_t result)
+{
+	synced.token = token;
+	synced.result = result;
+	synced.count++;
+}
+
 void mapsys_truncated(int64_t id, uint64_t size)
 {
 	truncated.id = id;
@@ -1014,6 +1027,22 @@ static void map_writeback(void **state)
 	assert_int_equal(n->ops->read(n, 0, got, 8), 8);
 	assert_memory_equal(got, "01ab4567", 8);
 	assert_int_equal(stat_of(1, "/tmp/wb").size, 10);
+	/* msync: FL_FS_EV_SYNC writes back and answers with the result */
+	memcpy(frame_of(id, 0) + 4, "cd", 2);
+	{
+		struct fl_fs_event e = { .kind = FL_FS_EV_SYNC, .a = (uint64_t)id, .c = 4242 };
+		unsigned before = synced.count;
+
+		map_event(&e);
+		assert_int_equal(synced.count, before + 1);
+		assert_int_equal(synced.token, 4242);
+		assert_int_equal(synced.result, 0);
+		assert_int_equal(n->ops->read(n, 0, got, 8), 8);
+		assert_memory_equal(got, "01abcd67", 8);
+		e.a = 999999;				/* no such object */
+		map_event(&e);
+		assert_int_equal(synced.result, -ENOENT);
+	}
 	memcpy(frame_of(id, 0) + 8, "YZ", 2);
 	ev_unref(id);
 	assert_int_equal(n->ops->read(n, 6, got, 4), 4);

@@ -281,7 +281,12 @@ static void to_the_disk(void)
 	if (m == MAP_FAILED)
 		return;
 	memcpy(m, "mapped bytes reach the disk\n", 28);
+	good = msync(m, PAGE, MS_SYNC) == 0 && msync(m, PAGE, MS_ASYNC) == 0;
+	check(good, "msync MS_SYNC and MS_ASYNC of it", "errno %d", errno);
+	check_err(msync(m, PAGE, MS_SYNC | MS_ASYNC), EINVAL, "msync with MS_SYNC | MS_ASYNC: EINVAL");
+	check_err(msync(m + 1, PAGE, MS_SYNC), EINVAL, "msync of an unaligned address: EINVAL");
 	munmap(m, PAGE);
+	check_err(msync(m, PAGE, MS_SYNC), ENOMEM, "msync of a range not mapped: ENOMEM");
 	close(fd);
 }
 

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <faultline/fs.h>
@@ -324,6 +325,49 @@ static void killed_writer(void)
 	}
 }
 
+static char *sparse_map;
+static int sparse_fd = -1;
+
+/*
+ * On the full disk: a shared mapping's store into a hole needs a block,
+ * so msync(MS_SYNC) fails with ENOSPC; the page stays as written (dirty),
+ * and once room is made (finish_msync) the same msync succeeds.
+ */
+static void full_msync(void)
+{
+	int r, e;
+
+	sparse_fd = open("/sparse", O_CREAT | O_RDWR, 0644);
+	if (sparse_fd < 0 || ftruncate(sparse_fd, 4 * 4096) < 0 ||
+	    (sparse_map = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, sparse_fd, 0)) ==
+	    MAP_FAILED) {
+		check(0, "a shared mapping of a sparse file on the full disk", "errno %d", errno);
+		sparse_map = NULL;
+		return;
+	}
+	memcpy(sparse_map + 2 * 4096, "dirty", 5);
+	r = msync(sparse_map, 4 * 4096, MS_SYNC);
+	e = errno;
+	check(r == -1 && e == ENOSPC && !memcmp(sparse_map + 2 * 4096, "dirty", 5),
+	      "msync(MS_SYNC) of a store into a hole on the full disk: ENOSPC, the page kept",
+	      "r %d errno %d", r, e);
+}
+
+static void finish_msync(void)
+{
+	char back[8] = "";
+	int r;
+
+	if (!sparse_map)
+		return;
+	r = msync(sparse_map, 4 * 4096, MS_SYNC);
+	good = r == 0 && pread(sparse_fd, back, 5, 2 * 4096) == 5 && !memcmp(back, "dirty", 5);
+	check(good, "with room again the same msync writes it back", "r %d errno %d", r, errno);
+	munmap(sparse_map, 4 * 4096);
+	close(sparse_fd);
+	unlink("/sparse");
+}
+
 /* The tiny disk: blocks run out, then inodes; freeing makes room again. */
 static void enospc(void)
 {
@@ -343,9 +387,11 @@ static void enospc(void)
 	      "write until the disk is full: ENOSPC, the size what was written", "%llu bytes, r %zd,"
 	      " errno %d", (unsigned long long)total, r, err);
 	close(fd);
+	full_msync();
 	good = unlink("/fill") == 0 && put("/again", buf, 65536, 65536) == 0 &&
 	       unlink("/again") == 0;
 	check(good, "unlink frees the blocks: a new file fits", "errno %d", errno);
+	finish_msync();
 	for (;;) {
 		snprintf(name, sizeof(name), "/i%d", made);
 		if ((fd = open(name, O_CREAT | O_WRONLY, 0644)) < 0)

@@ -449,6 +449,21 @@
 #elif MAP_NORESERVE != 16384
 #error "MAP_NORESERVE differs from the Faultline ABI"
 #endif
+#ifndef MS_ASYNC
+#define MS_ASYNC 1	/* msync: start writing back, do not wait */
+#elif MS_ASYNC != 1
+#error "MS_ASYNC differs from the Faultline ABI"
+#endif
+#ifndef MS_INVALIDATE
+#define MS_INVALIDATE 2	/* msync: accepted (mappings always see the page cache) */
+#elif MS_INVALIDATE != 2
+#error "MS_INVALIDATE differs from the Faultline ABI"
+#endif
+#ifndef MS_SYNC
+#define MS_SYNC 4	/* msync: write back and wait: the first error (ENOSPC, EIO) is msync's */
+#elif MS_SYNC != 4
+#error "MS_SYNC differs from the Faultline ABI"
+#endif
 /* fcntl */
 #ifndef O_RDONLY
 #define O_RDONLY 0	/* open for reading */

@@ -122,6 +122,7 @@ struct fl_dirent {
 #define FL_FS_EV_MAP	5	/* pid mmaps fd a: b prot | flags << 8, c token: answer FL_PAGER_FS_MAPPED */
 #define FL_FS_EV_PAGE	6	/* page b of object a, c token: answer FL_PAGER_FS_PAGE */
 #define FL_FS_EV_UNREF	7	/* the pager lets go of b answers naming object a (all it had: no mapping, no frame) */
+#define FL_FS_EV_SYNC	8	/* write object a back (msync), c token: answer FL_PAGER_FS_SYNCED */
 
 struct fl_fs_event {
 	uint32_t kind;		/* FL_FS_EV_* */
