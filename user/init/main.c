@@ -2,14 +2,17 @@
  * bin/init: the first process, and the demo `./faultline run` shows. With
  * numbers from the kernel (pool counters, kstat) and the pager's stats:
  * demand-zero memory and the zero page, a copy-on-write fork, the last
- * sharer keeping its pages without copies, shared anonymous memory, and a
- * child killed for a bad access. Then it ends with 0, which powers the machine off.
+ * sharer keeping its pages without copies, shared anonymous memory, a
+ * file read through a mapping (the fs server's page cache), and a child
+ * killed for a bad access. Then it ends with 0, which powers the machine off.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <faultline/abi.h>
 #include <faultline/kstat.h>
@@ -95,6 +98,26 @@ static void shared_memory(void)
 	munmap((void *)s, PAGE);
 }
 
+/* A file mapped: its first line read through the mapping, not read(). */
+static void file_mapping(void)
+{
+	int fd = open("/etc/motd", O_RDONLY), n = 0;
+	struct stat st;
+	const char *m;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0 ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		printf("init: a file mapping: /etc/motd cannot be mapped\n");
+		return;
+	}
+	while (n < st.st_size && m[n] != '\n')
+		n++;
+	printf("init: a file mapping: the first line of /etc/motd, read through mmap: %.*s\n", n,
+	       m);
+	munmap((void *)m, (size_t)st.st_size);
+	close(fd);
+}
+
 static void bad_access(void)
 {
 	int st = 0;
@@ -121,6 +144,7 @@ int main(int argc, char **argv)
 	demand_zero(p);
 	cow_fork(p);
 	shared_memory();
+	file_mapping();
 	bad_access();
 	fl_pager_stats(-1, FL_STATS_FAULTS, f);
 	fl_pager_stats(-1, FL_STATS_COW, cow);
