@@ -25,6 +25,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <faultline/pager.h>
+#include <faultline/process.h>
 #include "tap.h"
 
 #define MOTD	"Faultline: this line comes from the ext2 disk.\n"	/* tools/mkdisk.py */
@@ -269,6 +271,21 @@ static void not_mappable(void)
 	close(null), close(con), close(dir), close(wr), close(ro), close(p[0]), close(p[1]);
 }
 
+/* The fs server's answers to the pager, sent by anyone else: EPERM, nothing done. */
+static void not_the_fs_server(void)
+{
+	long r[4] = {
+		fl_pager_call(FL_PAGER_FS_MAPPED, 1, 1, 4096, 1),
+		fl_pager_call(FL_PAGER_FS_PAGE, 1, 0, 4096, 0),
+		fl_pager_call(FL_PAGER_FS_TRUNCATE, 1, 0, 0, 0),
+		fl_pager_call(FL_PAGER_FS_SYNCED, 1, 0, 0, 0),
+	};
+
+	check(r[0] == -EPERM && r[1] == -EPERM && r[2] == -EPERM && r[3] == -EPERM,
+	      "the fs server's answers sent by a process: EPERM", "%ld %ld %ld %ld", r[0], r[1],
+	      r[2], r[3]);
+}
+
 /* A shared store to a disk file, then exit: the host finds it in the image (debugfs). */
 static void to_the_disk(void)
 {
@@ -343,6 +360,7 @@ int main(int argc, char **argv)
 	truncated();
 	dev_zero();
 	not_mappable();
+	not_the_fs_server();
 	to_the_disk();
 	printf("1..%d\n", tap_count());
 	return tap_done();
