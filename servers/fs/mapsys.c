@@ -94,34 +94,32 @@ void mapsys_frame_free(uint8_t *data, int frame)
 	slot_put(((uintptr_t)data - CACHE_VA) / PC_PAGE);
 }
 
-void mapsys_synced(uint64_t token, int64_t result)
+/* A call to the pager with words only (what names it in a refusal: what). */
+static void tell_pager(uint32_t label, const char *what, uint64_t w0, uint64_t w1, uint64_t w2,
+		       uint64_t w3)
 {
-	const uint64_t w[4] = { token, (uint64_t)result, 0, 0 };
+	const uint64_t w[4] = { w0, w1, w2, w3 };
 	struct fl_msg reply;
-	long r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_SYNCED, 0, 0), w, &reply);
+	long r = fl_call_msg(fl_pager(), FL_TAG(label, 0, 0), w, &reply);
 
 	if (r < 0 || (long)reply.w[0] < 0)
-		say("FL_PAGER_FS_SYNCED refused", r < 0 ? r : (long)reply.w[0]);
+		say(what, r < 0 ? r : (long)reply.w[0]);
+}
+
+void mapsys_synced(uint64_t token, int64_t result)
+{
+	tell_pager(FL_PAGER_FS_SYNCED, "FL_PAGER_FS_SYNCED refused", token, (uint64_t)result, 0, 0);
 }
 
 void mapsys_truncated(int64_t id, uint64_t size)
 {
-	const uint64_t w[4] = { (uint64_t)id, size, 0, 0 };
-	struct fl_msg reply;
-	long r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_TRUNCATE, 0, 0), w, &reply);
-
-	if (r < 0 || (long)reply.w[0] < 0)
-		say("FL_PAGER_FS_TRUNCATE refused", r < 0 ? r : (long)reply.w[0]);
+	tell_pager(FL_PAGER_FS_TRUNCATE, "FL_PAGER_FS_TRUNCATE refused", (uint64_t)id, size, 0, 0);
 }
 
 void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write)
 {
-	const uint64_t w[4] = { token, (uint64_t)result, size, may_write };
-	struct fl_msg reply;
-	long r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_MAPPED, 0, 0), w, &reply);
-
-	if (r < 0 || (long)reply.w[0] < 0)
-		say("FL_PAGER_FS_MAPPED refused", r < 0 ? r : (long)reply.w[0]);
+	tell_pager(FL_PAGER_FS_MAPPED, "FL_PAGER_FS_MAPPED refused", token, (uint64_t)result, size,
+		   may_write);
 }
 
 /*

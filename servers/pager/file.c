@@ -538,13 +538,14 @@ long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
 	struct ask *a = ask_take(token, ASK_PAGE);
 	struct fcache *c = a ? a->fc : NULL;
 	uint64_t page = a ? a->page : 0;
+	long known = a ? 0 : -ESRCH;	/* no longer wanted, or never asked */
 	struct waiter *w, **at;
 
 	free(a);
 	if (!c) {
 		if (frame >= 0)
 			fl_handle_close(frame);
-		return a ? 0 : -ESRCH;	/* no longer wanted, or never asked */
+		return known;
 	}
 	c->size = size;
 	if (result == 0 && frame_of(c, page) < 0) {

@@ -17,12 +17,10 @@
 #include <faultline/task.h>
 #include <lib/cpio.h>
 #include "pager.h"
+#include "virtio_blk.h"
 
 #define FS_PROGRAM	"bin/fs"
 #define RING_VA		0x310000000000ul	/* the pager's mapping of the event ring */
-#define VIRTIO_VENDOR	0x1af4			/* PCI vendor of virtio devices */
-#define VIRTIO_PCI_BLK	0x1042			/* modern virtio-pci: 0x1040 + type 2 */
-#define VIRTIO_MMIO_BLK	2			/* virtio-mmio DeviceID of a block device */
 
 static struct {
 	char program[64];
@@ -109,37 +107,26 @@ static int give(struct proc *p, int h, unsigned rights, int *err)
 	return r < 0 ? -1 : (int)r;
 }
 
-static bool is_disk(const struct fl_bootinfo_device *d)
-{
-	if (d->config >= 0)
-		return d->vendor == VIRTIO_VENDOR && d->device == VIRTIO_PCI_BLK;
-	return !strncmp(d->name, "virtio-mmio", 11) && d->device == VIRTIO_MMIO_BLK;
-}
-
-/* The first virtio block device, its handles given to the fs server. */
+/* The disk the driver would pick (vblk_find), its handles given to the fs server. */
 static int give_disk(struct proc *p, struct fl_fs_boot *b)
 {
-	const struct fl_bootinfo_device *d =
-		(const void *)((const char *)pager.bi + pager.bi->devices_offset);
+	const struct fl_bootinfo_device *d = vblk_find(pager.bi);
 	struct fl_bootinfo_device *g = &b->disk;
 	int err = 0;
 
-	for (uint32_t i = 0; i < pager.bi->device_count; i++, d++) {
-		if (!is_disk(d))
-			continue;
-		*g = *d;
-		for (unsigned j = 0; j < 6; j++)
-			g->mmio[j] = j < d->nmmio ? give(p, d->mmio[j], FL_RIGHT_READ | FL_RIGHT_WRITE,
-							 &err) : -1;
-		for (unsigned j = 0; j < FL_DEVICE_IRQS; j++)
-			g->irqs[j] = j < d->nirq ? give(p, d->irqs[j], FL_RIGHT_READ |
-							FL_RIGHT_WRITE | FL_RIGHT_MANAGE, &err) : -1;
-		g->irq = g->irqs[0];
-		g->config = give(p, d->config, FL_RIGHT_READ, &err);
-		b->has_disk = err == 0;
-		return err;
-	}
-	return 0;
+	if (!d)
+		return 0;
+	*g = *d;
+	for (unsigned j = 0; j < 6; j++)
+		g->mmio[j] = j < d->nmmio ? give(p, d->mmio[j], FL_RIGHT_READ | FL_RIGHT_WRITE, &err) :
+			     -1;
+	for (unsigned j = 0; j < FL_DEVICE_IRQS; j++)
+		g->irqs[j] = j < d->nirq ? give(p, d->irqs[j], FL_RIGHT_READ | FL_RIGHT_WRITE |
+						FL_RIGHT_MANAGE, &err) : -1;
+	g->irq = g->irqs[0];
+	g->config = give(p, d->config, FL_RIGHT_READ, &err);
+	b->has_disk = err == 0;
+	return err;
 }
 
 /* What the fs server starts with (faultline/fs.h), its handles given to it. */

@@ -379,6 +379,12 @@ static void mmap_request(struct proc *p, int reply, const uint64_t w[4])
 		pager_reply(reply, 0, (uint64_t)r, 0, 0);
 }
 
+static bool is_fs_answer(uint32_t label)
+{
+	return label == FL_PAGER_FS_MAPPED || label == FL_PAGER_FS_PAGE ||
+	       label == FL_PAGER_FS_TRUNCATE || label == FL_PAGER_FS_SYNCED;
+}
+
 /*
  * The fs server's answers to the ring's map and page requests (file.c);
  * anyone else sending them: EPERM. A page answer's frame is handle 0.
@@ -416,13 +422,9 @@ static void serve(const struct fl_msg *m)
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
 	answer.pid = pid;
-	if (label != FL_PAGER_FS_MAPPED && label != FL_PAGER_FS_PAGE &&
-	    label != FL_PAGER_FS_TRUNCATE && label != FL_PAGER_FS_SYNCED)
-		drop_handles(m, 0);
-	else if (p && !p->zombie && reply >= 0 && !fault)
-		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);
-	else
-		drop_handles(m, 0);
+	if (is_fs_answer(label) && p && !p->zombie && reply >= 0 && !fault)
+		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);	/* keeps its frame */
+	drop_handles(m, 0);
 	if (!p || p->zombie) {		/* a message from a process that has just died */
 		if (reply >= 0)
 			fl_handle_close(reply);

@@ -244,9 +244,9 @@ long vm_place(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot, unsig
 	int err;
 
 	if (flags & MAP_FIXED) {
-		if (!range_ok(addr, len) || (err = unmap_range(p, addr, addr + len))) {
+		if ((err = unmap_range(p, addr, addr + len))) {	/* vm_mmap checked the range */
 			memobj_put(o);
-			return !range_ok(addr, len) ? -ENOMEM : err;
+			return err;
 		}
 		at = addr;
 	} else {

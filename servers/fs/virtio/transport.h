@@ -69,6 +69,10 @@ struct virtio_dev {
 #define VIRTIO_REGION_STRIDE	0x100000ul
 #define VIRTIO_VA_SIZE		(VIRTIO_REGION_VA + 6 * VIRTIO_REGION_STRIDE)
 
+#define VIRTIO_ID_BLOCK		2	/* device type (5) */
+
+/* virtio_find.c: a virtio-mmio slot's physical address from its name, 0 if none. */
+uint64_t virtio_mmio_slot(const struct fl_bootinfo_device *d);
 /* Is d a virtio-mmio slot / virtio-pci function with this device type? */
 int virtio_mmio_match(const struct fl_bootinfo_device *d, unsigned type);
 int virtio_pci_match(const struct fl_bootinfo_device *d, unsigned type);

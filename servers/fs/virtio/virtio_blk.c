@@ -5,7 +5,6 @@
 
 #include "virtio_blk.h"
 
-#define VIRTIO_ID_BLOCK		2	/* device type (5) */
 #define VIRTIO_BLK_T_IN		0	/* read */
 #define VIRTIO_BLK_T_OUT	1	/* write */
 #define BLK_CFG_CAPACITY	0	/* le64, 512-byte sectors (5.2.4) */
@@ -22,18 +21,6 @@ struct blk_header {
 	uint32_t reserved;
 	uint64_t sector;
 };
-
-const struct fl_bootinfo_device *vblk_find(const struct fl_bootinfo *boot)
-{
-	const struct fl_bootinfo_device *d =
-		(const void *)((const char *)boot + boot->devices_offset);
-
-	for (uint32_t i = 0; i < boot->device_count; i++)
-		if (virtio_pci_match(&d[i], VIRTIO_ID_BLOCK) ||
-		    virtio_mmio_match(&d[i], VIRTIO_ID_BLOCK))
-			return &d[i];
-	return NULL;
-}
 
 /* Map d's regions (and PCI configuration space) at va as transport.h says. */
 static int map_device(const struct fl_bootinfo_device *d, int task, uintptr_t va)

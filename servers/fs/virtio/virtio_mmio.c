@@ -34,8 +34,6 @@
 
 #define VIRT_MAGIC		0x74726976u
 
-static const char SLOT_PREFIX[] = "virtio-mmio@";
-
 static uint32_t rd(struct virtio_dev *v, unsigned reg)
 {
 	__sync_synchronize();
@@ -47,36 +45,6 @@ static void wr(struct virtio_dev *v, unsigned reg, uint32_t val)
 	__sync_synchronize();
 	*(volatile uint32_t *)(v->regs + reg) = val;
 	__sync_synchronize();
-}
-
-/*
- * The slot's physical address. Slots share pages (0x200 apart), and the
- * boot info gives the page as the region; the kernel names the slot by
- * its address ("virtio-mmio@a003e00"). 0 if the name is not that.
- */
-static uint64_t slot_address(const struct fl_bootinfo_device *d)
-{
-	uint64_t pa = 0;
-	unsigned i = 0, digits = 0;
-
-	for (; SLOT_PREFIX[i]; i++)
-		if (d->name[i] != SLOT_PREFIX[i])
-			return 0;
-	for (; i < sizeof(d->name) && d->name[i]; i++, digits++) {
-		char c = d->name[i];
-		unsigned x = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16;
-
-		if (x == 16 || digits >= 16)
-			return 0;
-		pa = pa << 4 | x;
-	}
-	return i < sizeof(d->name) ? pa : 0;
-}
-
-int virtio_mmio_match(const struct fl_bootinfo_device *d, unsigned type)
-{
-	return d->config < 0 && d->device == type && slot_address(d) != 0;
 }
 
 static uint8_t get_status(struct virtio_dev *v)
@@ -162,7 +130,7 @@ static const struct virtio_ops mmio_ops = {
 
 int virtio_mmio_open(struct virtio_dev *v, const struct fl_bootinfo_device *d, uintptr_t va)
 {
-	uint64_t pa = slot_address(d);
+	uint64_t pa = virtio_mmio_slot(d);
 
 	if (d->nmmio != 1 || pa < d->mmio_base[0] || (pa & (MMIO_SLOT_SIZE - 1)) ||
 	    pa + MMIO_SLOT_SIZE > d->mmio_base[0] + d->mmio_size[0] ||

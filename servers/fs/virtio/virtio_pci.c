@@ -13,9 +13,6 @@
 #include "transport.h"
 #include "virtio_pci.h"
 
-#define VIRTIO_PCI_VENDOR	0x1af4
-#define VIRTIO_PCI_DEVICE_BASE	0x1040	/* 4.1.2.1: 0x1040 + device type */
-
 /* PCI configuration space */
 #define PCI_STATUS		0x06
 #define PCI_STATUS_CAP_LIST	0x10
@@ -38,12 +35,6 @@ static void barrier(void)
 uint32_t pci_cfg32(const struct pci_view *p, unsigned off)
 {
 	return *(volatile uint32_t *)(p->cfg + off);
-}
-
-int virtio_pci_match(const struct fl_bootinfo_device *d, unsigned type)
-{
-	return d->config >= 0 && d->vendor == VIRTIO_PCI_VENDOR &&
-	       d->device == VIRTIO_PCI_DEVICE_BASE + type;
 }
 
 volatile uint8_t *pci_bar_va(const struct pci_view *p, unsigned bar, uint32_t off, uint32_t len)
