@@ -276,6 +276,9 @@ static void walk_limits(void **state)
 	/* no NUL in what came */
 	assert_int_equal(call(1, FL_FS_STAT, 0, 0, 0, "abc", 3), -EINVAL);
 	assert_int_equal(call(1, FL_FS_OPEN, 0, 0, 0, NULL, 0), -EINVAL);
+	/* stat's flags: FL_FS_NOFOLLOW only */
+	assert_int_equal(path_call(1, FL_FS_STAT, "/", FL_FS_NOFOLLOW, 0), 0);
+	assert_int_equal(path_call(1, FL_FS_STAT, "/", 2, 0), -EINVAL);
 }
 
 static void ext2_files(void **state)

@@ -462,6 +462,7 @@ static void programs(const char *file)
 		char *argv[] = { "nosuch", NULL };
 
 		check_err(execv("/bin/nosuch", argv), ENOENT, "execv of no such program: ENOENT");
+		check_err(execv("/etc/motd", argv), ENOEXEC, "execv of a file not a program: ENOEXEC");
 	}
 }
 
