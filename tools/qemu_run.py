@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 MACHINES = {
@@ -111,28 +112,61 @@ def decode_status(arch, rc):
     return rc, None
 
 
-def run_capture(cmd, timeout, log_path, input_bytes=None):
+def run_capture(cmd, timeout, log_path, input_bytes=None, cut=None):
     """Run QEMU (feeding input_bytes to the serial port), echo and log its
-    output, return (rc, lines)."""
+    output, return (rc, lines). With cut (a regular expression), QEMU is
+    killed as soon as a line matches, as if the power failed: rc is then
+    CUT."""
     start = time.time()
     with open(log_path, "w") as log:
         log.write("# " + " ".join(cmd) + "\n")
         log.flush()
-        try:
-            if input_bytes is None:
-                proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, timeout=timeout)
-            else:
+        if cut:
+            rc, out = run_until(cmd, timeout, input_bytes, re.compile(cut.encode()))
+        else:
+            try:
                 proc = subprocess.run(cmd, input=input_bytes, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, timeout=timeout)
-            rc, out = proc.returncode, proc.stdout
-        except subprocess.TimeoutExpired as e:
-            rc, out = 124, e.stdout or b""
+                                      stderr=subprocess.STDOUT, timeout=timeout,
+                                      stdin=subprocess.DEVNULL if input_bytes is None else None)
+                rc, out = proc.returncode, proc.stdout
+            except subprocess.TimeoutExpired as e:
+                rc, out = 124, e.stdout or b""
         text = out.decode("utf-8", "replace").replace("\r\n", "\n")
         log.write(text)
-        log.write("\n# exit %d after %.1f s\n" % (rc, time.time() - start))
+        log.write("\n# exit %s after %.1f s\n" % ("(power cut)" if rc == CUT else rc,
+                                                   time.time() - start))
     sys.stdout.write(text)
     return rc, text.splitlines()
+
+
+CUT = "cut"
+
+
+def run_until(cmd, timeout, input_bytes, cut):
+    """QEMU killed at the first output line matching cut: (CUT, output), or
+    its own exit code (124: timeout) if no line matched."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if input_bytes else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if input_bytes:
+        proc.stdin.write(input_bytes)
+        proc.stdin.close()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    out = b""
+    try:
+        for line in proc.stdout:
+            out += line
+            if cut.search(line):
+                proc.kill()
+                proc.wait()
+                return CUT, out
+        rc = proc.wait()
+        return (124 if rc < 0 else rc), out
+    finally:
+        timer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def check_tap(lines):
@@ -160,7 +194,8 @@ def check_tap(lines):
     return problems
 
 
-def judge(arch, rc, lines, expect_status, tap, expects):
+def judge_end(arch, rc, lines, expect_status):
+    """Problems with how the run ended: the final line, the status."""
     problems = []
     status, err = decode_status(arch, rc)
     if err:
@@ -173,6 +208,12 @@ def judge(arch, rc, lines, expect_status, tap, expects):
                         % (finals[-1].group(1), status))
     if status is not None and status != expect_status:
         problems.append("guest status %d, expected %d" % (status, expect_status))
+    return problems
+
+
+def judge(arch, rc, lines, expect_status, tap, expects):
+    """Problems with the run (a power cut has no end to judge)."""
+    problems = [] if rc == CUT else judge_end(arch, rc, lines, expect_status)
     if tap:
         problems += check_tap(lines)
     for rx in expects:
@@ -181,14 +222,16 @@ def judge(arch, rc, lines, expect_status, tap, expects):
     return problems
 
 
-def check_fsck(disk):
-    """e2fsck -fn finds nothing wrong, and the state is clean (unmounted)."""
+def check_fsck(disk, unmounted=True):
+    """e2fsck -fn finds nothing wrong, and (unmounted) the state is clean."""
     problems = []
     r = subprocess.run(["e2fsck", "-fn", disk], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     if r.returncode:
         sys.stdout.write(r.stdout.decode("utf-8", "replace"))
         problems.append("e2fsck -fn finds the disk image unclean (status %d)" % r.returncode)
+    if not unmounted:
+        return problems
     r = subprocess.run(["dumpe2fs", "-h", disk], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL)
     state = re.search(rb"^Filesystem state:\s*(.*)$", r.stdout, re.M)
@@ -247,6 +290,10 @@ def main(argv):
                     help="with --disk: do not check the copy after the run, for REASON (an "
                     "image damaged on purpose); by default e2fsck -fn must find it clean and "
                     "its superblock must say it was unmounted clean")
+    ap.add_argument("--power-cut", metavar="REGEX",
+                    help="kill QEMU at the first output line matching REGEX, as a power "
+                    "failure: no final line or status is wanted, and the disk (checked by "
+                    "e2fsck -fn) need not say it was unmounted")
     ap.add_argument("--debugfs-expect", action="append", default=[], metavar="PATH=FILE",
                     help="with --disk: after the run the image's file PATH holds exactly "
                     "FILE's bytes (FILE '-': PATH does not exist)")
@@ -270,8 +317,10 @@ def main(argv):
     data = None
     if args.input is not None:
         data = args.input.encode().decode("unicode_escape").encode("latin-1")
-    rc, lines = run_capture(cmd, args.timeout, log_path, data)
+    rc, lines = run_capture(cmd, args.timeout, log_path, data, args.power_cut)
     problems = judge(arch, rc, lines, args.expect_status, args.tap, args.expect)
+    if args.power_cut and rc != CUT:
+        problems.append("no line matches the power cut's %r" % args.power_cut)
     for regex in args.reject:
         bad = [l for l in lines if re.search(regex, l)]
         if bad:
@@ -279,7 +328,7 @@ def main(argv):
     if disk and args.no_fsck:
         print("qemu_run: the disk is not checked: %s" % args.no_fsck)
     elif disk:
-        problems += check_fsck(disk)
+        problems += check_fsck(disk, unmounted=not args.power_cut)
     if disk:
         problems += check_files(disk, args.debugfs_expect)
     if problems:

@@ -13,6 +13,8 @@ INDIRECT_SIZE = 300000
 DOUBLE_AT = 6 << 20
 DOUBLE_LEN = 8192
 TRUNC_SIZE = 10000
+WB_PAGES = 2
+WB_STORE = (b"stored, page 0", b"stored, page 1")
 
 
 def pattern(off, n, seed):
@@ -34,6 +36,13 @@ def main(argv):
         "many_299": b"299\n",
         "mapped": b"mapped bytes reach the disk\n" + b"-" * 72,	# bin/maptest's /mapped
     }
+    # wtest --writeback: WB_PAGES pages of the seed's pattern, two stores
+    for name, seed in (("msync", 6), ("munmap", 7), ("exit", 8), ("fsync", 9), ("none", 10)):
+        data = bytearray(pattern(0, WB_PAGES * 4096, seed))
+        if name != "none":		# never written back: the disk keeps the bytes write() put
+            data[100:100 + len(WB_STORE[0])] = WB_STORE[0]
+            data[4096 + 7:4096 + 7 + len(WB_STORE[1])] = WB_STORE[1]
+        files["wb_" + name] = bytes(data)
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

@@ -11,6 +11,10 @@
  *
  *   wtest            the cases, under /w on the disk (tools/mkdisk.py's image)
  *   wtest --enospc   a tiny disk filled: blocks, then inodes
+ *   wtest --writeback  stores through MAP_SHARED written back by msync,
+ *                    munmap, exit and fsync (and one by nothing); then it
+ *                    waits for the host to cut the power, so the image
+ *                    holds what each of those wrote back, not the shutdown's
  *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
@@ -410,10 +414,78 @@ static void enospc(void)
 	      errno);
 }
 
+/*
+ * --writeback: files of WB_PAGES pages of pattern(seed), each mapped
+ * MAP_SHARED and stored into at two places (make_wtest_expect.py's
+ * wb_* files), then written back by one thing each.
+ */
+#define WB_PAGES	2
+
+static const char *const wb_store[2] = { "stored, page 0", "stored, page 1" };
+
+/* /wb/name made with pattern(seed), synced, mapped shared and stored into: the map, or NULL. */
+static char *wb_map(const char *name, unsigned seed, int *fd)
+{
+	char path[32];
+	char *m;
+
+	snprintf(path, sizeof(path), "/wb/%s", name);
+	fill(buf, WB_PAGES * 4096, 0, seed);
+	if (put(path, buf, WB_PAGES * 4096, CHUNK) || (*fd = open(path, O_RDWR)) < 0 ||
+	    fsync(*fd))
+		return NULL;
+	m = mmap(NULL, WB_PAGES * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	memcpy(m + 100, wb_store[0], strlen(wb_store[0]));
+	memcpy(m + 4096 + 7, wb_store[1], strlen(wb_store[1]));
+	return m;
+}
+
+static void writeback_cases(void)
+{
+	int fd[5] = { -1, -1, -1, -1, -1 }, st = 0, pipefd[2];
+	char *m;
+	pid_t pid;
+
+	good = mkdir("/wb", 0755) == 0;
+	check(good, "mkdir /wb on the disk", "errno %d", errno);
+	m = wb_map("msync", 6, &fd[0]);
+	good = m && msync(m, WB_PAGES * 4096, MS_SYNC) == 0;
+	check(good, "a shared store, msync(MS_SYNC)", "errno %d", errno);
+	m = wb_map("munmap", 7, &fd[1]);
+	good = m && munmap(m, WB_PAGES * 4096) == 0;
+	check(good, "a shared store, munmap", "errno %d", errno);
+	if ((pid = fork()) == 0)
+		_exit(wb_map("exit", 8, &fd[2]) ? 0 : 1);
+	good = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+	check(good, "a shared store by a process that exits", "status %#x errno %d", st, errno);
+	m = wb_map("fsync", 9, &fd[3]);
+	good = m && fsync(fd[3]) == 0;
+	check(good, "a shared store, fsync", "errno %d", errno);
+	m = wb_map("none", 10, &fd[4]);
+	check(m != NULL, "a shared store and nothing after: not on the disk before the shutdown",
+	      "errno %d", errno);
+	printf("1..%d\n", tap_count());
+	/*
+	 * The line below goes out through the fs server, which drains the
+	 * pager's events first: the munmap's and the exit's writebacks are
+	 * done by the time it is printed. The host cuts the power on it.
+	 */
+	printf("wtest: ready for the power cut\n");
+	fflush(stdout);
+	if (pipe(pipefd) == 0)
+		read(pipefd[0], buf, 1);	/* never: this process holds the write end */
+	for (;;)
+		;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--enospc")) {
 		enospc();
+	} else if (argc > 1 && !strcmp(argv[1], "--writeback")) {
+		writeback_cases();
 	} else {
 		good = mkdir("/w", 0755) == 0;
 		check(good, "mkdir /w on the disk", "errno %d", errno);
