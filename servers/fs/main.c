@@ -190,7 +190,10 @@ static int setup(void)
 		return -1;
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
-	mapsys_init(boot->task, boot->pool);
+	if (mapsys_init(boot->task, boot->pool)) {
+		say("fs: cannot grow the handle table for the page cache\n");
+		return -1;
+	}
 	if (mount_all())
 		return -1;
 	setup_console();

@@ -26,11 +26,16 @@ static uint64_t next_slot;
 static uint64_t *free_slots;		/* slots given back, used again first */
 static size_t nfree, free_cap;
 
-void mapsys_init(int t, int p)
+/*
+ * The server holds a handle per cached page: its table may grow to the
+ * kernel's limit (chunks are paid for as they are filled). 0, or -errno.
+ */
+int mapsys_init(int t, int p)
 {
 	task = t;
 	pool = p;
 	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
+	return (int)fl_task_handles_grow(task, FL_HANDLES_LIMIT);
 }
 
 static void say(const char *what, long err)

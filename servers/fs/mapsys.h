@@ -5,4 +5,4 @@
  */
 #pragma once
 
-void mapsys_init(int task, int pool);
+int mapsys_init(int task, int pool);

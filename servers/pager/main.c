@@ -20,7 +20,7 @@
 #include "pager.h"
 
 #define SCRATCH_VA	0x300000000000ul	/* the pager's own window */
-#define PAGER_HANDLES	4096			/* its handle table may grow to this */
+#define PAGER_HANDLES	FL_HANDLES_LIMIT	/* its handle table may grow to this (a frame per file page it holds) */
 #define ARGV_MAX	16
 #define RUN_MAX		256
 
@@ -170,6 +170,8 @@ static long request(struct proc *p, uint32_t label, const uint64_t w[4])
 		return vm_munmap(p, (uintptr_t)w[0], w[1]);
 	case FL_PAGER_MPROTECT:
 		return vm_mprotect(p, (uintptr_t)w[0], w[1], (unsigned)w[2]);
+	case FL_PAGER_MADVISE:
+		return vm_madvise(p, (uintptr_t)w[0], w[1], w[2]);
 	case FL_PAGER_GETPID:
 		return p->pid;
 	case FL_PAGER_GETPPID:
