@@ -185,6 +185,12 @@ int mprotect(void *addr, size_t len, int prot)
 					 (uint64_t)(unsigned)prot, 0));
 }
 
+int madvise(void *addr, size_t len, int advice)
+{
+	return (int)result(fl_pager_call(FL_PAGER_MADVISE, (uintptr_t)addr, len,
+					 (uint64_t)(unsigned)advice, 0));
+}
+
 int msync(void *addr, size_t len, int flags)
 {
 	return (int)result(fl_pager_call(FL_PAGER_MSYNC, (uintptr_t)addr, len,

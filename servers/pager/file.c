@@ -223,6 +223,40 @@ static int private_copy(struct file *fo, const struct fault *f, int from,
 	return 0;
 }
 
+/*
+ * Fault-around (Linux's fault_around_bytes): a read of a page whose frame
+ * the pager holds also maps, read-only, the pages of the same aligned
+ * window of AROUND pages whose frames it holds, inside the region and the
+ * file, so reading a cached file sequentially takes a fault per window,
+ * not per page. Never over a mapping (map refuses: EEXIST), never a
+ * private copy's page, never write access (a write faults, so a shared
+ * page's dirty bit starts clear and a private page is copied). A region
+ * advised MADV_RANDOM takes one page per fault.
+ */
+#define AROUND	16
+
+static void map_around(struct file *fo, const struct fault *f)
+{
+	const struct region *r = f->region;
+	uintptr_t lo = f->va & ~(AROUND * PAGE - 1), hi = lo + AROUND * PAGE;
+	unsigned prot = fault_map_prot(f->prot & ~PROT_WRITE);
+
+	if (r->flags & REGION_RANDOM)
+		return;
+	for (uintptr_t va = lo > r->start ? lo : r->start; va < hi && va < r->end; va += PAGE) {
+		uint64_t off = r->offset + (va - r->start), page = fo->first + off / PAGE;
+		int frame;
+
+		if (off >= fo->obj.size || page * PAGE >= fo->fc->size)
+			break;		/* past the object or the file: SIGBUS when touched */
+		if (va == f->va || (!fo->shared && private_has(&fo->private, off / PAGE)) ||
+		    (frame = frame_of(fo->fc, page)) < 0)
+			continue;
+		if (fl_map(f->proc->task, va, frame, 0, 1, prot) == -ENOMEM)
+			break;
+	}
+}
+
 static int file_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
 {
 	struct file *fo = (struct file *)o;
@@ -240,6 +274,8 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 		return wait_for(fo->fc, f, page);
 	if (!fo->shared && (f->access & FL_ACCESS_WRITE))
 		return private_copy(fo, f, frame, a);
+	if (!(f->access & FL_ACCESS_WRITE))
+		map_around(fo, f);
 	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, 0,
 		fault_map_prot(fo->shared ? f->prot : f->prot & ~FL_MAP_WRITE) } };
 	return 0;

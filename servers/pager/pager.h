@@ -39,6 +39,7 @@
 #define REGION_STACK	0x1000000u		/* grows down on a fault below it */
 #define REGION_HEAP	0x2000000u		/* the brk area */
 #define REGION_NOWRITE	0x4000000u		/* a shared file mapping its fd may not write: mprotect EACCES */
+#define REGION_RANDOM	0x8000000u		/* MADV_RANDOM: no fault-around */
 
 struct proc {
 	int pid;			/* 0: a free slot */
@@ -140,6 +141,7 @@ long vm_msync(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned 
 void pager_fault_again(struct proc *p, int reply, const uint64_t w[4]);
 long vm_munmap(struct proc *p, uintptr_t addr, uint64_t len);
 long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot);
+long vm_madvise(struct proc *p, uintptr_t addr, uint64_t len, unsigned advice);
 long vm_brk(struct proc *p, uintptr_t want);
 void vm_fault(struct proc *p, int reply, const uint64_t w[4]);
 void vm_destroy(struct proc *p);

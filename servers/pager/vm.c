@@ -388,6 +388,45 @@ long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
 }
 
 /*
+ * madvise: MADV_RANDOM turns a file mapping's fault-around off (file.c),
+ * MADV_NORMAL and MADV_SEQUENTIAL on again; MADV_WILLNEED is taken and
+ * does nothing yet; MADV_DONTNEED drops the pages as munmap would but
+ * keeps the regions: private pages come back as new (zeros, or the file),
+ * shared ones as their object holds them. EINVAL: an unaligned address or
+ * unknown advice; ENOMEM: part of the range not mapped.
+ */
+long vm_madvise(struct proc *p, uintptr_t addr, uint64_t len, unsigned advice)
+{
+	uintptr_t end;
+	int err;
+
+	if (addr % PAGE || advice > MADV_DONTNEED)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if (!range_ok(addr, len) || !covered(p, addr, end = addr + len))
+		return -ENOMEM;
+	if (advice == MADV_WILLNEED)
+		return 0;
+	if ((err = cut_at(p, addr)) || (err = cut_at(p, end)))
+		return err;
+	for (struct region *r = region_find(&p->map, addr); r && r->start < end;
+	     r = region_next(&p->map, r->end)) {
+		if (advice == MADV_DONTNEED) {
+			vm_unmap_pages(p, r->start, r->end);
+			r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
+		} else if (advice == MADV_RANDOM) {
+			r->flags |= REGION_RANDOM;
+		} else {
+			r->flags &= ~REGION_RANDOM;
+		}
+	}
+	merge_range(p, addr, end);
+	return 0;
+}
+
+/*
  * msync: the shared file mappings in [addr, addr + len) written back by
  * the fs server; with MS_SYNC the answer waits for it (VM_PARKED; file.c
  * answers reply), the first error (ENOSPC, EIO) being msync's. EINVAL: an

@@ -1,14 +1,15 @@
 /*
  * The pager I from a process's side: the start ABI, demand-zero memory
  * and the zero page, mmap/munmap/mprotect/brk with their errors, stack
- * growth, the program's own text and data, 10,000 regions. What memory a
- * step allocated is read from the kernel (the process's pool counters and
- * query), not from the pager. TAP on stdout; exits 0 when all pass.
+ * growth, madvise (fault-around on a cached file), the program's own text
+ * and data, 10,000 regions. What memory a step allocated is read from the
+ * kernel (the process's pool counters and query), not from the pager. TAP on stdout; exits 0 when all pass.
  *
  * Run with an argument naming a crash ("crash null", ...) it does that bad
  * thing instead, for the tests of the pager's kill lines.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -280,6 +281,79 @@ static void garbage(void)
 	      "%d", errno);
 }
 
+/* Faults the pager served this process. */
+static long faults(void)
+{
+	uint64_t c[3] = { 0 };
+
+	return fl_pager_stats(0, FL_STATS_FAULTS, c) ? -1 : (long)c[0];
+}
+
+/* A read of every page of p (n pages): the faults it took. */
+static long read_all(const volatile char *p, int n, int *bad)
+{
+	long before = faults();
+
+	for (int i = 0; i < n; i++)
+		*bad += p[i * PAGE] != (char)i;
+	return faults() - before;
+}
+
+/*
+ * madvise: its errors; MADV_DONTNEED gives a private page back (zeros
+ * after); fault-around on a cached file (a fault per 16-page window),
+ * off with MADV_RANDOM (a fault per page); a page fault-around mapped
+ * read-only still takes a shared store.
+ */
+static void advice(void)
+{
+	enum { N = 32 };
+	char *p = map(4 * PAGE, PROT_READ | PROT_WRITE), *a, *b, *hold, back = 0;
+	int fd = open("/tmp/advice", O_CREAT | O_RDWR | O_TRUNC, 0644), bad = 0;
+	long before, n_around, n_random;
+	static char page[PAGE];
+
+	errno = 0;
+	check(madvise(p + 1, PAGE, MADV_NORMAL) == -1 && errno == EINVAL &&
+	      madvise(p, PAGE, 99) == -1 && errno == EINVAL, "madvise: EINVAL", "%d", errno);
+	check(madvise((char *)0x7e0000000000, PAGE, MADV_RANDOM) == -1 && errno == ENOMEM,
+	      "madvise of an unmapped range: ENOMEM", "%d", errno);
+	memset(p, 'x', 4 * PAGE);
+	before = used();
+	check(madvise(p + PAGE, 2 * PAGE, MADV_DONTNEED) == 0 && used() == before - 2 &&
+	      p[PAGE] == 0 && p[3 * PAGE - 1] == 0 && p[0] == 'x' && p[3 * PAGE] == 'x',
+	      "MADV_DONTNEED: the pages go, then read as zeros", "used %ld -> %ld", before,
+	      used());
+	munmap(p, 4 * PAGE);
+	for (int i = 0; i < N && fd >= 0; i++) {
+		memset(page, i, PAGE);
+		bad += write(fd, page, PAGE) != PAGE;
+	}
+	hold = mmap(NULL, N * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	a = mmap(NULL, N * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	b = mmap(NULL, N * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	if (fd < 0 || hold == MAP_FAILED || a == MAP_FAILED || b == MAP_FAILED || bad) {
+		check(0, "a cached file mapped three times", "errno %d", errno);
+		return;
+	}
+	read_all(hold, N, &bad);		/* the pager holds every frame now */
+	n_around = read_all(a, N, &bad);
+	check(!bad && n_around >= 2 && n_around <= 3,
+	      "fault-around: reading 32 cached pages takes a fault per 16-page window",
+	      "%ld faults, %d bad", n_around, bad);
+	n_random = madvise(b, N * PAGE, MADV_RANDOM) ? -1 : read_all(b, N, &bad);
+	check(n_random == N && !bad, "MADV_RANDOM: a fault per page", "%ld faults, %d bad",
+	      n_random, bad);
+	a[5 * PAGE] = 'w';
+	check(pread(fd, &back, 1, 5 * PAGE) == 1 && back == 'w' && hold[5 * PAGE] == 'w',
+	      "a store to a page fault-around mapped read-only reaches the file", "%c", back);
+	munmap(hold, N * PAGE);
+	munmap(a, N * PAGE);
+	munmap(b, N * PAGE);
+	close(fd);
+	unlink("/tmp/advice");
+}
+
 static void hints(void)
 {
 	char *want = (char *)0x200000000000;
@@ -406,7 +480,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "crash"))
 		return crash(argv[2]);
-	printf("1..58\n");
+	printf("1..64\n");
 	start_abi(argc, argv);
 	image();
 	demand_zero();
@@ -417,6 +491,7 @@ int main(int argc, char **argv)
 	bad_ranges();
 	garbage();
 	hints();
+	advice();
 	heap();
 	stack();
 	many_regions();

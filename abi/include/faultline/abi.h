@@ -464,6 +464,31 @@
 #elif MS_SYNC != 4
 #error "MS_SYNC differs from the Faultline ABI"
 #endif
+#ifndef MADV_NORMAL
+#define MADV_NORMAL 0	/* madvise: the default (file mappings fault around: 16 pages) */
+#elif MADV_NORMAL != 0
+#error "MADV_NORMAL differs from the Faultline ABI"
+#endif
+#ifndef MADV_RANDOM
+#define MADV_RANDOM 1	/* madvise: one page per fault (no fault-around) */
+#elif MADV_RANDOM != 1
+#error "MADV_RANDOM differs from the Faultline ABI"
+#endif
+#ifndef MADV_SEQUENTIAL
+#define MADV_SEQUENTIAL 2	/* madvise: as MADV_NORMAL */
+#elif MADV_SEQUENTIAL != 2
+#error "MADV_SEQUENTIAL differs from the Faultline ABI"
+#endif
+#ifndef MADV_WILLNEED
+#define MADV_WILLNEED 3	/* madvise: accepted, nothing done yet */
+#elif MADV_WILLNEED != 3
+#error "MADV_WILLNEED differs from the Faultline ABI"
+#endif
+#ifndef MADV_DONTNEED
+#define MADV_DONTNEED 4	/* madvise: drop the pages: private ones read as new (zeros, the file), shared ones as the object holds them */
+#elif MADV_DONTNEED != 4
+#error "MADV_DONTNEED differs from the Faultline ABI"
+#endif
 /* fcntl */
 #ifndef O_RDONLY
 #define O_RDONLY 0	/* open for reading */
