@@ -9,11 +9,20 @@
  *   cow_write                          per page, the child writing 16 MiB after fork
  *   fork_exit_wait_16M                 fork + child _exit + waitpid, 16 MiB touched
  *   mmap_munmap_4K, mmap_munmap_1M     untouched anonymous memory
+ *   file_fault_1pp                     per page, reading a 4 MiB cached file
+ *                                      mapped MAP_SHARED, MADV_RANDOM (a fault each)
+ *   file_fault_around                  the same, 1 MiB, fault-around on (16 pages)
+ *
+ * "Cached" is a page-cache hit as Linux's: the file, in /tmp, is mapped
+ * and read once beforehand and that mapping kept, so the pager holds every
+ * page's frame (the fs server's page cache) and no fault needs the fs
+ * server.
  *
  * Lines as user/bench's: BENCH name=... insns=<median> ..., the kernel's
  * counters per operation (warm-up included), then "BENCH done". Run with
  * the argument "quick" (the CI guard) it takes fewer samples.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +216,57 @@ static void mmap_munmap(size_t len, const char *name)
 	report(name, n, 1, warm + n);
 }
 
+#define FILE_LEN	(4ul << 20)
+#define AROUND_LEN	(1ul << 20)
+
+/* Each run maps len bytes of fd afresh and reads a byte of every page. */
+static void file_read(int fd, size_t len, int advice, const char *name)
+{
+	unsigned runs = quick ? 3 : 5;
+
+	kstat_begin();
+	for (unsigned r = 0; r < runs; r++) {
+		volatile char *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		uint64_t t0;
+
+		if (p == MAP_FAILED || madvise((void *)p, len, advice)) {
+			printf("vmbench: a mapping of the file failed\n");
+			exit(2);
+		}
+		t0 = fl_cycles();
+		for (size_t o = 0; o < len; o += PAGE)
+			(void)p[o];
+		if (r)
+			samples[r - 1] = fl_cycles() - t0;
+		munmap((void *)p, len);
+	}
+	kstat_end();
+	report(name, runs - 1, len / PAGE, runs * (len / PAGE));
+}
+
+static void file_faults(void)
+{
+	static char page[PAGE];
+	int fd = open("/tmp/vmbench", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	volatile char *hold;
+
+	memset(page, 7, PAGE);
+	for (size_t o = 0; fd >= 0 && o < FILE_LEN; o += PAGE)
+		if (write(fd, page, PAGE) != PAGE)
+			fd = -1;
+	if (fd < 0 || (hold = mmap(NULL, FILE_LEN, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+		printf("vmbench: the file could not be made\n");
+		exit(2);
+	}
+	for (size_t o = 0; o < FILE_LEN; o += PAGE)
+		(void)hold[o];
+	file_read(fd, FILE_LEN, MADV_RANDOM, "file_fault_1pp");
+	file_read(fd, AROUND_LEN, MADV_NORMAL, "file_fault_around");
+	munmap((void *)hold, FILE_LEN);
+	close(fd);
+	unlink("/tmp/vmbench");
+}
+
 int main(int argc, char **argv)
 {
 	quick = argc > 1 && !strcmp(argv[1], "quick");
@@ -219,6 +279,7 @@ int main(int argc, char **argv)
 	fork_exit_wait();
 	mmap_munmap(PAGE, "mmap_munmap_4K");
 	mmap_munmap(1ul << 20, "mmap_munmap_1M");
+	file_faults();
 	printf("BENCH done\n");
 	return 0;
 }
