@@ -323,6 +323,17 @@ static bool covered(struct proc *p, uintptr_t start, uintptr_t end)
 	return true;
 }
 
+/*
+ * [addr, addr + len) rounded up to whole pages, its end in *end: 0, or
+ * -ENOMEM when part of it is not mapped (POSIX's error) or not user space.
+ */
+static int mapped_range(struct proc *p, uintptr_t addr, uint64_t len, uintptr_t *end)
+{
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	*end = addr + len;
+	return range_ok(addr, len) && covered(p, addr, *end) ? 0 : -ENOMEM;
+}
+
 /* Take from the kernel's present pages what prot no longer allows. */
 static int protect_pages(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot)
 {
@@ -368,12 +379,8 @@ long vm_mprotect(struct proc *p, uintptr_t addr, uint64_t len, unsigned prot)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	len = (len + PAGE - 1) & ~(PAGE - 1);
-	if (!range_ok(addr, len))
-		return -ENOMEM;
-	end = addr + len;
-	if (!covered(p, addr, end))
-		return -ENOMEM;			/* POSIX: part of the range is not mapped */
+	if ((err = mapped_range(p, addr, len, &end)))
+		return err;
 	for (struct region *r = region_find(&p->map, addr); r && r->start < end;
 	     r = region_next(&p->map, r->end))
 		if ((r->flags & REGION_NOWRITE) && (prot & PROT_WRITE))
@@ -404,9 +411,8 @@ long vm_madvise(struct proc *p, uintptr_t addr, uint64_t len, unsigned advice)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	len = (len + PAGE - 1) & ~(PAGE - 1);
-	if (!range_ok(addr, len) || !covered(p, addr, end = addr + len))
-		return -ENOMEM;
+	if ((err = mapped_range(p, addr, len, &end)))
+		return err;
 	if (advice == MADV_WILLNEED)
 		return 0;
 	if ((err = cut_at(p, addr)) || (err = cut_at(p, end)))
@@ -443,9 +449,8 @@ long vm_msync(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned 
 		return -EINVAL;
 	if (!len)
 		return 0;
-	len = (len + PAGE - 1) & ~(PAGE - 1);
-	if (!range_ok(addr, len) || !covered(p, addr, end = addr + len))
-		return -ENOMEM;
+	if ((err = mapped_range(p, addr, len, &end)))
+		return err;
 	if (!(w = sync_wait_new(p, flags & MS_SYNC ? reply : -1)))
 		return -ENOMEM;
 	for (struct region *r = region_find(&p->map, addr); !err && r && r->start < end;
