@@ -87,6 +87,26 @@ static bool any_mapped(paddr_t root, vaddr_t va, size_t size)
 	return false;
 }
 
+/*
+ * One page in one walk (the fault path's and fault-around's case): a
+ * table the walk makes can only lead to an empty slot, so -EEXIST never
+ * leaves one behind; a pool running dry half-way takes back what it made.
+ */
+static int map_page(paddr_t root, vaddr_t va, paddr_t pa, unsigned pg, struct pool *pool)
+{
+	pte_t *slot;
+	int err = walk(root, va, 0, pool, true, &slot);
+
+	if (err) {
+		pt_prune_empty(root, va, PAGE_SIZE, pool);
+		return err;
+	}
+	if (arch_pte_valid(*slot))
+		return -EEXIST;
+	arch_pte_store(slot, arch_pte_leaf(pa, pg, 0));
+	return 0;
+}
+
 int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned pg, struct pool *pool)
 {
 	vaddr_t v;
@@ -95,6 +115,8 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned pg, struc
 
 	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || va + size < va)
 		return -EINVAL;
+	if (size == PAGE_SIZE)
+		return map_page(root, va, pa, pg, pool);
 	if (any_mapped(root, va, size))
 		return -EEXIST;
 	/* first every table, so the stores below cannot fail */
