@@ -97,6 +97,42 @@ static int check_range(vaddr_t va, size_t len)
 	return 0;
 }
 
+/*
+ * The 4 KiB leaf e (mapping va) made to map pa with pg instead, in place:
+ * cleared and its TLB entry flushed first (AArch64's break-before-make);
+ * the old frame loses the mapping's reference. An executable page's
+ * instruction cache is the caller's to sync, before.
+ */
+static void replace_leaf(pte_t *e, vaddr_t va, paddr_t pa, unsigned pg)
+{
+	struct flush fl = flush_for(PAGE_SIZE);
+
+	drop_leaf(e, va, 0, &fl);
+	flush_end(&fl);
+	arch_pte_store(e, arch_pte_leaf(pa, pg, 0));
+}
+
+/* umap_map's UMAP_REPLACE when something is mapped there: one page in place, or unmap and map. */
+static int replace(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pages,
+		   unsigned pg)
+{
+	size_t len = pages * PAGE_SIZE;
+	int err;
+
+	if (pages == 1) {
+		if ((err = pt_split(t->pt, va, t->pool)))	/* the leaf is then va's 4 KiB page */
+			return err;
+		kobj_get(&f->obj);	/* first: the old frame may be f itself */
+		replace_leaf(pt_leaf(t->pt, va), va, f->pa + off * PAGE_SIZE, pg);
+		return 0;
+	}
+	if ((err = (int)umap_unmap(t, va, len)) < 0 ||
+	    (err = pt_map(t->pt, va, f->pa + off * PAGE_SIZE, len, pg, t->pool)))
+		return err;
+	kobj_get_n(&f->obj, (uint32_t)pages);
+	return 0;
+}
+
 int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pages,
 	     unsigned prot, unsigned how)
 {
@@ -112,12 +148,12 @@ int umap_map(struct task *t, vaddr_t va, struct frame *f, size_t off, size_t pag
 		return err;
 	if (len > FL_RANGE_MAX)
 		return -E2BIG;
-	if ((how & UMAP_REPLACE) && pt_leaf(t->pt, va) && (err = umap_unmap(t, va, len)) < 0)
-		return err;
 	/* before the mapping exists, so no CPU can fetch stale instructions */
 	if (pg & PG_EXEC)
 		arch_sync_icache(f->pa + off * PAGE_SIZE, len);
 	err = pt_map(t->pt, va, f->pa + off * PAGE_SIZE, len, (unsigned)pg, t->pool);
+	if (err == -EEXIST && (how & UMAP_REPLACE))
+		return replace(t, va, f, off, pages, (unsigned)pg);
 	if (err)
 		return err;
 	kobj_get_n(&f->obj, (uint32_t)pages);
@@ -318,12 +354,11 @@ int umap_copy_in(struct task *t, vaddr_t va, struct frame *f, size_t page, unsig
 	/* through the direct map: the source may be protected to no access */
 	arch_copy_page(pa_to_kva(f->pa + page * PAGE_SIZE), pa_to_kva(arch_pte_addr(*e)));
 	kstat.pages_copied++;
-	/*
-	 * Replacing a valid entry: umap_map unmaps first (entry cleared, TLB
-	 * flushed: AArch64's break-before-make) and syncs the instruction
-	 * cache for an executable page before the new entry exists.
-	 */
-	return umap_map(t, va, f, page, 1, prot, how | UMAP_REPLACE);
+	if (pg & PG_EXEC)		/* before the new entry exists */
+		arch_sync_icache(f->pa + page * PAGE_SIZE, PAGE_SIZE);
+	kobj_get(&f->obj);		/* first: the old frame may be f itself */
+	replace_leaf(e, va, f->pa + page * PAGE_SIZE, (unsigned)pg | (how & UMAP_MAYWRITE));
+	return 0;
 }
 
 struct copy {
