@@ -40,6 +40,7 @@ static struct fl_ipc_buffer *ipc;
 static bool console_input;
 static bool disk_root;			/* / is the disk's ext2 */
 static bool shutdown_asked;		/* the pager's FL_FS_EV_SHUTDOWN came */
+static bool budget_given;		/* pagecache= on the command line: its figures at shutdown */
 static struct answer ans;
 
 /* The kernel's console: the server's own output never goes through a file. */
@@ -177,6 +178,8 @@ static int mount_all(void)
 
 static int setup(void)
 {
+	uint64_t budget;
+
 	boot = (const struct fl_fs_boot *)(uintptr_t)fl_getauxval(AT_FL_FSBOOT);
 	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
 	if (!boot || !ipc) {
@@ -190,7 +193,10 @@ static int setup(void)
 		return -1;
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
-	mapsys_init(boot->task, boot->pool);
+	budget = pc_budget_option(boot->cmdline, sizeof(boot->cmdline));
+	budget_given = budget != 0;
+	pc_set_budget(mapsys_init(boot->task, boot->pool, budget_given ? budget :
+				  PC_BUDGET_DEFAULT));
 	if (mount_all())
 		return -1;
 	setup_console();
@@ -235,6 +241,10 @@ static void shutdown(int reply)
 	if (reply >= 0)
 		fl_reply(reply, FL_TAG(0, put_words(ans.out, ans.out_len), 0), (uint64_t)ans.w[0],
 			 (uint64_t)ans.w[1], (uint64_t)ans.w[2], 0);
+	if (budget_given)
+		say("fs: page cache: at most %llu of %llu pages, %llu evicted, %llu written back\n",
+		    (unsigned long long)pc_stats.high, (unsigned long long)pc_stats.cap,
+		    (unsigned long long)pc_stats.evicted, (unsigned long long)pc_stats.written);
 	if (err)
 		say("fs: shutdown: / not written back: %d\n", err);
 	else
