@@ -40,7 +40,6 @@ static struct fl_ipc_buffer *ipc;
 static bool console_input;
 static bool disk_root;			/* / is the disk's ext2 */
 static bool shutdown_asked;		/* the pager's FL_FS_EV_SHUTDOWN came */
-static bool budget_given;		/* pagecache= on the command line: its figures at shutdown */
 static struct answer ans;
 
 /* The kernel's console: the server's own output never goes through a file. */
@@ -194,9 +193,7 @@ static int setup(void)
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
 	budget = pc_budget_option(boot->cmdline, sizeof(boot->cmdline));
-	budget_given = budget != 0;
-	pc_set_budget(mapsys_init(boot->task, boot->pool, budget_given ? budget :
-				  PC_BUDGET_DEFAULT));
+	pc_set_budget(mapsys_init(boot->task, boot->pool, budget ? budget : PC_BUDGET_DEFAULT));
 	if (mount_all())
 		return -1;
 	setup_console();
@@ -241,10 +238,6 @@ static void shutdown(int reply)
 	if (reply >= 0)
 		fl_reply(reply, FL_TAG(0, put_words(ans.out, ans.out_len), 0), (uint64_t)ans.w[0],
 			 (uint64_t)ans.w[1], (uint64_t)ans.w[2], 0);
-	if (budget_given)
-		say("fs: page cache: at most %llu of %llu pages, %llu evicted, %llu written back\n",
-		    (unsigned long long)pc_stats.high, (unsigned long long)pc_stats.cap,
-		    (unsigned long long)pc_stats.evicted, (unsigned long long)pc_stats.written);
 	if (err)
 		say("fs: shutdown: / not written back: %d\n", err);
 	else

@@ -20,6 +20,12 @@ def pattern(off, n, seed):
     return bytes((i * 7 + seed + i // 4096) & 0xff for i in range(off, off + n))
 
 
+def evicted_page(i):
+    """Page i of bin/maptest --evict's /evicted: a line, then 'e' to the end of the page."""
+    line = b"page %02d, written through MAP_SHARED, evicted\n" % i
+    return line + b"e" * (4096 - len(line))
+
+
 def main(argv):
     out = argv[0]
     os.makedirs(out, exist_ok=True)
@@ -33,6 +39,7 @@ def main(argv):
         "r2_c": b"A",
         "many_299": b"299\n",
         "mapped": b"mapped bytes reach the disk\n" + b"-" * 72,	# bin/maptest's /mapped
+        "evicted": b"".join(evicted_page(i) for i in range(16)),	# bin/maptest --evict's
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:

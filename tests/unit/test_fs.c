@@ -1168,7 +1168,7 @@ static void assert_evicted(unsigned at, int64_t id, uint64_t page)
 static void map_budget(void **state)
 {
 	char line[] = "rw pagecache=12K x";
-	int64_t fd, id, ro, id2;
+	int64_t fd, id, ro, id2, dev;
 	struct mapobj *m;
 
 	(void)state;
@@ -1248,6 +1248,14 @@ static void map_budget(void **state)
 	evict_refusal = 0;
 	assert_int_equal(pc_stats.high, 3);
 	assert_int_equal(pc_stats.evicted, 6);
+	/* the figures a guest reads */
+	dev = op_open(1, "/dev/pagecache", O_RDONLY);
+	assert_int_equal(op_pread(1, dev, 0, 100), 41);
+	assert_memory_equal(ans.out, "cap 3 pages 3 high 3 evicted 6 written 4\n", 41);
+	assert_int_equal(op_pread(1, dev, 38, 100), 3);
+	assert_memory_equal(ans.out, " 4\n", 3);
+	assert_int_equal(op_pread(1, dev, 41, 100), 0);
+	assert_int_equal(op_close(1, dev), 0);
 	ev_unref(id);
 	ev_unref(id2);
 	assert_int_equal(frames_live, 0);

@@ -71,6 +71,7 @@ struct fl_stat {
 #define FL_FS_RDEV_NULL		1	/* /dev/null */
 #define FL_FS_RDEV_ZERO		2	/* /dev/zero */
 #define FL_FS_RDEV_CONSOLE	3	/* /dev/console: isatty() is true of it alone */
+#define FL_FS_RDEV_PAGECACHE	4	/* /dev/pagecache: "cap C pages P high H evicted E written W\n" (pages) */
 
 /*
  * FL_FS_READDIR: records one after another, each reclen bytes (a
