@@ -691,16 +691,17 @@ static void cut(struct file *fo, uint64_t first)
 		private_discard(&fo->private, from / PAGE, (fo->obj.size - from) / PAGE);
 }
 
-/*
- * The fs server's FL_PAGER_FS_TRUNCATE: object id shrank to size. Its
- * pages wholly past the end are unmapped from every mapping (a later
- * access is SIGBUS) and their frames let go. 0, or -ESRCH.
- */
 static bool forget(uint64_t page, void *entry, void *arg)
 {
 	(void)page, (void)entry, (void)arg;
 	return true;
 }
+
+/*
+ * The fs server's FL_PAGER_FS_TRUNCATE: object id shrank to size. Its
+ * pages wholly past the end are unmapped from every mapping (a later
+ * access is SIGBUS) and their frames let go. 0, or -ESRCH.
+ */
 
 long file_truncated(uint64_t id, uint64_t size)
 {

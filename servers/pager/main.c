@@ -388,29 +388,22 @@ static bool is_fs_answer(uint32_t label)
 	       label == FL_PAGER_FS_EVICT || label == FL_PAGER_FS_DIRTY;
 }
 
-/* FL_PAGER_FS_DIRTY: the page numbers in the answer's IPC buffer words, w1 1 if more are left. */
-static void dirty_answer(int reply, uint64_t id)
-{
-	bool more;
-	long n = file_dirty(id, ipc_buffer.words, FL_MSG_BUF_WORDS, &more);
-
-	pager_reply(reply, 0, (uint64_t)n, more, 0);
-	answer.words = (unsigned)n;
-}
-
 /*
- * The fs server's answers to the ring's map and page requests (file.c);
- * anyone else sending them: EPERM. A page answer's frame is handle 0.
+ * The fs server's answers to the ring's map and page requests and its
+ * calls about its page cache (file.c), answered at once; anyone else
+ * sending them: EPERM. A page answer's frame is handle 0. FL_PAGER_FS_DIRTY
+ * answers with page numbers in the IPC buffer's words.
  */
-static long fs_answer(struct proc *p, const struct fl_msg *m)
+static void fs_answer(struct proc *p, int reply, const struct fl_msg *m)
 {
 	uint32_t label = FL_TAG_LABEL(m->tag);
 	int frame = FL_TAG_HANDLES(m->tag) ? ipc_buffer.handles[0] : -1;
+	bool more = false;
 	long r;
 
 	if (!fs_is_server(p)) {
 		drop_handles(m, 0);
-		return -EPERM;
+		return pager_reply(reply, 0, (uint64_t)-EPERM, 0, 0);
 	}
 	drop_handles(m, 1);
 	if (label == FL_PAGER_FS_MAPPED)
@@ -421,11 +414,15 @@ static long fs_answer(struct proc *p, const struct fl_msg *m)
 		r = file_synced_answer(m->w[0], (int64_t)m->w[1]);
 	else if (label == FL_PAGER_FS_EVICT)
 		r = file_evict(m->w[0], m->w[1]);
+	else if (label == FL_PAGER_FS_DIRTY)
+		r = file_dirty(m->w[0], ipc_buffer.words, FL_MSG_BUF_WORDS, &more);
 	else
 		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
 	if (frame >= 0)
 		fl_handle_close(frame);
-	return r;
+	pager_reply(reply, 0, (uint64_t)r, more, 0);
+	if (label == FL_PAGER_FS_DIRTY && r > 0)
+		answer.words = (unsigned)r;
 }
 
 static void serve(const struct fl_msg *m)
@@ -437,12 +434,8 @@ static void serve(const struct fl_msg *m)
 	uint32_t label = FL_TAG_LABEL(m->tag);
 
 	answer.pid = pid;
-	if (label == FL_PAGER_FS_DIRTY && p && fs_is_server(p) && !p->zombie && reply >= 0 && !fault) {
-		drop_handles(m, 0);
-		return dirty_answer(reply, m->w[0]);
-	}
 	if (is_fs_answer(label) && p && !p->zombie && reply >= 0 && !fault)
-		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);	/* keeps its frame */
+		return fs_answer(p, reply, m);	/* keeps its frame */
 	drop_handles(m, 0);
 	if (!p || p->zombie) {		/* a message from a process that has just died */
 		if (reply >= 0)
