@@ -26,6 +26,12 @@ def evicted_page(i):
     return line + b"e" * (4096 - len(line))
 
 
+def msynced_page(i):
+    """Page i of bin/maptest --evict's /msynced: a line, then zeros."""
+    line = b"msynced page %03d\n" % i
+    return line + bytes(4096 - len(line))
+
+
 def main(argv):
     out = argv[0]
     os.makedirs(out, exist_ok=True)
@@ -40,6 +46,7 @@ def main(argv):
         "many_299": b"299\n",
         "mapped": b"mapped bytes reach the disk\n" + b"-" * 72,	# bin/maptest's /mapped
         "evicted": b"".join(evicted_page(i) for i in range(16)),	# bin/maptest --evict's
+        "msynced": b"".join(msynced_page(i) for i in range(600)),	# and its /msynced
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:

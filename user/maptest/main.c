@@ -11,7 +11,9 @@
  *   maptest --parked  on a slow disk (QEMU throttled): a fault waiting for
  *                     the disk does not hold up another process's faults
  *   maptest --evict   with pagecache=8M and /data/64m (tools/mkdisk.py
- *                     --big64): the page cache stays within its budget
+ *                     --big64): the page cache stays within its budget,
+ *                     and what shared mappings wrote is written back
+ *                     (evicted, msync)
  *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
@@ -496,6 +498,60 @@ static void written_evicted(int big)
 	close(fd);
 }
 
+/* The line page i of /msynced starts with (tests/guest/make_wtest_expect.py: then zeros). */
+static const char *msync_line(int i)
+{
+	static char line[32];
+
+	snprintf(line, sizeof(line), "msynced page %03d\n", i);
+	return line;
+}
+
+/*
+ * More pages written through MAP_SHARED than one FL_PAGER_FS_DIRTY answer
+ * carries (FL_MSG_BUF_WORDS), then msync: every one written back (the fs
+ * server asks again while the pager says there are more), none left dirty
+ * (evicted after, none is written again), read back right from the disk.
+ */
+static void msync_many(int big)
+{
+	enum { N = FL_MSG_BUF_WORDS + 120 };
+	int fd = open("/msynced", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	struct cache_figures c0, c1, c2;
+	uint8_t *m = MAP_FAILED, *r = MAP_FAILED;
+	uint64_t bad = BIG64_PAGES;
+	bool gone = true, ok = true;
+
+	if (fd >= 0 && ftruncate(fd, N * PAGE) == 0)
+		m = mmap(NULL, N * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(m != MAP_FAILED && figures(&c0), "a file of 600 pages mapped MAP_SHARED, read-write",
+	      "%s", strerror(errno));
+	if (m == MAP_FAILED)
+		return;
+	for (int i = 0; i < N; i++)
+		memcpy(m + i * PAGE, msync_line(i), strlen(msync_line(i)));
+	good = msync(m, N * PAGE, MS_SYNC) == 0 && figures(&c1);
+	check(good && c1.written - c0.written == N, "each written, msync writes back all 600",
+	      "errno %d, %llu written", errno, c1.written - c0.written);
+	r = mmap(NULL, (CAP + 256) * PAGE, PROT_READ, MAP_PRIVATE, big, 0);
+	for (uint64_t p = 0; r != MAP_FAILED && p < CAP + 256; p++)
+		if (!page_ok(r, p) && bad == BIG64_PAGES)
+			bad = p;
+	good = r != MAP_FAILED && bad == BIG64_PAGES && figures(&c2);
+	check(good && c2.written == c1.written, "evicted after: clean, none written again",
+	      "page %llu, %llu written", (unsigned long long)bad, c2.written - c1.written);
+	for (int i = 0; i < N; i++) {
+		gone &= !mapped(m + i * PAGE);
+		ok &= !memcmp(m + i * PAGE, msync_line(i), strlen(msync_line(i)));
+	}
+	check(gone && ok, "read again from the disk: the bytes written", "unmapped %d, right %d",
+	      gone, ok);
+	if (r != MAP_FAILED)
+		munmap(r, (CAP + 256) * PAGE);
+	munmap(m, N * PAGE);
+	close(fd);
+}
+
 static void evict(void)
 {
 	int fd = open(BIG64, O_RDONLY);
@@ -508,6 +564,7 @@ static void evict(void)
 	read_through(fd, MAP_PRIVATE, "/data/64m mapped MAP_PRIVATE");
 	read_through(fd, MAP_SHARED, "/data/64m mapped MAP_SHARED, read-only");
 	written_evicted(fd);
+	msync_many(fd);
 	if (figures(&c))
 		printf("# /dev/pagecache: cap %llu pages %llu high %llu evicted %llu written %llu\n",
 		       c.cap, c.pages, c.high, c.evicted, c.written);
