@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Make the ext2 disk image the fs server mounts as / (docs/fs.md).
 
-  mkdisk.py --bin DIR --out IMG [--damage KIND]
+  mkdisk.py --bin DIR --out IMG [--damage KIND | --big64]
 
 A seed tree, then `mke2fs -q -F -t ext2 -b 4096 -O ^dir_index -d SEED IMG 16M`:
 
@@ -15,6 +15,9 @@ A seed tree, then `mke2fs -q -F -t ext2 -b 4096 -O ^dir_index -d SEED IMG 16M`:
   link           a symlink to etc/motd
 
 bin/fstest (user/fstest/main.c) knows all of this; keep the two in step.
+
+--big64 makes a bigger image (BIG64_IMAGE) with data/64m too: 64 MiB of
+pattern(), for the page cache's budget (bin/maptest --evict).
 
 --damage makes a broken copy for the fs server's error paths:
   badmagic   the superblock's magic zeroed: the mount fails
@@ -34,18 +37,21 @@ MOTD = "Faultline: this line comes from the ext2 disk.\n"
 BIG_SIZE = 200 * 1024 + 77
 HUGE_SIZE = 4 * 1024 * 1024 + 64 * 1024 + 3
 SIZE = "16M"
+BIG64_SIZE = 64 << 20
+BIG64_IMAGE = "80M"
 
 
 def pattern(n):
     """Byte i is (i * 131 + i / 4096) mod 256: every page different (fstest's pattern())."""
     page = bytes((i * 131) & 0xff for i in range(4096))
+    shifted = [page.translate(bytes((b + p) & 0xff for b in range(256))) for p in range(256)]
     out = bytearray()
     for p in range((n + 4095) // 4096):
-        out += bytes((b + p) & 0xff for b in page)
+        out += shifted[p & 0xff]
     return bytes(out[:n])
 
 
-def seed(tree, bindir):
+def seed(tree, bindir, big64=False):
     def put(path, data):
         full = os.path.join(tree, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
@@ -63,6 +69,8 @@ def seed(tree, bindir):
     put("data/big", pattern(BIG_SIZE))
     put("data/huge", pattern(HUGE_SIZE))
     put("data/empty", b"")
+    if big64:
+        put("data/64m", pattern(BIG64_SIZE))
     put("a/b/c/deep.txt", b"deep\n")
     put("a/one.txt", b"one\n")
     put("a/two.txt", b"two\n")
@@ -80,16 +88,18 @@ def main(argv):
     ap.add_argument("--bin", required=True, help="directory of the programs for /bin")
     ap.add_argument("--out", required=True)
     ap.add_argument("--damage", choices=["badmagic", "truncated", "damaged"])
+    ap.add_argument("--big64", action="store_true", help="data/64m too, on a bigger image")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         tree = os.path.join(tmp, "seed")
         os.mkdir(tree)
-        seed(tree, args.bin)
+        seed(tree, args.bin, args.big64)
         img = os.path.join(tmp, "disk.img")
         open(img, "wb").close()
         subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-O", "^dir_index",
-                        "-E", "root_owner=0:0", "-d", tree, img, SIZE], check=True)
+                        "-E", "root_owner=0:0", "-d", tree, img,
+                        BIG64_IMAGE if args.big64 else SIZE], check=True)
         if args.damage == "badmagic":
             with open(img, "r+b") as f:
                 f.seek(1024 + 56)

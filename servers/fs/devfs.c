@@ -1,7 +1,8 @@
 /*
  * /dev (docs/fs.md): null (reads the end, swallows writes), zero (reads
  * zeros), console (writes to the kernel's console; reads lines the UART's
- * typist finished, line-edited: lined.c). A console read with no line
+ * typist finished, line-edited: lined.c), pagecache (reads the page
+ * cache's figures, one line). A console read with no line
  * would wait: it parks (park.c) until devfs_console_input finishes one.
  *
  * Typed bytes wait raw (typeahead) until a reader wants a line; only then
@@ -9,13 +10,15 @@
  * the next reader (often the shell) takes it, never in the middle of the
  * output of the program running meanwhile.
  */
+#include <stdio.h>
 #include <string.h>
 #include "devfs.h"
 #include "file.h"
+#include "mapobj.h"
 #include "park.h"
 #include "tree.h"
 
-static struct tnode root, null_dev, zero_dev, console_dev;
+static struct tnode root, null_dev, zero_dev, console_dev, pagecache_dev;
 static struct lined lined;
 static bool made;
 
@@ -53,6 +56,24 @@ static int64_t zero_read(struct node *n, uint64_t off, void *buf, size_t len)
 	return (int64_t)len;
 }
 
+/* "cap C pages P high H evicted E written W\n": pc_stats, in pages. */
+static int64_t pagecache_read(struct node *n, uint64_t off, void *buf, size_t len)
+{
+	char text[160];
+	int l = snprintf(text, sizeof(text), "cap %llu pages %llu high %llu evicted %llu written %llu\n",
+			 (unsigned long long)pc_stats.cap, (unsigned long long)pc_stats.pages,
+			 (unsigned long long)pc_stats.high, (unsigned long long)pc_stats.evicted,
+			 (unsigned long long)pc_stats.written);
+
+	(void)n;
+	if (l < 0 || off >= (uint64_t)l)
+		return 0;
+	if (len > (uint64_t)l - off)
+		len = (size_t)((uint64_t)l - off);
+	memcpy(buf, text + off, len);
+	return (int64_t)len;
+}
+
 static int64_t console_read(struct node *n, uint64_t off, void *buf, size_t len)
 {
 	(void)n, (void)off;
@@ -77,6 +98,7 @@ static const struct node_ops dir_ops = {
 static const struct node_ops null_ops = { .read = null_read, .write = null_write };
 static const struct node_ops zero_ops = { .read = zero_read, .write = null_write };
 static const struct node_ops console_ops = { .read = console_read, .write = console_write };
+static const struct node_ops pagecache_ops = { .read = pagecache_read };
 
 static void echo(const char *s, size_t len)
 {
@@ -102,6 +124,7 @@ struct node *devfs_new(void)
 	dev(&null_dev, "null", &null_ops, FL_FS_RDEV_NULL);
 	dev(&zero_dev, "zero", &zero_ops, FL_FS_RDEV_ZERO);
 	dev(&console_dev, "console", &console_ops, FL_FS_RDEV_CONSOLE);
+	dev(&pagecache_dev, "pagecache", &pagecache_ops, FL_FS_RDEV_PAGECACHE);
 	lined_init(&lined, echo);
 	return &root.node;
 }

@@ -1,4 +1,4 @@
-/* /dev (devfs.c): null, zero and the console. */
+/* /dev (devfs.c): null, zero, the console and the page cache's figures. */
 #pragma once
 
 #include "lined.h"

@@ -177,6 +177,8 @@ static int mount_all(void)
 
 static int setup(void)
 {
+	uint64_t budget;
+
 	boot = (const struct fl_fs_boot *)(uintptr_t)fl_getauxval(AT_FL_FSBOOT);
 	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
 	if (!boot || !ipc) {
@@ -190,10 +192,8 @@ static int setup(void)
 		return -1;
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
-	if (mapsys_init(boot->task, boot->pool)) {
-		say("fs: cannot grow the handle table for the page cache\n");
-		return -1;
-	}
+	budget = pc_budget_option(boot->cmdline, sizeof(boot->cmdline));
+	pc_set_budget(mapsys_init(boot->task, boot->pool, budget ? budget : PC_BUDGET_DEFAULT));
 	if (mount_all())
 		return -1;
 	setup_console();

@@ -6,10 +6,10 @@
  * FL_FS_EV_PAGE gives the frame of a page from the page cache
  * (pagecache.c). FL_FS_EV_UNREF ends an object.
  *
- * Writeback: the pager does not tell yet which pages a MAP_SHARED
- * mapping wrote, so every cached page of an object that was ever mapped
- * MAP_SHARED with PROT_WRITE is written back (where it differs from the
- * file) on fsync, on FL_FS_EV_UNREF and at shutdown.
+ * Writeback: of an object ever mapped MAP_SHARED from a descriptor that
+ * may write, the pages the pager says a mapping wrote (its dirty bits,
+ * FL_PAGER_FS_DIRTY) are written back on msync, fsync, FL_FS_EV_UNREF and
+ * at shutdown; an evicted page is written back first if it was written.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +75,7 @@ int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *s
 		return -ENODEV;		/* /dev/null, the console, pipes, directories */
 	if (!(m = n->mobj ? n->mobj : obj_new(n)))
 		return -ENOMEM;
-	m->shared_write |= shared_write;
+	m->shared_write |= (flags & MAP_SHARED) && acc == O_RDWR;	/* mprotect may add write */
 	m->answered++;
 	*size = n->size;
 	*may_write = acc == O_RDWR;
@@ -145,6 +145,7 @@ void map_unref(int64_t id, uint64_t answers)
 	*at = m->next;
 	nobjs--;
 	pc_drop_from(m, 0);
+	pagemap_free(&m->pages);
 	m->node->mobj = NULL;
 	node_put(m->node);
 	free(m);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "file.h"
+#include "pagemap.h"
 
 #define PC_PAGE		4096u		/* bytes of a cached page: one frame */
 
@@ -17,7 +18,9 @@ struct cpage {
 	uint64_t index;			/* the page's number in the file */
 	uint8_t *data;			/* the frame, mapped in the server */
 	int frame;			/* the server's handle to it */
-	struct cpage *next;
+	bool dirty;			/* a mapping wrote it (the pager said): not written back yet */
+	struct mapobj *obj;		/* whose page it is */
+	struct cpage *older, *newer;	/* every cached page, oldest first (eviction) */
 };
 
 /*
@@ -28,10 +31,10 @@ struct cpage {
 struct mapobj {
 	int64_t id;			/* > 0, never used again for another object */
 	struct node *node;		/* a reference */
-	bool shared_write;		/* ever mapped MAP_SHARED with PROT_WRITE: written back */
+	bool shared_write;		/* ever mapped MAP_SHARED by a writer (O_RDWR): written back */
 	unsigned answered;		/* FL_FS_EV_MAP answers naming it the pager has not let go */
 	unsigned npages;
-	struct cpage *pages;		/* the page cache of the file */
+	struct pagemap pages;		/* the page cache of the file: index -> struct cpage */
 	struct mapobj *next;
 };
 
@@ -79,14 +82,57 @@ int64_t pc_read(struct node *n, uint64_t off, void *buf, size_t len);
 int64_t pc_write(struct node *n, uint64_t off, const void *buf, size_t len);
 int pc_truncate(struct node *n, uint64_t len);
 
-/* Page index of m, filled from the file if not cached: 0, -EFAULT, -EIO, -ENOMEM. */
+/*
+ * Page index of m, filled from the file if not cached: 0, -EFAULT, -EIO,
+ * -ENOMEM. At the budget a page is evicted first (pc_evict_one); if none
+ * can be, -ENOMEM, or the error that kept a dirty page.
+ */
 int pc_get(struct mapobj *m, uint64_t index, struct cpage **out);
 struct cpage *pc_find(struct mapobj *m, uint64_t index);
+
+/*
+ * The budget: at most pages cached pages (0: no limit). The counts a test
+ * checks: cached now, the most ever cached at once, evicted, and pages
+ * written back (evicted dirty, msync, fsync, unref, shutdown).
+ */
+struct pc_stats {
+	uint64_t cap, pages, high, evicted, written;
+};
+extern struct pc_stats pc_stats;
+void pc_set_budget(uint64_t pages);
+
+#define PC_BUDGET_DEFAULT	((32u << 20) / PC_PAGE)	/* 32 MiB */
+/*
+ * The largest: the fs server and the pager each hold a handle per cached
+ * page (FL_HANDLES_LIMIT slots a table at most, room left for the rest).
+ */
+#define PC_BUDGET_MAX		((48u << 20) / PC_PAGE)	/* 48 MiB */
+
+/*
+ * The budget "pagecache=N" on the command line asks for (bytes, or KiB,
+ * MiB, GiB with a K, M or G after them): in pages, at least 1; 0 if the
+ * option is absent or malformed.
+ */
+uint64_t pc_budget_option(const char *line, size_t max);
+
+/*
+ * Evict one page: the oldest cached page not known dirty, else the oldest
+ * dirty one, unmapped everywhere by the pager (FL_PAGER_FS_EVICT), written
+ * back if dirty, then its frame freed. A page whose writeback fails stays,
+ * dirty, and the next is tried. 0, or -ENOMEM (nothing cached), or the
+ * error of the last page kept.
+ */
+int pc_evict_one(void);
 
 /* Drop m's pages from index on: their frames unmapped from the server, its handles closed. */
 void pc_drop_from(struct mapobj *m, uint64_t index);
 
-/* The bytes of m's pages (up to the file's size) into the file where they differ: 0 or -errno. */
+/*
+ * m's dirty pages (the pager asked for the dirty bits first,
+ * FL_PAGER_FS_DIRTY) into the file, their bytes up to the file's size
+ * where they differ from it: each written one clean again, one that failed
+ * still dirty. 0 or the first -errno.
+ */
 int pc_writeback(struct mapobj *m);
 
 /* ---- the system's side (mapsys.c; the host tests' stubs) ---- */
@@ -102,3 +148,15 @@ void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame);
 void mapsys_synced(uint64_t token, int64_t result);
 /* The object's file shrank to size: the pager unmaps its pages past it everywhere. */
 void mapsys_truncated(int64_t id, uint64_t size);
+/*
+ * FL_PAGER_FS_EVICT: the pager unmaps page index of object id everywhere
+ * and lets go of its frame: 1 if a mapping had written it, 0 if not,
+ * -ENOENT (the pager holds no such page), or another -errno (it stays).
+ */
+int64_t mapsys_evict(int64_t id, uint64_t index);
+/*
+ * FL_PAGER_FS_DIRTY: the pages of object id written since last asked (the
+ * bits cleared as they are read), at most max of them into pages: how
+ * many, *more set if some are left for the next call; or -errno.
+ */
+int64_t mapsys_dirty(int64_t id, uint64_t *pages, unsigned max, bool *more);

@@ -2,11 +2,12 @@
  * The system calls of file mappings (mapobj.h): the page cache's frames,
  * each mapped at a slot of the server's window for them, and the answers
  * to the pager, calls on the server's own pager endpoint (FL_PAGER_FS_MAPPED,
- * FL_PAGER_FS_PAGE), which the pager serves at once: it never waits for
- * the fs server.
+ * FL_PAGER_FS_PAGE, FL_PAGER_FS_EVICT, FL_PAGER_FS_DIRTY, ...), which the
+ * pager serves at once: it never waits for the fs server.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <faultline/ipc.h>
 #include <faultline/msg.h>
 #include <faultline/pager.h>
@@ -26,18 +27,6 @@ static uint64_t next_slot;
 static uint64_t *free_slots;		/* slots given back, used again first */
 static size_t nfree, free_cap;
 
-/*
- * The server holds a handle per cached page: its table may grow to the
- * kernel's limit (chunks are paid for as they are filled). 0, or -errno.
- */
-int mapsys_init(int t, int p)
-{
-	task = t;
-	pool = p;
-	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
-	return (int)fl_task_handles_grow(task, FL_HANDLES_LIMIT);
-}
-
 static void say(const char *what, long err)
 {
 	char line[96];
@@ -45,6 +34,24 @@ static void say(const char *what, long err)
 
 	if (len > 0)
 		console_out(line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+}
+
+/* The server's handles besides the page cache's frames. */
+#define HANDLES_OWN	256
+
+uint64_t mapsys_init(int t, int p, uint64_t pages)
+{
+	task = t;
+	pool = p;
+	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
+	/* a handle per cached page: the table grows to hold them all */
+	if (pages > PC_BUDGET_MAX)
+		pages = PC_BUDGET_MAX;
+	if (fl_task_handles_grow(task, HANDLES_OWN + pages) < 0) {
+		say("cannot grow the handle table: the page cache stays small", -ENOMEM);
+		pages = FL_HANDLES_MAX / 2;
+	}
+	return pages;
 }
 
 static void slot_put(uint64_t slot)
@@ -99,16 +106,58 @@ void mapsys_frame_free(uint8_t *data, int frame)
 	slot_put(((uintptr_t)data - CACHE_VA) / PC_PAGE);
 }
 
-/* A call to the pager with words only (what names it in a refusal: what). */
+/* A call to the pager with words only: its answer's w0, or the call's -errno. */
+static long call_pager(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
+		       struct fl_msg *reply)
+{
+	const uint64_t w[4] = { w0, w1, w2, w3 };
+	long r = fl_call_msg(fl_pager(), FL_TAG(label, 0, 0), w, reply);
+
+	return r < 0 ? r : (long)reply->w[0];
+}
+
+/* A call whose refusal is printed (what names it). */
 static void tell_pager(uint32_t label, const char *what, uint64_t w0, uint64_t w1, uint64_t w2,
 		       uint64_t w3)
 {
-	const uint64_t w[4] = { w0, w1, w2, w3 };
 	struct fl_msg reply;
-	long r = fl_call_msg(fl_pager(), FL_TAG(label, 0, 0), w, &reply);
+	long r = call_pager(label, w0, w1, w2, w3, &reply);
 
-	if (r < 0 || (long)reply.w[0] < 0)
-		say(what, r < 0 ? r : (long)reply.w[0]);
+	if (r < 0)
+		say(what, r);
+}
+
+int64_t mapsys_evict(int64_t id, uint64_t index)
+{
+	struct fl_msg reply;
+
+	return call_pager(FL_PAGER_FS_EVICT, (uint64_t)id, index, 0, 0, &reply);
+}
+
+/*
+ * The answer's page numbers arrive in the IPC buffer's words, where the
+ * request being served may have its own (an event drained before it is
+ * read): those are kept as they were.
+ */
+int64_t mapsys_dirty(int64_t id, uint64_t *pages, unsigned max, bool *more)
+{
+	static uint64_t saved[FL_MSG_BUF_WORDS];
+	struct fl_msg reply;
+	long n;
+
+	memcpy(saved, ipc->words, sizeof(saved));
+	n = call_pager(FL_PAGER_FS_DIRTY, (uint64_t)id, 0, 0, 0, &reply);
+	*more = false;
+	if (n > 0) {
+		if ((unsigned long)n > FL_TAG_WORDS(reply.tag))
+			n = (long)FL_TAG_WORDS(reply.tag);
+		if ((unsigned long)n > max)
+			n = max;
+		memcpy(pages, ipc->words, (size_t)n * sizeof(*pages));
+		*more = reply.w[1] == 1;
+	}
+	memcpy(ipc->words, saved, sizeof(saved));
+	return n;
 }
 
 void mapsys_synced(uint64_t token, int64_t result)

@@ -11,8 +11,16 @@
  * a write a private copy (then the page is the mapping's own, copy-on-write
  * across fork like anonymous memory). A page wholly past the end of the
  * file is SIGBUS.
+ *
+ * The fs server keeps its cache within a budget: it evicts a page
+ * (FL_PAGER_FS_EVICT), which the pager unmaps everywhere and lets go of,
+ * and it asks which pages shared mappings wrote (FL_PAGER_FS_DIRTY): the
+ * kernel's dirty bits, read and cleared (query) in every mapping. The bits
+ * of a shared mapping that goes (munmap, exit) are kept in a dirty set
+ * until the fs server asks.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <faultline/abi.h>
@@ -66,7 +74,15 @@ struct ask {
 	unsigned prot, flags;
 };
 
+/* Pages of object id written by shared mappings since gone, not yet told to the fs server. */
+struct dirtyset {
+	struct dirtyset *next;
+	uint64_t id;
+	struct pagemap pages;		/* page -> (void *)1 */
+};
+
 static struct fcache *caches;
+static struct dirtyset *dirtysets;
 static struct ask *asks;
 static struct memobj *file_object(struct fcache *c, uint64_t offset, uint64_t len, bool shared);
 static uint64_t next_token = 1;
@@ -109,6 +125,43 @@ static struct ask *asked(const struct fcache *c, uint64_t page)
 		if (a->kind == ASK_PAGE && a->fc == c && a->page == page)
 			return a;
 	return NULL;
+}
+
+static struct dirtyset *dirtyset_find(uint64_t id, bool make)
+{
+	struct dirtyset *d = dirtysets;
+
+	while (d && d->id != id)
+		d = d->next;
+	if (!d && make && (d = calloc(1, sizeof(*d)))) {
+		d->id = id;
+		d->next = dirtysets;
+		dirtysets = d;
+	}
+	return d;
+}
+
+/* Free d once it holds nothing. */
+static void dirtyset_tidy(struct dirtyset *d)
+{
+	struct dirtyset **at = &dirtysets;
+
+	if (d->pages.count)
+		return;
+	while (*at != d)
+		at = &(*at)->next;
+	*at = d->next;
+	pagemap_free(&d->pages);
+	free(d);
+}
+
+static void dirtyset_add(uint64_t id, uint64_t page)
+{
+	struct dirtyset *d = dirtyset_find(id, true);
+
+	if (!d || pagemap_set(&d->pages, page, (void *)1))
+		printf("pager: no memory: page %llu of file object %llu may not be written back\n",
+		       (unsigned long long)page, (unsigned long long)id);
 }
 
 static struct fcache *find_cache(uint64_t id)
@@ -276,8 +329,14 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 		return private_copy(fo, f, frame, a);
 	if (!(f->access & FL_ACCESS_WRITE))
 		map_around(fo, f);
+	/*
+	 * Writable only for a write (a page read first faults again when it
+	 * is first written), so the kernel's dirty bit, set when a writable
+	 * page is mapped, says which pages a shared mapping wrote.
+	 */
 	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, 0,
-		fault_map_prot(fo->shared ? f->prot : f->prot & ~FL_MAP_WRITE) } };
+		fault_map_prot(fo->shared && (f->access & FL_ACCESS_WRITE) ? f->prot :
+			       f->prot & ~FL_MAP_WRITE) } };
 	return 0;
 }
 
@@ -432,6 +491,41 @@ static void file_release(struct memobj *o)
 	free(fo);
 }
 
+/* A shared region's pages going: each held page's dirty bit (or, the task gone, a guess). */
+struct going {
+	struct region *r;
+	struct file *fo;
+	bool gone;
+};
+
+static bool keep_dirty(uint64_t page, void *entry, void *arg)
+{
+	struct going *g = arg;
+	uintptr_t va = g->r->start + (page - g->fo->first) * PAGE - g->r->offset;
+	long q = g->gone ? -1 : fl_query(((struct proc *)g->r->owner)->task, va, FL_QUERY_CLEAR);
+
+	(void)entry;
+	if (q < 0 || (q & FL_QUERY_DIRTY))
+		dirtyset_add(g->fo->fc->id, page);
+	return false;
+}
+
+/*
+ * A region of a shared file mapping is about to lose its pages: their
+ * dirty bits kept for the fs server. gone: the task is destroyed already
+ * (exit), so every page it may have written counts as written.
+ */
+static void file_unmapping(struct memobj *o, struct region *r, bool gone)
+{
+	struct file *fo = (struct file *)o;
+	struct going g = { r, fo, gone };
+	uint64_t first = fo->first + r->offset / PAGE;
+
+	if (gone && (r->flags & REGION_NOWRITE))
+		return;			/* never writable */
+	pagemap_each(&fo->fc->frames, first, (r->end - r->start) / PAGE, keep_dirty, &g);
+}
+
 static const struct memobj_ops file_private_ops = {
 	.kind = "file (private)",
 	.fault = file_fault,
@@ -447,6 +541,7 @@ static const struct memobj_ops file_shared_ops = {
 	.kind = "file (shared)",
 	.shared = true,
 	.sync = file_sync,
+	.unmapping = file_unmapping,
 	.fault = file_fault,
 	.split = memobj_share,
 	.fork = file_fork,
@@ -632,14 +727,22 @@ static void cut(struct file *fo, uint64_t first)
 		private_discard(&fo->private, from / PAGE, (fo->obj.size - from) / PAGE);
 }
 
+static bool forget(uint64_t page, void *entry, void *arg)
+{
+	(void)page, (void)entry, (void)arg;
+	return true;
+}
+
 /*
  * The fs server's FL_PAGER_FS_TRUNCATE: object id shrank to size. Its
  * pages wholly past the end are unmapped from every mapping (a later
  * access is SIGBUS) and their frames let go. 0, or -ESRCH.
  */
+
 long file_truncated(uint64_t id, uint64_t size)
 {
 	struct fcache *c = find_cache(id);
+	struct dirtyset *d;
 	uint64_t first = (size + PAGE - 1) / PAGE;
 
 	if (!c)
@@ -648,5 +751,139 @@ long file_truncated(uint64_t id, uint64_t size)
 	for (struct file *fo = c->objs; fo; fo = fo->next)
 		cut(fo, first);
 	pagemap_each(&c->frames, first, UINT64_MAX - first, close_frame, NULL);
+	if ((d = dirtyset_find(id, false))) {	/* writes past the end are no longer the file's */
+		pagemap_each(&d->pages, first, UINT64_MAX - first, forget, NULL);
+		dirtyset_tidy(d);
+	}
 	return 0;
+}
+
+/* ---- dirty bits and eviction (the fs server's budget) ---------------- */
+
+/* What a scan of one page's mappings does and finds. */
+struct scan {
+	bool unmap;			/* unmap it too (evict) */
+	bool dirty;			/* a mapping wrote it */
+};
+
+/* One mapping of a page-cache frame: its dirty bit read and cleared, and unmapped if asked. */
+static void scan_mapping(struct proc *p, uintptr_t va, void *arg)
+{
+	struct scan *s = arg;
+	long q = fl_query(p->task, va, FL_QUERY_CLEAR);
+
+	if (q < 0 || (q & FL_QUERY_DIRTY))
+		s->dirty = true;	/* (an error: assume written, never lose a write) */
+	if (s->unmap)
+		vm_unmap_pages(p, va, va + PAGE);
+}
+
+static void unmap_mapping(struct proc *p, uintptr_t va, void *arg)
+{
+	(void)arg;
+	vm_unmap_pages(p, va, va + PAGE);
+}
+
+/*
+ * Every mapping of c's frame for page: its dirty bit collected (shared
+ * mappings: private ones map it read-only), and with unmap, unmapped
+ * (private mappings too, where the page is not a copy of their own).
+ * Whether one wrote it.
+ */
+static bool scan_page(struct fcache *c, uint64_t page, bool unmap)
+{
+	struct scan s = { unmap, false };
+
+	for (struct file *fo = c->objs; fo; fo = fo->next) {
+		uint64_t at = page - fo->first;
+
+		if (page < fo->first || at >= fo->obj.size / PAGE)
+			continue;
+		if (fo->shared)
+			memobj_mappers(&fo->obj, at, scan_mapping, &s);
+		else if (unmap && !private_has(&fo->private, at))
+			memobj_mappers(&fo->obj, at, unmap_mapping, NULL);
+	}
+	return s.dirty;
+}
+
+/*
+ * The fs server's FL_PAGER_FS_EVICT: page of object id leaves the page
+ * cache. Unmapped everywhere, the frame let go (a later fault asks for it
+ * again): 1 if it was written since the fs server last heard, 0 if not,
+ * or -ENOENT (no such page held, and no write of it kept).
+ */
+long file_evict(uint64_t id, uint64_t page)
+{
+	struct fcache *c = find_cache(id);
+	struct dirtyset *d = dirtyset_find(id, false);
+	bool dirty = false;
+	int frame;
+
+	if (d && pagemap_get(&d->pages, page)) {
+		dirty = true;
+		pagemap_clear(&d->pages, page);
+		dirtyset_tidy(d);
+	}
+	if (!c || (frame = frame_of(c, page)) < 0)
+		return dirty ? 1 : -ENOENT;
+	dirty |= scan_page(c, page, true);
+	pagemap_clear(&c->frames, page);
+	fl_handle_close(frame);
+	return dirty;
+}
+
+/* The dirty pages gathered for an answer: at most max, more if some were left. */
+struct gather {
+	uint64_t *out;
+	unsigned n, max;
+	bool more;
+	struct fcache *c;
+};
+
+static bool gather_kept(uint64_t page, void *entry, void *arg)
+{
+	struct gather *g = arg;
+
+	(void)entry;
+	if (g->n == g->max) {
+		g->more = true;
+		return false;
+	}
+	g->out[g->n++] = page;
+	return true;
+}
+
+static bool gather_held(uint64_t page, void *entry, void *arg)
+{
+	struct gather *g = arg;
+
+	(void)entry;
+	if (g->n == g->max)
+		g->more = true;		/* not read: its bit stays for the next call */
+	else if (scan_page(g->c, page, false))
+		g->out[g->n++] = page;
+	return false;
+}
+
+/*
+ * The fs server's FL_PAGER_FS_DIRTY: the pages of object id written since
+ * it last asked, into out (at most max): those kept from mappings gone,
+ * then those whose frames shared mappings map (bits cleared as they are
+ * read). How many; *more if some are left (their bits not yet read, or
+ * still kept), for the next call.
+ */
+long file_dirty(uint64_t id, uint64_t *out, unsigned max, bool *more)
+{
+	struct dirtyset *d = dirtyset_find(id, false);
+	struct gather g = { out, 0, max, false, find_cache(id) };
+
+	if (d) {
+		pagemap_each(&d->pages, 0, UINT64_MAX, gather_kept, &g);
+		dirtyset_tidy(d);
+	}
+	if (g.c)
+		pagemap_each(&g.c->frames, 0, UINT64_MAX, gather_held, &g);
+	*more = g.more;
+	return g.n;
 }

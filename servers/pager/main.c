@@ -48,6 +48,7 @@ static struct {
 	int pid;
 	uint32_t label;
 	uint64_t w[4];
+	unsigned words;			/* of the IPC buffer's, put there by the request */
 } answer = { .reply = -1 };
 
 static bool direct;		/* pager_reply answers at once: a fault served again */
@@ -70,6 +71,7 @@ void pager_reply(int reply, uint32_t label, uint64_t w0, uint64_t w1, uint64_t w
 	answer.w[1] = w1;
 	answer.w[2] = w2;
 	answer.w[3] = 0;
+	answer.words = 0;
 }
 
 void pager_reply_word3(uint64_t w3)
@@ -107,8 +109,8 @@ static long answer_and_receive(struct fl_msg *m)
 
 	if (answer.reply < 0)
 		return fl_recv_msg(pager.ep, m);
-	r = fl_reply_recv_msg(pager.ep, FL_TAG_WITH_REPLY(FL_TAG(answer.label, 0, 0), answer.reply),
-			      answer.w, m);
+	r = fl_reply_recv_msg(pager.ep, FL_TAG_WITH_REPLY(FL_TAG(answer.label, answer.words, 0),
+							  answer.reply), answer.w, m);
 	if (r < 0) {
 		int reply = answer.reply;
 
@@ -384,22 +386,26 @@ static void mmap_request(struct proc *p, int reply, const uint64_t w[4])
 static bool is_fs_answer(uint32_t label)
 {
 	return label == FL_PAGER_FS_MAPPED || label == FL_PAGER_FS_PAGE ||
-	       label == FL_PAGER_FS_TRUNCATE || label == FL_PAGER_FS_SYNCED;
+	       label == FL_PAGER_FS_TRUNCATE || label == FL_PAGER_FS_SYNCED ||
+	       label == FL_PAGER_FS_EVICT || label == FL_PAGER_FS_DIRTY;
 }
 
 /*
- * The fs server's answers to the ring's map and page requests (file.c);
- * anyone else sending them: EPERM. A page answer's frame is handle 0.
+ * The fs server's answers to the ring's map and page requests and its
+ * calls about its page cache (file.c), answered at once; anyone else
+ * sending them: EPERM. A page answer's frame is handle 0. FL_PAGER_FS_DIRTY
+ * answers with page numbers in the IPC buffer's words.
  */
-static long fs_answer(struct proc *p, const struct fl_msg *m)
+static void fs_answer(struct proc *p, int reply, const struct fl_msg *m)
 {
 	uint32_t label = FL_TAG_LABEL(m->tag);
 	int frame = FL_TAG_HANDLES(m->tag) ? ipc_buffer.handles[0] : -1;
+	bool more = false;
 	long r;
 
 	if (!fs_is_server(p)) {
 		drop_handles(m, 0);
-		return -EPERM;
+		return pager_reply(reply, 0, (uint64_t)-EPERM, 0, 0);
 	}
 	drop_handles(m, 1);
 	if (label == FL_PAGER_FS_MAPPED)
@@ -408,11 +414,17 @@ static long fs_answer(struct proc *p, const struct fl_msg *m)
 		r = file_truncated(m->w[0], m->w[1]);
 	else if (label == FL_PAGER_FS_SYNCED)
 		r = file_synced_answer(m->w[0], (int64_t)m->w[1]);
+	else if (label == FL_PAGER_FS_EVICT)
+		r = file_evict(m->w[0], m->w[1]);
+	else if (label == FL_PAGER_FS_DIRTY)
+		r = file_dirty(m->w[0], ipc_buffer.words, FL_MSG_BUF_WORDS, &more);
 	else
 		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
 	if (frame >= 0)
 		fl_handle_close(frame);
-	return r;
+	pager_reply(reply, 0, (uint64_t)r, more, 0);
+	if (label == FL_PAGER_FS_DIRTY && r > 0)
+		answer.words = (unsigned)r;
 }
 
 static void serve(const struct fl_msg *m)
@@ -425,7 +437,7 @@ static void serve(const struct fl_msg *m)
 
 	answer.pid = pid;
 	if (is_fs_answer(label) && p && !p->zombie && reply >= 0 && !fault)
-		return pager_reply(reply, 0, (uint64_t)fs_answer(p, m), 0, 0);	/* keeps its frame */
+		return fs_answer(p, reply, m);	/* keeps its frame */
 	drop_handles(m, 0);
 	if (!p || p->zombie) {		/* a message from a process that has just died */
 		if (reply >= 0)
@@ -478,7 +490,10 @@ static void setup(void)
 	pager.self_task = fl_boot->self_task;
 	pager.sys_pool = fl_boot->pool;
 	pager.bootfs = fl_boot->bootfs_frame;
-	/* three handles per process, one per 16 pages of shared memory: past the default 256 */
+	/*
+	 * three handles per process, one per 16 pages of shared memory, one per
+	 * page of the fs server's cache it holds (48 MiB at most): past the default
+	 */
 	if (fl_task_handles_grow(fl_boot->self_task, PAGER_HANDLES) < 0)
 		printf("pager: its handle table stays at %d slots\n", FL_HANDLES_MAX);
 	if (ep < 0 || zero < 0 || (ro = fl_handle_dup((int)zero, FL_RIGHT_READ)) < 0) {

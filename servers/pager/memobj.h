@@ -80,6 +80,12 @@ struct memobj_ops {
 	 * stack pages): 0 or -ENOMEM. NULL: the kind has no private frames.
 	 */
 	int (*adopt)(struct memobj *o, uint64_t offset, uint64_t len);
+	/*
+	 * Region r's pages are about to be unmapped (munmap), or were with its
+	 * task (gone: exit): what the object needs of them is kept (a shared
+	 * file's dirty bits). NULL: nothing.
+	 */
+	void (*unmapping)(struct memobj *o, struct region *r, bool gone);
 	/* The pages [offset, offset + len) are gone from a region (munmap): forget them. */
 	void (*discard)(struct memobj *o, uint64_t offset, uint64_t len);
 	/* The last region let go: free the object. */

@@ -132,6 +132,8 @@ long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned
 long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write);
 long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame);
 long file_truncated(uint64_t id, uint64_t size);
+long file_evict(uint64_t id, uint64_t page);
+long file_dirty(uint64_t id, uint64_t *out, unsigned max, bool *more);
 long file_synced_answer(uint64_t token, int64_t result);
 struct sync_wait *sync_wait_new(struct proc *p, int reply);	/* reply -1: MS_ASYNC */
 long sync_wait_start(struct sync_wait *w);

@@ -139,6 +139,8 @@ static int cut_at(struct proc *p, uintptr_t at)
 /* Take one whole region out: its pages, its object reference. */
 static void region_drop(struct proc *p, struct region *r)
 {
+	if (r->obj->ops->unmapping)
+		r->obj->ops->unmapping(r->obj, r, false);
 	vm_unmap_pages(p, r->start, r->end);
 	r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
 	region_remove(&p->map, r);
@@ -520,6 +522,8 @@ void vm_destroy(struct proc *p)
 	struct region *r;
 
 	while ((r = region_first(&p->map))) {
+		if (r->obj->ops->unmapping)
+			r->obj->ops->unmapping(r->obj, r, true);	/* the task went first */
 		r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
 		region_remove(&p->map, r);
 		memobj_unlink(r->obj, r);

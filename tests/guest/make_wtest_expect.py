@@ -22,6 +22,18 @@ def pattern(off, n, seed):
     return bytes((i * 7 + seed + i // 4096) & 0xff for i in range(off, off + n))
 
 
+def evicted_page(i):
+    """Page i of bin/maptest --evict's /evicted: a line, then 'e' to the end of the page."""
+    line = b"page %02d, written through MAP_SHARED, evicted\n" % i
+    return line + b"e" * (4096 - len(line))
+
+
+def msynced_page(i):
+    """Page i of bin/maptest --evict's /msynced: a line, then zeros."""
+    line = b"msynced page %03d\n" % i
+    return line + bytes(4096 - len(line))
+
+
 def main(argv):
     out = argv[0]
     os.makedirs(out, exist_ok=True)
@@ -35,6 +47,8 @@ def main(argv):
         "r2_c": b"A",
         "many_299": b"299\n",
         "mapped": b"mapped bytes reach the disk\n" + b"-" * 72,	# bin/maptest's /mapped
+        "evicted": b"".join(evicted_page(i) for i in range(16)),	# bin/maptest --evict's
+        "msynced": b"".join(msynced_page(i) for i in range(600)),	# and its /msynced
     }
     # wtest --writeback: WB_PAGES pages of the seed's pattern, two stores
     for name, seed in (("msync", 6), ("munmap", 7), ("exit", 8), ("fsync", 9), ("none", 10)):

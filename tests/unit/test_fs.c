@@ -130,6 +130,58 @@ void mapsys_truncated(int64_t id, uint64_t size)
 	truncated.count++;
 }
 
+/*
+ * The pager's side of the budget: the dirty bits a mapping's stores set
+ * (store() below), read and cleared by FL_PAGER_FS_DIRTY (three pages an
+ * answer, to make the server ask again) and FL_PAGER_FS_EVICT, which logs
+ * the pages evicted in order.
+ */
+static struct {
+	int64_t id;
+	uint64_t page;
+} bits[64], evicted[64];
+static unsigned nbits, nevicted;
+static int64_t evict_refusal;		/* non-zero: FL_PAGER_FS_EVICT's answer */
+
+static bool bit_take(int64_t id, uint64_t page)
+{
+	for (unsigned i = 0; i < nbits; i++)
+		if (bits[i].id == id && bits[i].page == page) {
+			bits[i] = bits[--nbits];
+			return true;
+		}
+	return false;
+}
+
+int64_t mapsys_evict(int64_t id, uint64_t index)
+{
+	if (evict_refusal)
+		return evict_refusal;
+	assert_true(nevicted < 64);
+	evicted[nevicted].id = id;
+	evicted[nevicted++].page = index;
+	return bit_take(id, index);
+}
+
+int64_t mapsys_dirty(int64_t id, uint64_t *pages, unsigned max, bool *more)
+{
+	unsigned n = 0;
+
+	*more = false;
+	for (unsigned i = 0; i < nbits;) {
+		if (bits[i].id != id) {
+			i++;
+		} else if (n == max || n == 3) {
+			*more = true;
+			break;
+		} else {
+			pages[n++] = bits[i].page;
+			bits[i] = bits[--nbits];
+		}
+	}
+	return n;
+}
+
 void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame)
 {
 	paged.token = token;
@@ -763,6 +815,16 @@ static uint8_t *frame_of(int64_t id, uint64_t index)
 	return p->data;
 }
 
+/* A mapping's store into a cached page: the bytes, and the page's dirty bit. */
+static void store(int64_t id, uint64_t index, size_t off, const void *bytes, size_t len)
+{
+	memcpy(frame_of(id, index) + off, bytes, len);
+	if (!bit_take(id, index))
+		assert_true(nbits < 64);
+	bits[nbits].id = id;
+	bits[nbits++].page = index;
+}
+
 static int64_t op_close(int pid, int64_t fd)
 {
 	return call(pid, FL_FS_CLOSE, (uint64_t)fd, 0, 0, NULL, 0);
@@ -1024,14 +1086,14 @@ static void map_writeback(void **state)
 	memcpy(frame_of(id, 0), "0123456", 7);
 	/* shared and writable from now on */
 	assert_int_equal(ev_map(1, fd, PROT_READ | PROT_WRITE, MAP_SHARED), id);
-	memcpy(frame_of(id, 0) + 2, "ab", 2);
-	frame_of(id, 0)[12] = 'x';			/* past the end: not the file's */
+	store(id, 0, 2, "ab", 2);
+	store(id, 0, 12, "x", 1);			/* past the end: not the file's */
 	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)ro, 0, 0, NULL, 0), 0);
 	assert_int_equal(n->ops->read(n, 0, got, 8), 8);
 	assert_memory_equal(got, "01ab4567", 8);
 	assert_int_equal(stat_of(1, "/tmp/wb").size, 10);
 	/* msync: FL_FS_EV_SYNC writes back and answers with the result */
-	memcpy(frame_of(id, 0) + 4, "cd", 2);
+	store(id, 0, 4, "cd", 2);
 	{
 		struct fl_fs_event e = { .kind = FL_FS_EV_SYNC, .a = (uint64_t)id, .c = 4242 };
 		unsigned before = synced.count;
@@ -1046,14 +1108,161 @@ static void map_writeback(void **state)
 		map_event(&e);
 		assert_int_equal(synced.result, -ENOENT);
 	}
-	memcpy(frame_of(id, 0) + 8, "YZ", 2);
+	store(id, 0, 8, "YZ", 2);
 	ev_unref(id);
 	assert_int_equal(n->ops->read(n, 6, got, 4), 4);
 	assert_memory_equal(got, "67YZ", 4);
+	assert_int_equal(nbits, 0);
 	assert_int_equal(frames_live, 0);
 	assert_int_equal(op_close(1, fd), 0);
 	assert_int_equal(op_close(1, ro), 0);
 	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/wb", 0, 0), 0);
+}
+
+/* ---- the page cache's budget ---- */
+
+/* A regular file in memory whose writes fail with ENOSPC while full is set. */
+static uint8_t memfile[8 * PC_PAGE];
+static bool memfile_full;
+
+static int64_t mem_read(struct node *n, uint64_t off, void *buf, size_t len)
+{
+	if (off >= n->size)
+		return 0;
+	len = len < n->size - off ? len : (size_t)(n->size - off);
+	memcpy(buf, memfile + off, len);
+	return (int64_t)len;
+}
+
+static int64_t mem_write(struct node *n, uint64_t off, const void *buf, size_t len)
+{
+	if (memfile_full)
+		return -ENOSPC;
+	assert_true(off + len <= n->size);
+	memcpy(memfile + off, buf, len);
+	return (int64_t)len;
+}
+
+static const struct node_ops mem_ops = { .read = mem_read, .write = mem_write };
+static struct node memnode = { .ops = &mem_ops, .refs = 1, .mode = S_IFREG | 0644,
+			       .dev = FL_FS_DEV_TMPFS, .ino = 98, .size = sizeof(memfile) };
+
+/* The page asked for, with the cache never past its budget. */
+static int64_t ev_page_capped(int64_t id, uint64_t index)
+{
+	int64_t r = ev_page(id, index);
+
+	assert_true(pc_stats.pages <= pc_stats.cap);
+	assert_true(pc_stats.high <= pc_stats.cap);
+	assert_int_equal(frames_live, pc_stats.pages);
+	return r;
+}
+
+static void assert_evicted(unsigned at, int64_t id, uint64_t page)
+{
+	assert_true(at < nevicted);
+	assert_int_equal(evicted[at].id, id);
+	assert_int_equal(evicted[at].page, page);
+}
+
+static void map_budget(void **state)
+{
+	char line[] = "rw pagecache=12K x";
+	int64_t fd, id, ro, id2, dev;
+	struct mapobj *m;
+
+	(void)state;
+	/* the option */
+	assert_int_equal(pc_budget_option(line, sizeof(line)), 3);
+	assert_int_equal(pc_budget_option("pagecache=8M", 13), 2048);
+	assert_int_equal(pc_budget_option("pagecache=1G", 13), 262144);
+	assert_int_equal(pc_budget_option("pagecache=100", 14), 1);
+	assert_int_equal(pc_budget_option("pagecache=8Q", 13), 0);
+	assert_int_equal(pc_budget_option("pagecache=", 11), 0);
+	assert_int_equal(pc_budget_option("xpagecache=8M", 14), 0);
+	assert_int_equal(pc_budget_option("pagecache=8M", 9), 0);	/* cut off */
+	for (unsigned i = 0; i < 8; i++)
+		memset(memfile + i * PC_PAGE, 'A' + (int)i, PC_PAGE);
+	pc_stats = (struct pc_stats){ 0 };
+	pc_set_budget(pc_budget_option(line, sizeof(line)));
+	nevicted = nbits = 0;
+	fd = fd_install(proc_find(1), file_new(&memnode, O_RDWR));
+	id = ev_map(1, fd, PROT_READ | PROT_WRITE, MAP_SHARED);
+	m = map_find(id);
+	/* at the budget the oldest page goes first, across objects */
+	assert_int_equal(ev_page_capped(id, 0), 0);
+	ro = op_open(1, "/boot/sub/c.bin", O_RDONLY);
+	id2 = ev_map(1, ro, PROT_READ, MAP_PRIVATE);
+	assert_int_equal(ev_page_capped(id2, 1), 0);
+	assert_int_equal(ev_page_capped(id, 1), 0);
+	assert_int_equal(nevicted, 0);
+	assert_int_equal(ev_page_capped(id, 2), 0);
+	assert_evicted(0, id, 0);
+	assert_null(pc_find(m, 0));
+	assert_int_equal(ev_page_capped(id, 3), 0);
+	assert_evicted(1, id2, 1);
+	assert_int_equal(map_find(id2)->npages, 0);
+	/* a page a mapping wrote is written back before its frame goes */
+	store(id, 1, 10, "one", 3);
+	assert_int_equal(ev_page_capped(id, 4), 0);
+	assert_evicted(2, id, 1);
+	assert_memory_equal(memfile + PC_PAGE + 10, "one", 3);
+	assert_int_equal(memfile[PC_PAGE + 13], 'B');
+	assert_int_equal(pc_stats.written, 1);
+	/* one whose writeback fails stays, dirty, and the next one goes */
+	memfile_full = true;
+	store(id, 2, 0, "two", 3);
+	assert_int_equal(ev_page_capped(id, 5), 0);
+	assert_evicted(3, id, 2);
+	assert_evicted(4, id, 3);
+	assert_true(pc_find(m, 2)->dirty);
+	assert_memory_equal(frame_of(id, 2), "two", 3);
+	/* fsync: the dirty bits asked for (in several answers), none lost on failure */
+	store(id, 4, 0, "four", 4);
+	store(id, 5, 0, "five", 4);
+	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)fd, 0, 0, NULL, 0), -ENOSPC);
+	assert_int_equal(nbits, 0);
+	assert_true(pc_find(m, 4)->dirty && pc_find(m, 5)->dirty && pc_find(m, 2)->dirty);
+	/* clean pages first: none left, every dirty one failing: ENOSPC, nothing lost */
+	nevicted = 0;
+	assert_int_equal(ev_page_capped(id, 6), -ENOSPC);
+	assert_int_equal(nevicted, 3);
+	assert_evicted(0, id, 2);
+	assert_int_equal(m->npages, 3);
+	assert_memory_equal(frame_of(id, 5), "five", 4);
+	/* room again: the oldest dirty page written back and evicted */
+	memfile_full = false;
+	nevicted = 0;
+	assert_int_equal(ev_page_capped(id, 6), 0);
+	assert_evicted(0, id, 2);
+	assert_memory_equal(memfile + 2 * PC_PAGE, "two", 3);
+	assert_int_equal(call(1, FL_FS_FSYNC, (uint64_t)fd, 0, 0, NULL, 0), 0);
+	assert_memory_equal(memfile + 4 * PC_PAGE, "four", 4);
+	assert_memory_equal(memfile + 5 * PC_PAGE, "five", 4);
+	assert_false(pc_find(m, 4)->dirty || pc_find(m, 5)->dirty);
+	/* a page the pager still maps stays; one it does not hold goes */
+	evict_refusal = -ENOMEM;
+	assert_int_equal(ev_page_capped(id, 7), -ENOMEM);
+	evict_refusal = -ENOENT;
+	assert_int_equal(ev_page_capped(id, 7), 0);
+	evict_refusal = 0;
+	assert_int_equal(pc_stats.high, 3);
+	assert_int_equal(pc_stats.evicted, 6);
+	/* the figures a guest reads */
+	dev = op_open(1, "/dev/pagecache", O_RDONLY);
+	assert_int_equal(op_pread(1, dev, 0, 100), 41);
+	assert_memory_equal(ans.out, "cap 3 pages 3 high 3 evicted 6 written 4\n", 41);
+	assert_int_equal(op_pread(1, dev, 38, 100), 3);
+	assert_memory_equal(ans.out, " 4\n", 3);
+	assert_int_equal(op_pread(1, dev, 41, 100), 0);
+	assert_int_equal(op_close(1, dev), 0);
+	ev_unref(id);
+	ev_unref(id2);
+	assert_int_equal(frames_live, 0);
+	assert_int_equal(pc_stats.pages, 0);
+	pc_set_budget(0);
+	assert_int_equal(op_close(1, fd), 0);
+	assert_int_equal(op_close(1, ro), 0);
 }
 
 /* ---- ext2 written through the server (last: it replaces the read-only /) ---- */
@@ -1137,7 +1346,7 @@ static void ext2_writes(void **state)
 	idm = ev_map(1, fdm, PROT_READ | PROT_WRITE, MAP_SHARED);
 	assert_int_equal(op_close(1, fdm), 0);
 	assert_int_equal(ev_page(idm, 0), 0);
-	frame_of(idm, 0)[0] = 'M';
+	store(idm, 0, 0, "M", 1);
 	assert_int_equal(map_writeback_all(), 0);
 	m = map_find(idm)->node;
 	assert_int_equal(m->ops->read(m, 0, got, 11), 11);
@@ -1185,6 +1394,7 @@ int main(void)
 		cmocka_unit_test(map_pages),
 		cmocka_unit_test(map_coherence),
 		cmocka_unit_test(map_writeback),
+		cmocka_unit_test(map_budget),
 		cmocka_unit_test(ext2_writes),
 	};
 

@@ -10,6 +10,10 @@
  *   maptest           the cases
  *   maptest --parked  on a slow disk (QEMU throttled): a fault waiting for
  *                     the disk does not hold up another process's faults
+ *   maptest --evict   with pagecache=8M and /data/64m (tools/mkdisk.py
+ *                     --big64): the page cache stays within its budget,
+ *                     and what shared mappings wrote is written back
+ *                     (evicted, msync)
  *
  * TAP on stdout (the plan last); exits with the failures (at most 31).
  */
@@ -25,8 +29,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <faultline/abi.h>
 #include <faultline/pager.h>
 #include <faultline/process.h>
+#include <faultline/syscalls.gen.h>
 #include "tap.h"
 
 #define MOTD	"Faultline: this line comes from the ext2 disk.\n"	/* tools/mkdisk.py */
@@ -274,16 +280,18 @@ static void not_mappable(void)
 /* The fs server's answers to the pager, sent by anyone else: EPERM, nothing done. */
 static void not_the_fs_server(void)
 {
-	long r[4] = {
+	long r[6] = {
 		fl_pager_call(FL_PAGER_FS_MAPPED, 1, 1, 4096, 1),
 		fl_pager_call(FL_PAGER_FS_PAGE, 1, 0, 4096, 0),
 		fl_pager_call(FL_PAGER_FS_TRUNCATE, 1, 0, 0, 0),
 		fl_pager_call(FL_PAGER_FS_SYNCED, 1, 0, 0, 0),
+		fl_pager_call(FL_PAGER_FS_EVICT, 1, 0, 0, 0),
+		fl_pager_call(FL_PAGER_FS_DIRTY, 1, 0, 0, 0),
 	};
 
-	check(r[0] == -EPERM && r[1] == -EPERM && r[2] == -EPERM && r[3] == -EPERM,
-	      "the fs server's answers sent by a process: EPERM", "%ld %ld %ld %ld", r[0], r[1],
-	      r[2], r[3]);
+	check(r[0] == -EPERM && r[1] == -EPERM && r[2] == -EPERM && r[3] == -EPERM &&
+	      r[4] == -EPERM && r[5] == -EPERM, "the fs server's calls made by a process: EPERM",
+	      "%ld %ld %ld %ld %ld %ld", r[0], r[1], r[2], r[3], r[4], r[5]);
 }
 
 /* A shared store to a disk file, then exit: the host finds it in the image (debugfs). */
@@ -346,10 +354,232 @@ static void parked(void)
 	close(fd);
 }
 
+/* ---- the page cache's budget (--evict) ---- */
+
+#define BIG64		"/data/64m"		/* tools/mkdisk.py --big64: 64 MiB of pattern() */
+#define BIG64_PAGES	16384ul
+#define CAP		2048ul			/* pagecache=8M (tests/guest) */
+#define WRITTEN		16			/* pages written through MAP_SHARED, then evicted */
+
+/* /dev/pagecache: the fs server's figures (faultline/fs.h FL_FS_RDEV_PAGECACHE), in pages. */
+struct cache_figures {
+	unsigned long long cap, pages, high, evicted, written;
+};
+
+static bool figures(struct cache_figures *c)
+{
+	char line[160] = "";
+	int fd = open("/dev/pagecache", O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && sscanf(line, "cap %llu pages %llu high %llu evicted %llu written %llu",
+			       &c->cap, &c->pages, &c->high, &c->evicted, &c->written) == 5;
+}
+
+/* Byte i of mkdisk.py's pattern(): (i * 131 + i / 4096) mod 256. */
+static uint8_t pattern(uint64_t i)
+{
+	return (uint8_t)(i * 131 + i / PAGE);
+}
+
+/* Page p of a mapping of /data/64m: five bytes across it, every byte of every 64th page. */
+static bool page_ok(const volatile uint8_t *m, uint64_t p)
+{
+	static const unsigned at[] = { 0, 1, 1000, 2048, PAGE - 1 };
+	uint64_t base = p * PAGE;
+
+	if (p % 64 == 0) {
+		for (unsigned i = 0; i < PAGE; i++)
+			if (m[base + i] != pattern(base + i))
+				return false;
+		return true;
+	}
+	for (unsigned i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		if (m[base + at[i]] != pattern(base + at[i]))
+			return false;
+	return true;
+}
+
+static bool mapped(const void *va)
+{
+	return fl_query(fl_self_task(), (uintptr_t)va, 0) & FL_QUERY_PRESENT;
+}
+
+/*
+ * Every page of /data/64m read through a mapping (flags), page by page:
+ * the pattern each time, the cache never past its budget, pages evicted;
+ * the first pages unmapped by then, and read again, right again.
+ */
+static void read_through(int fd, int flags, const char *how)
+{
+	struct cache_figures c0, c1;
+	uint8_t *m = mmap(NULL, BIG64_PAGES * PAGE, PROT_READ, flags, fd, 0);
+	uint64_t bad = BIG64_PAGES;
+	bool gone = true, ok = true;
+
+	check(m != MAP_FAILED && figures(&c0), how, "%s", strerror(errno));
+	if (m == MAP_FAILED)
+		return;
+	for (uint64_t p = 0; p < BIG64_PAGES; p++)
+		if (!page_ok(m, p) && bad == BIG64_PAGES)
+			bad = p;
+	check(bad == BIG64_PAGES, "every page of the 64 MiB file read has the pattern",
+	      "page %llu differs", (unsigned long long)bad);
+	good = figures(&c1) && c1.high <= c1.cap && c1.pages <= c1.cap;
+	check(good, "the page cache stayed within its 8 MiB budget", "cap %llu high %llu",
+	      c1.cap, c1.high);
+	check(c1.evicted - c0.evicted >= BIG64_PAGES - CAP, "pages were evicted to stay there",
+	      "%llu evicted", c1.evicted - c0.evicted);
+	for (uint64_t p = 0; p < 16; p++)
+		gone &= !mapped(m + p * PAGE);
+	for (uint64_t p = 0; p < 16; p++)
+		ok &= page_ok(m, p);
+	check(gone && ok, "its first pages evicted (unmapped), read again: the pattern again",
+	      "unmapped %d, right %d", gone, ok);
+	munmap(m, BIG64_PAGES * PAGE);
+}
+
+/* What page i of /evicted starts with (tests/guest/make_wtest_expect.py: then 'e's). */
+static const char *page_line(int i)
+{
+	static char line[64];
+
+	snprintf(line, sizeof(line), "page %02d, written through MAP_SHARED, evicted\n", i);
+	return line;
+}
+
+/*
+ * Pages written through a MAP_SHARED mapping of a new file, then forced
+ * out of the cache by reading 9 MiB of another: written back as they go
+ * (read again from the disk, they have the bytes; the host finds them on
+ * the image too: tests/guest, --debugfs-expect /evicted).
+ */
+static void written_evicted(int big)
+{
+	static char page[PAGE];
+	int fd = open("/evicted", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	struct cache_figures c0, c1;
+	uint8_t *m = MAP_FAILED, *r = MAP_FAILED;
+	bool gone = true, ok = true;
+	uint64_t bad = BIG64_PAGES;
+
+	memset(page, 'e', sizeof(page));
+	for (int i = 0; fd >= 0 && i < WRITTEN; i++)
+		ok &= write(fd, page, PAGE) == PAGE;
+	if (fd >= 0 && ok)
+		m = mmap(NULL, WRITTEN * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m != MAP_FAILED)
+		r = mmap(NULL, (CAP + 256) * PAGE, PROT_READ, MAP_PRIVATE, big, 0);
+	check(m != MAP_FAILED && r != MAP_FAILED && figures(&c0),
+	      "a new file of 16 pages mapped MAP_SHARED, read-write", "%s", strerror(errno));
+	if (m == MAP_FAILED || r == MAP_FAILED)
+		return;
+	for (int i = 0; i < WRITTEN; i++)
+		memcpy(m + i * PAGE, page_line(i), strlen(page_line(i)));
+	for (uint64_t p = 0; p < CAP + 256; p++)
+		if (!page_ok(r, p) && bad == BIG64_PAGES)
+			bad = p;
+	good = figures(&c1) && c1.high <= c1.cap;
+	check(good && bad == BIG64_PAGES && c1.written - c0.written >= WRITTEN,
+	      "9 MiB of another file read: the written pages written back as they were evicted",
+	      "page %llu, high %llu, %llu written", (unsigned long long)bad, c1.high,
+	      c1.written - c0.written);
+	ok = true;
+	for (int i = 0; i < WRITTEN; i++) {
+		gone &= !mapped(m + i * PAGE);
+		ok &= !memcmp(m + i * PAGE, page_line(i), strlen(page_line(i)));
+	}
+	check(gone && ok, "unmapped, then read again from the disk: the bytes written",
+	      "unmapped %d, right %d", gone, ok);
+	munmap(r, (CAP + 256) * PAGE);
+	munmap(m, WRITTEN * PAGE);
+	close(fd);
+}
+
+/* The line page i of /msynced starts with (tests/guest/make_wtest_expect.py: then zeros). */
+static const char *msync_line(int i)
+{
+	static char line[32];
+
+	snprintf(line, sizeof(line), "msynced page %03d\n", i);
+	return line;
+}
+
+/*
+ * More pages written through MAP_SHARED than one FL_PAGER_FS_DIRTY answer
+ * carries (FL_MSG_BUF_WORDS), then msync: every one written back (the fs
+ * server asks again while the pager says there are more), none left dirty
+ * (evicted after, none is written again), read back right from the disk.
+ */
+static void msync_many(int big)
+{
+	enum { N = FL_MSG_BUF_WORDS + 120 };
+	int fd = open("/msynced", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	struct cache_figures c0, c1, c2;
+	uint8_t *m = MAP_FAILED, *r = MAP_FAILED;
+	uint64_t bad = BIG64_PAGES;
+	bool gone = true, ok = true;
+
+	if (fd >= 0 && ftruncate(fd, N * PAGE) == 0)
+		m = mmap(NULL, N * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(m != MAP_FAILED && figures(&c0), "a file of 600 pages mapped MAP_SHARED, read-write",
+	      "%s", strerror(errno));
+	if (m == MAP_FAILED)
+		return;
+	for (int i = 0; i < N; i++)
+		memcpy(m + i * PAGE, msync_line(i), strlen(msync_line(i)));
+	good = msync(m, N * PAGE, MS_SYNC) == 0 && figures(&c1);
+	check(good && c1.written - c0.written == N, "each written, msync writes back all 600",
+	      "errno %d, %llu written", errno, c1.written - c0.written);
+	r = mmap(NULL, (CAP + 256) * PAGE, PROT_READ, MAP_PRIVATE, big, 0);
+	for (uint64_t p = 0; r != MAP_FAILED && p < CAP + 256; p++)
+		if (!page_ok(r, p) && bad == BIG64_PAGES)
+			bad = p;
+	good = r != MAP_FAILED && bad == BIG64_PAGES && figures(&c2);
+	check(good && c2.written == c1.written, "evicted after: clean, none written again",
+	      "page %llu, %llu written", (unsigned long long)bad, c2.written - c1.written);
+	for (int i = 0; i < N; i++) {
+		gone &= !mapped(m + i * PAGE);
+		ok &= !memcmp(m + i * PAGE, msync_line(i), strlen(msync_line(i)));
+	}
+	check(gone && ok, "read again from the disk: the bytes written", "unmapped %d, right %d",
+	      gone, ok);
+	if (r != MAP_FAILED)
+		munmap(r, (CAP + 256) * PAGE);
+	munmap(m, N * PAGE);
+	close(fd);
+}
+
+static void evict(void)
+{
+	int fd = open(BIG64, O_RDONLY);
+	struct cache_figures c;
+
+	check(fd >= 0 && figures(&c) && c.cap == CAP, "pagecache=8M: a budget of 2048 pages",
+	      "fd %d, cap %llu", fd, c.cap);
+	if (fd < 0)
+		return;
+	read_through(fd, MAP_PRIVATE, "/data/64m mapped MAP_PRIVATE");
+	read_through(fd, MAP_SHARED, "/data/64m mapped MAP_SHARED, read-only");
+	written_evicted(fd);
+	msync_many(fd);
+	if (figures(&c))
+		printf("# /dev/pagecache: cap %llu pages %llu high %llu evicted %llu written %llu\n",
+		       c.cap, c.pages, c.high, c.evicted, c.written);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--parked")) {
 		parked();
+		printf("1..%d\n", tap_count());
+		return tap_done();
+	}
+	if (argc > 1 && !strcmp(argv[1], "--evict")) {
+		evict();
 		printf("1..%d\n", tap_count());
 		return tap_done();
 	}

@@ -71,6 +71,7 @@ struct fl_stat {
 #define FL_FS_RDEV_NULL		1	/* /dev/null */
 #define FL_FS_RDEV_ZERO		2	/* /dev/zero */
 #define FL_FS_RDEV_CONSOLE	3	/* /dev/console: isatty() is true of it alone */
+#define FL_FS_RDEV_PAGECACHE	4	/* /dev/pagecache: "cap C pages P high H evicted E written W\n" (pages) */
 
 /*
  * FL_FS_READDIR: records one after another, each reclen bytes (a
@@ -118,6 +119,10 @@ struct fl_dirent {
  * (even unlinked) until the pager has let go, by FL_FS_EV_UNREF, of every
  * answer naming it (an UNREF written while another MAP of the same file
  * is still on its way does not end the object the answer names).
+ * The fs server keeps its page cache within a budget (pagecache= on the
+ * command line): it has the pager let go of a page it answered
+ * (FL_PAGER_FS_EVICT) and asks which pages shared mappings wrote
+ * (FL_PAGER_FS_DIRTY), calls from the fs server to the pager only.
  */
 #define FL_FS_EV_MAP	5	/* pid mmaps fd a: b prot | flags << 8, c token: answer FL_PAGER_FS_MAPPED */
 #define FL_FS_EV_PAGE	6	/* page b of object a, c token: answer FL_PAGER_FS_PAGE */

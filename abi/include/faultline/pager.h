@@ -39,6 +39,8 @@
 #define FL_PAGER_FS_TRUNCATE	24	/* the fs server only: w0 object id, w1 its new, lower size: 0 (pages past it unmapped everywhere) */
 #define FL_PAGER_MSYNC		25	/* w0 addr, w1 len, w2 MS_*: 0 (MS_SYNC: once the fs server wrote the files back) */
 #define FL_PAGER_FS_SYNCED	26	/* the fs server only: w0 token, w1 0 or -errno of the writeback: 0 */
+#define FL_PAGER_FS_EVICT	27	/* the fs server only: w0 object id, w1 page: the page-cache frame unmapped everywhere and let go: 1 (a mapping wrote it), 0, or -ENOENT (none held) */
+#define FL_PAGER_FS_DIRTY	28	/* the fs server only: w0 object id: the number of its pages written since last asked (bits cleared), their numbers as words in the IPC buffer; w1 1: more left, ask again */
 #define FL_PAGER_MADVISE	30	/* w0 addr, w1 len, w2 MADV_*: 0 */
 #define FL_PAGER_EXEC		21	/* as FL_PAGER_SPAWN, w0 0: no reply on success (the caller runs the program: same pid, same fds) */
 
