@@ -136,13 +136,19 @@ static int cut_at(struct proc *p, uintptr_t at)
 	return 0;
 }
 
-/* Take one whole region out: its pages, its object reference. */
-static void region_drop(struct proc *p, struct region *r)
+/* A region's pages unmapped and let go (what the object keeps of them kept first). */
+static void region_unmap(struct proc *p, struct region *r)
 {
 	if (r->obj->ops->unmapping)
 		r->obj->ops->unmapping(r->obj, r, false);
 	vm_unmap_pages(p, r->start, r->end);
 	r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
+}
+
+/* Take one whole region out: its pages, its object reference. */
+static void region_drop(struct proc *p, struct region *r)
+{
+	region_unmap(p, r);
 	region_remove(&p->map, r);
 	memobj_unlink(r->obj, r);
 	memobj_put(r->obj);
@@ -421,14 +427,12 @@ long vm_madvise(struct proc *p, uintptr_t addr, uint64_t len, unsigned advice)
 		return err;
 	for (struct region *r = region_find(&p->map, addr); r && r->start < end;
 	     r = region_next(&p->map, r->end)) {
-		if (advice == MADV_DONTNEED) {
-			vm_unmap_pages(p, r->start, r->end);
-			r->obj->ops->discard(r->obj, r->offset, r->end - r->start);
-		} else if (advice == MADV_RANDOM) {
+		if (advice == MADV_DONTNEED)
+			region_unmap(p, r);
+		else if (advice == MADV_RANDOM)
 			r->flags |= REGION_RANDOM;
-		} else {
+		else
 			r->flags &= ~REGION_RANDOM;
-		}
 	}
 	merge_range(p, addr, end);
 	return 0;

@@ -51,7 +51,8 @@ def main(argv):
         "msynced": b"".join(msynced_page(i) for i in range(600)),	# and its /msynced
     }
     # wtest --writeback: WB_PAGES pages of the seed's pattern, two stores
-    for name, seed in (("msync", 6), ("munmap", 7), ("exit", 8), ("fsync", 9), ("none", 10)):
+    for name, seed in (("msync", 6), ("munmap", 7), ("exit", 8), ("fsync", 9), ("none", 10),
+                       ("dontneed", 11)):
         data = bytearray(pattern(0, WB_PAGES * 4096, seed))
         if name != "none":		# never written back: the disk keeps the bytes write() put
             data[100:100 + len(WB_STORE[0])] = WB_STORE[0]

@@ -12,7 +12,8 @@
  *   wtest            the cases, under /w on the disk (tools/mkdisk.py's image)
  *   wtest --enospc   a tiny disk filled: blocks, then inodes
  *   wtest --writeback  stores through MAP_SHARED written back by msync,
- *                    munmap, exit and fsync (and one by nothing); then it
+ *                    munmap, exit, fsync and msync after MADV_DONTNEED
+ *                    (and one by nothing); then it
  *                    waits for the host to cut the power, so the image
  *                    holds what each of those wrote back, not the shutdown's
  *
@@ -444,7 +445,7 @@ static char *wb_map(const char *name, unsigned seed, int *fd)
 
 static void writeback_cases(void)
 {
-	int fd[5] = { -1, -1, -1, -1, -1 }, st = 0, pipefd[2];
+	int fd[6] = { -1, -1, -1, -1, -1, -1 }, st = 0, pipefd[2];
 	char *m;
 	pid_t pid;
 
@@ -463,6 +464,11 @@ static void writeback_cases(void)
 	m = wb_map("fsync", 9, &fd[3]);
 	good = m && fsync(fd[3]) == 0;
 	check(good, "a shared store, fsync", "errno %d", errno);
+	/* the pages dropped first: their dirty bits must outlive the mapping */
+	m = wb_map("dontneed", 11, &fd[5]);
+	good = m && madvise(m, WB_PAGES * 4096, MADV_DONTNEED) == 0 &&
+	       msync(m, WB_PAGES * 4096, MS_SYNC) == 0 && m[100] == wb_store[0][0];
+	check(good, "a shared store, madvise(MADV_DONTNEED), msync(MS_SYNC)", "errno %d", errno);
 	m = wb_map("none", 10, &fd[4]);
 	check(m != NULL, "a shared store and nothing after: not on the disk before the shutdown",
 	      "errno %d", errno);
