@@ -107,7 +107,7 @@ static void drain_events(void)
 			proc_exit(e->pid);
 		else if (e->kind == FL_FS_EV_SHUTDOWN)
 			shutdown_asked = true;
-		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_SYNC)
+		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_EXEC)
 			map_event(e);	/* answered at once: a call to the pager */
 		if (err)
 			say("fs: pid %d: no descriptor table (%d)\n", e->pid, err);
@@ -190,7 +190,7 @@ static int setup(void)
 		return -1;
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
-	mapsys_init(boot->task, boot->pool);
+	mapsys_init(boot->task, boot->pool, boot->bootfs);
 	if (mount_all())
 		return -1;
 	setup_console();
