@@ -225,6 +225,7 @@ static bool take(const struct fl_msg *m, struct request *rq)
 static void shutdown(int reply)
 {
 	int err = map_writeback_all();		/* what mappings may have written */
+	uint64_t cached, lent;
 
 	if (disk_root) {
 		int e = ext2fs_unmount();
@@ -235,6 +236,9 @@ static void shutdown(int reply)
 	if (reply >= 0)
 		fl_reply(reply, FL_TAG(0, put_words(ans.out, ans.out_len), 0), (uint64_t)ans.w[0],
 			 (uint64_t)ans.w[1], (uint64_t)ans.w[2], 0);
+	map_stats(&cached, &lent);
+	say("fs: pages mapped: %lu from the page cache, %lu of the bootfs without a copy\n",
+	    (unsigned long)cached, (unsigned long)lent);
 	if (err)
 		say("fs: shutdown: / not written back: %d\n", err);
 	else

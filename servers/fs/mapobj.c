@@ -21,6 +21,7 @@
 static struct mapobj *objs;
 static unsigned nobjs;
 static int64_t next_id = 1;
+static uint64_t from_cache, lent;	/* pages answered: the page cache's, the bootfs's own */
 
 struct mapobj *map_find(int64_t id)
 {
@@ -106,13 +107,24 @@ int64_t map_frame(int64_t id, uint64_t index, int *frame, uint64_t *page, uint64
 {
 	struct mapobj *m = map_find(id);
 
+	int64_t r;
+
 	*page = 0;
 	if (m && bootfs_frame_page(m->node, index, page)) {
 		*frame = MAPSYS_BOOTFS;
 		*size = m->node->size;
+		lent++;
 		return 0;
 	}
-	return map_page(id, index, frame, size);
+	if ((r = map_page(id, index, frame, size)) == 0)
+		from_cache++;
+	return r;
+}
+
+void map_stats(uint64_t *cached, uint64_t *bootfs)
+{
+	*cached = from_cache;
+	*bootfs = lent;
 }
 
 /* Whether n may be run: a regular file with an execute bit (Linux: EACCES otherwise). */

@@ -63,6 +63,8 @@ int64_t map_page(int64_t id, uint64_t index, int *frame, uint64_t *size);
  */
 #define MAPSYS_BOOTFS	(-2)
 int64_t map_frame(int64_t id, uint64_t index, int *frame, uint64_t *page, uint64_t *size);
+/* Pages map_frame answered so far: from the page cache, and of the bootfs without a copy. */
+void map_stats(uint64_t *cached, uint64_t *bootfs);
 
 /*
  * FL_FS_EV_EXEC's answer: the object of pid's fd as map_open's for a
