@@ -122,11 +122,15 @@ static void boot_program(struct program *prog, const struct cpio_file *file)
 
 /*
  * Check the ELF: 0, or -ENOEXEC (not an executable of this machine, or a
- * broken one). Of a file only page 0 is at hand: its program headers
- * must lie there (the ELF header does, at 0).
+ * broken one, or one whose segments' file offsets and addresses disagree
+ * modulo a page: found here, before an exec lets the old image go). Of a
+ * file only page 0 is at hand: its program headers must lie there (the
+ * ELF header does, at 0).
  */
 static int program_open(struct program *prog)
 {
+	uint64_t base = prog->boot ? prog->boot->offset : 0;	/* the file's byte 0 in its pages */
+	struct elf_segment s;
 	uint64_t phoff;
 	uint16_t phnum;
 
@@ -140,6 +144,9 @@ static int program_open(struct program *prog)
 	}
 	if (elf_open(&prog->elf, prog->head, prog->size, elf_machine(pager.bi->arch)))
 		return -ENOEXEC;
+	for (unsigned i = 0; elf_segment(&prog->elf, i, &s) == 0; i++)
+		if (s.filesz && (base + s.offset - s.vaddr) % PAGE)
+			return -ENOEXEC;
 	return 0;
 }
 
@@ -665,10 +672,12 @@ static struct launch *launch_new(struct proc *p, int reply, bool exec, int paged
 	size_t vec = (size_t)(argc + envc + 2) * sizeof(char *);
 	struct launch *l = malloc(sizeof(*l) + vec + strings_size(argv, argc) +
 				  strings_size(envp, envc));
-	char **v = (char **)(l + 1), *at = (char *)v + vec;
+	char **v, *at;
 
 	if (!l)
 		return NULL;
+	v = (char **)(l + 1);		/* then the strings */
+	at = (char *)v + vec;
 	*l = (struct launch){ .pid = p->pid, .reply = reply, .exec = exec, .paged_by = paged_by,
 			      .argv = v, .envp = envp ? v + argc + 1 : NULL };
 	snprintf(l->name, sizeof(l->name), "%s", path);

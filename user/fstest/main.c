@@ -559,6 +559,41 @@ static void make_file(const char *path, unsigned mode, const char *data, size_t 
 	close(fd);
 }
 
+static void put(unsigned char *at, uint64_t v, size_t n)
+{
+	memcpy(at, &v, n);		/* little-endian, as both machines are */
+}
+
+/*
+ * An ELF executable of this machine (8 KiB) that may not run: its program
+ * header at phoff (past the first page: not read), its one segment's file
+ * offset and address disagreeing modulo a page (misaligned).
+ */
+static void make_bad_elf(const char *path, uint64_t phoff, bool misaligned)
+{
+	static unsigned char f[8192];
+	unsigned char *ph = f + phoff;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\177ELF\2\1\1", 7);
+	put(f + 16, 2, 2);			/* ET_EXEC */
+	put(f + 18, strcmp(fl_platform(), "x86_64") ? 183 : 62, 2);
+	put(f + 20, 1, 4);
+	put(f + 24, 0x400010, 8);		/* the entry */
+	put(f + 32, phoff, 8);
+	put(f + 52, 64, 2);
+	put(f + 54, 56, 2);
+	put(f + 56, 1, 2);
+	put(ph, 1, 4);				/* PT_LOAD */
+	put(ph + 4, 5, 4);			/* R X */
+	put(ph + 8, misaligned ? 0x10 : 0, 8);
+	put(ph + 16, 0x400000, 8);
+	put(ph + 32, 0x100, 8);
+	put(ph + 40, 0x100, 8);
+	put(ph + 48, 0x1000, 8);
+	make_file(path, 0755, (const char *)f, sizeof(f));
+}
+
 /*
  * spawn and exec resolve the program through the fs server as open does:
  * what may not run, and the descriptor libsys opens for it neither
@@ -581,6 +616,18 @@ static void launch_errors(void)
 	check_err(execv("/tmp/notelf", argv), ENOEXEC,
 		  "execv of an executable file not a program: ENOEXEC");
 	check_err(execv("/tmp/empty", argv), ENOEXEC, "execv of an empty executable file: ENOEXEC");
+	make_bad_elf("/tmp/badelf", 4096, false);
+	check_err(execv("/tmp/badelf", argv), ENOEXEC,
+		  "execv of an ELF whose program headers are past its first page: ENOEXEC");
+	make_bad_elf("/tmp/badelf", 64, true);
+	check_err(execv("/tmp/badelf", argv), ENOEXEC,
+		  "execv of an ELF whose segment is misaligned: ENOEXEC, the caller still here");
+	make_bad_elf("/tmp/badelf", 64, false);
+	st = run("/tmp/badelf", argv);
+	check(st > 0 && WIFSIGNALED(st),
+	      "the same ELF aligned runs (killed on its zeroed text): the check was the cause",
+	      "status %#x", st);
+	unlink("/tmp/badelf");
 	check_err(fl_spawn("/tmp/notelf", argv), ENOEXEC, "spawn of a file not a program: ENOEXEC");
 	check_err(fl_spawn("/etc", argv), EACCES, "spawn of a directory: EACCES");
 	check_err(fl_spawn("/nosuch/x", argv), ENOENT, "spawn of no such file: ENOENT");
