@@ -153,6 +153,7 @@ static int mount_all(void)
 
 	if (!fl_map(boot->task, BOOTFS_VA, boot->bootfs, 0, pages, FL_MAP_READ))
 		b = bootfs_mount((const void *)BOOTFS_VA, boot->bootfs_size, &why);
+	mapsys_set_bootfs(boot->bootfs);	/* its whole file pages are answered with it */
 	if (!b) {
 		say("fs: the bootfs: %s\n", why);
 		return -1;
@@ -190,7 +191,7 @@ static int setup(void)
 		return -1;
 	}
 	ring = (struct fl_fs_ring *)EVENTS_VA;
-	mapsys_init(boot->task, boot->pool, boot->bootfs);
+	mapsys_init(boot->task, boot->pool);
 	if (mount_all())
 		return -1;
 	setup_console();

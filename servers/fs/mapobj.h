@@ -122,6 +122,8 @@ void mapsys_frame_free(uint8_t *data, int frame);
 void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write);
 void mapsys_frame(uint32_t label, uint64_t token, int64_t result, uint64_t size, int frame,
 		  uint64_t page);
+/* The server's handle to the bootfs frame: what MAPSYS_BOOTFS pages are answered with. */
+void mapsys_set_bootfs(int frame);
 /* FL_FS_EV_SYNC's answer: the writeback's result. */
 void mapsys_synced(uint64_t token, int64_t result);
 /* The object's file shrank to size: the pager unmaps its pages past it everywhere. */

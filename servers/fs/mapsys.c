@@ -26,11 +26,10 @@ static uint64_t next_slot;
 static uint64_t *free_slots;		/* slots given back, used again first */
 static size_t nfree, free_cap;
 
-void mapsys_init(int t, int p, int b)
+void mapsys_init(int t, int p)
 {
 	task = t;
 	pool = p;
-	bootfs = b;
 	ipc = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
 }
 
@@ -121,6 +120,11 @@ void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write
 {
 	tell_pager(FL_PAGER_FS_MAPPED, "FL_PAGER_FS_MAPPED refused", token, (uint64_t)result, size,
 		   may_write);
+}
+
+void mapsys_set_bootfs(int frame)
+{
+	bootfs = frame;
 }
 
 /*
