@@ -4,10 +4,13 @@
  * brk, mmap, munmap, mprotect, getpid, getppid, kill, fork, wait, spawn,
  * execve. The fs server's endpoint (AT_FL_FS) goes to files.c.
  */
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <faultline/abi.h>
@@ -263,54 +266,83 @@ static long put_strings(char **to, const char *end, char *const v[])
 /*
  * FL_PAGER_SPAWN and FL_PAGER_EXEC: the IPC buffer's words hold
  * "path\0argv0\0...\0env0\0...", w1 counts the arguments and w2 the
- * environment strings (so empty ones pass); the child's pid (exec: only an
- * error comes back), or -1 with errno.
+ * environment strings (so empty ones pass), w3 the program's fd with
+ * FL_SPAWN_FD; the child's pid (exec: only an error comes back), or -1
+ * with errno. An error reply's w1 says whether the fd was consumed.
  */
-static int spawn_call(uint32_t label, const char *path, char *const argv[],
-		      char *const envp[], uint64_t flags)
+static long spawn_call(uint32_t label, const char *path, char *const argv[],
+		       char *const envp[], uint64_t flags, int fd, bool *consumed)
 {
 	char *to = (char *)ipc_buffer->words, *end = to + sizeof(ipc_buffer->words);
 	char *const just_path[] = { (char *)path, NULL };
-	uint64_t w[4] = { flags, 0, 0, 0 };
+	uint64_t w[4] = { flags, 0, 0, (uint64_t)(int64_t)fd };
 	struct fl_msg reply;
 	long n;
 	size_t len;
 	long r;
 
+	*consumed = false;
 	if (fl_bad_ptr(path, 1))
-		return fail(EFAULT);
+		return -EFAULT;
 	if ((n = put_strings(&to, end, just_path)) < 0 || (n = put_strings(&to, end, argv)) < 0)
-		return fail((int)-n);
+		return n;
 	w[1] = (uint64_t)n;
 	if ((n = put_strings(&to, end, envp)) < 0)
-		return fail((int)-n);
+		return n;
 	w[2] = (uint64_t)n;
 	len = (size_t)(to - (char *)ipc_buffer->words);
 	if (len % 8 && (size_t)(end - to) < 8 - len % 8)
-		return fail(E2BIG);
+		return -E2BIG;
 	memset(to, 0, (8 - len % 8) % 8);
-	r = fl_call_msg(pager, FL_TAG(label, (len + 7) / 8, 0), w, &reply);
-	if (r >= 0)
-		r = (long)reply.w[0];
-	return r < 0 ? fail((int)-r) : (int)r;
+	if ((r = fl_call_msg(pager, FL_TAG(label, (len + 7) / 8, 0), w, &reply)) < 0)
+		return r;
+	r = (long)reply.w[0];
+	*consumed = r >= 0 || reply.w[1] == 1;
+	return r;
+}
+
+/*
+ * Spawn or exec of path, resolved like every path (the fs server's
+ * namespace, relative to the working directory): opened here and handed
+ * to the pager, which runs the file (FL_SPAWN_FD). Without an fs server,
+ * path names a file of the bootfs.
+ */
+static int launch(uint32_t label, const char *path, char *const argv[], char *const envp[],
+		  uint64_t flags)
+{
+	bool consumed;
+	int fd = -1;
+	long r;
+
+	if (fl_fs() >= 0) {
+		if (fl_bad_ptr(path, 1))
+			return fail(EFAULT);
+		if ((fd = open(path, O_RDONLY)) < 0)
+			return -1;
+		flags |= FL_SPAWN_FD;
+	}
+	r = spawn_call(label, path, argv, envp, flags, fd, &consumed);
+	if (fd >= 0 && !consumed)
+		close(fd);		/* refused before the fs server had it: still ours */
+	return (int)fl_result(r);
 }
 
 /* A child runs path with argv and this process's environment (its fds: the fs server's copy). */
 static int spawn(const char *path, char *const argv[], uint64_t flags)
 {
-	return spawn_call(FL_PAGER_SPAWN, path, argv, environ, flags);
+	return launch(FL_PAGER_SPAWN, path, argv, environ, flags);
 }
 
 /*
  * Run the program at path in this process (same pid, same fds) with argv
- * and envp: the pager resolves the path as for spawn ("/bin/ls" or
- * "bin/ls"). An empty envp gives the default environment (PATH=/bin).
+ * and envp: path resolved as for open, as spawn does. An empty envp gives
+ * the default environment (PATH=/bin).
  */
 int _execve(const char *path, char *const argv[], char *const envp[])
 {
 	if (!argv)
 		return fail(EFAULT);
-	return spawn_call(FL_PAGER_EXEC, path, argv, envp, 0);
+	return launch(FL_PAGER_EXEC, path, argv, envp, 0);
 }
 int execve(const char *path, char *const argv[], char *const envp[]) ALIAS(execve);
 
@@ -319,10 +351,17 @@ int execv(const char *path, char *const argv[])
 	return _execve(path, argv, environ);
 }
 
-/* A name without a slash is looked for in /bin (PATH is always /bin here). */
+/*
+ * A name without a slash is looked for in each directory of PATH (none:
+ * /bin), as POSIX says: a file found but not runnable (EACCES) does not
+ * end the search, and is the error if nothing else is found.
+ */
 int execvp(const char *file, char *const argv[])
 {
+	const char *dirs = getenv("PATH"), *d, *next;
 	char path[FL_FS_PATH_MAX];
+	int err = ENOENT;
+	size_t len;
 
 	if (fl_bad_ptr(file, 1))
 		return fail(EFAULT);
@@ -330,11 +369,23 @@ int execvp(const char *file, char *const argv[])
 		return fail(ENOENT);
 	if (strchr(file, '/'))
 		return execv(file, argv);
-	if (strlen(file) + 6 > sizeof(path))
-		return fail(ENAMETOOLONG);
-	strcpy(path, "/bin/");
-	strcat(path, file);
-	return execv(path, argv);
+	for (d = dirs ? dirs : "/bin"; ; d = next + 1) {
+		len = (next = strchr(d, ':')) ? (size_t)(next - d) : strlen(d);
+		if (len + strlen(file) + 3 > sizeof(path))
+			return fail(ENAMETOOLONG);
+		memcpy(path, len ? d : ".", len ? len : 1);	/* an empty entry: "." */
+		len = len ? len : 1;
+		if (path[len - 1] != '/')
+			path[len++] = '/';
+		strcpy(path + len, file);
+		execv(path, argv);
+		if (errno == EACCES)
+			err = EACCES;	/* found, not runnable: the search goes on */
+		else if (errno != ENOENT && errno != ENOTDIR)
+			return -1;	/* found, and why it does not run */
+		if (!next)
+			return fail(err);
+	}
 }
 
 int fl_spawn(const char *path, char *const argv[])

@@ -14,6 +14,16 @@
  */
 struct node *bootfs_mount(const void *base, size_t len, const char **why);
 
+/*
+ * Page index of n, if n is a bootfs file whose page is wholly its own
+ * bytes and page-aligned in the archive: true with *page the archive's
+ * page holding it (the bootfs frame's page), so it can be mapped without
+ * a copy. False for anything else (another file system, a partial last
+ * page, which must not show the next entry's bytes).
+ */
+#define BOOTFS_PAGE	4096u
+bool bootfs_frame_page(const struct node *n, uint64_t index, uint64_t *page);
+
 /* /tmp: files and directories in the fs server's memory. */
 #define TMPFS_FILE_MAX		(16u << 20)	/* bytes of one file: EFBIG past it */
 #define TMPFS_BYTES_MAX		(32u << 20)	/* of all files: ENOSPC past it */

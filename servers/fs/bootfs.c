@@ -17,6 +17,7 @@ struct bfile {
 
 static const struct node_ops bootfs_ops;
 static uint64_t next_ino = 1;
+static const uint8_t *archive;		/* where the cpio lies: page i of it is the frame's */
 
 static struct bfile *bfile_new(uint32_t mode)
 {
@@ -94,6 +95,7 @@ struct node *bootfs_mount(const void *base, size_t len, const char **why)
 		return NULL;
 	}
 	tree_init_root(&root->t);
+	archive = base;
 	cpio_open(&r, base, len);
 	while ((n = cpio_next(&r, &f, why)) == 1) {
 		if (add_entry(&root->t, &f)) {
@@ -124,6 +126,20 @@ static int bootfs_readlink(struct node *n, char *buf, size_t len)
 	memcpy(buf, b->data, k);
 	buf[k] = 0;
 	return (int)strnlen(buf, k);
+}
+
+bool bootfs_frame_page(const struct node *n, uint64_t index, uint64_t *page)
+{
+	const struct bfile *b = (const struct bfile *)n;
+	uint64_t at;
+
+	if (n->ops != &bootfs_ops || !node_is_reg(n) || index >= n->size / BOOTFS_PAGE)
+		return false;
+	at = (uint64_t)(b->data - archive);
+	if (at % BOOTFS_PAGE)
+		return false;	/* mkbootfs.py aligns every file; a foreign archive may not */
+	*page = at / BOOTFS_PAGE + index;
+	return true;
 }
 
 static const struct node_ops bootfs_ops = {

@@ -107,7 +107,7 @@ static void drain_events(void)
 			proc_exit(e->pid);
 		else if (e->kind == FL_FS_EV_SHUTDOWN)
 			shutdown_asked = true;
-		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_SYNC)
+		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_EXEC)
 			map_event(e);	/* answered at once: a call to the pager */
 		if (err)
 			say("fs: pid %d: no descriptor table (%d)\n", e->pid, err);
@@ -153,6 +153,7 @@ static int mount_all(void)
 
 	if (!fl_map(boot->task, BOOTFS_VA, boot->bootfs, 0, pages, FL_MAP_READ))
 		b = bootfs_mount((const void *)BOOTFS_VA, boot->bootfs_size, &why);
+	mapsys_set_bootfs(boot->bootfs);	/* its whole file pages are answered with it */
 	if (!b) {
 		say("fs: the bootfs: %s\n", why);
 		return -1;
@@ -228,6 +229,7 @@ static bool take(const struct fl_msg *m, struct request *rq)
 static void shutdown(int reply)
 {
 	int err = map_writeback_all();		/* what mappings may have written */
+	uint64_t cached, lent;
 
 	if (disk_root) {
 		int e = ext2fs_unmount();
@@ -238,6 +240,9 @@ static void shutdown(int reply)
 	if (reply >= 0)
 		fl_reply(reply, FL_TAG(0, put_words(ans.out, ans.out_len), 0), (uint64_t)ans.w[0],
 			 (uint64_t)ans.w[1], (uint64_t)ans.w[2], 0);
+	map_stats(&cached, &lent);
+	say("fs: pages mapped: %lu from the page cache, %lu of the bootfs without a copy\n",
+	    (unsigned long)cached, (unsigned long)lent);
 	if (err)
 		say("fs: shutdown: / not written back: %d\n", err);
 	else

@@ -13,12 +13,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <faultline/pager.h>
+#include "backend.h"
 #include "devfs.h"
 #include "mapobj.h"
 
 static struct mapobj *objs;
 static unsigned nobjs;
 static int64_t next_id = 1;
+static uint64_t from_cache, lent;	/* pages answered: the page cache's, the bootfs's own */
 
 struct mapobj *map_find(int64_t id)
 {
@@ -100,6 +103,62 @@ int64_t map_page(int64_t id, uint64_t index, int *frame, uint64_t *size)
 	return 0;
 }
 
+int64_t map_frame(int64_t id, uint64_t index, int *frame, uint64_t *page, uint64_t *size)
+{
+	struct mapobj *m = map_find(id);
+
+	int64_t r;
+
+	*page = 0;
+	if (m && bootfs_frame_page(m->node, index, page)) {
+		*frame = MAPSYS_BOOTFS;
+		*size = m->node->size;
+		lent++;
+		return 0;
+	}
+	if ((r = map_page(id, index, frame, size)) == 0)
+		from_cache++;
+	return r;
+}
+
+void map_stats(uint64_t *cached, uint64_t *bootfs)
+{
+	*cached = from_cache;
+	*bootfs = lent;
+}
+
+/* Whether n may be run: a regular file with an execute bit (Linux: EACCES otherwise). */
+static int exec_check(const struct node *n)
+{
+	return node_is_reg(n) && (n->mode & 0111) ? 0 : -EACCES;
+}
+
+int64_t map_exec(int pid, int64_t fd, int *frame, uint64_t *page, uint64_t *size)
+{
+	struct proc *p = proc_find(pid);
+	struct file *f = p ? fd_file(p, fd) : NULL;
+	bool may_write;
+	int64_t id, r;
+
+	*frame = -1;
+	*page = *size = 0;
+	if (!f)
+		return p ? -EBADF : -ESRCH;
+	if ((r = exec_check(f->node)))
+		id = r;
+	else
+		id = map_open(pid, fd, PROT_READ | PROT_EXEC, MAP_PRIVATE, size, &may_write);
+	fd_close(p, fd);		/* the request consumed it */
+	if (id < 0)
+		return id;
+	if ((r = map_frame(id, 0, frame, page, size)) < 0) {
+		map_unref(id, 1);	/* the answer naming it is not sent */
+		*size = 0;
+		return r == -EFAULT ? -ENOEXEC : r;	/* EFAULT: an empty file */
+	}
+	return id;
+}
+
 /* m's pages back into the file and the file synced, if a mapping may have written them. */
 static int writeback(struct mapobj *m)
 {
@@ -171,7 +230,7 @@ int map_writeback_all(void)
 
 void map_event(const struct fl_fs_event *e)
 {
-	uint64_t size;
+	uint64_t size, page;
 	bool may_write;
 	int64_t r;
 	int frame;
@@ -183,8 +242,12 @@ void map_event(const struct fl_fs_event *e)
 		mapsys_mapped(e->c, r, size, may_write);
 		break;
 	case FL_FS_EV_PAGE:
-		r = map_page((int64_t)e->a, e->b, &frame, &size);
-		mapsys_page(e->c, r, size, frame);
+		r = map_frame((int64_t)e->a, e->b, &frame, &page, &size);
+		mapsys_frame(FL_PAGER_FS_PAGE, e->c, r, size, frame, page);
+		break;
+	case FL_FS_EV_EXEC:
+		r = map_exec(e->pid, (int64_t)e->a, &frame, &page, &size);
+		mapsys_frame(FL_PAGER_FS_EXEC, e->c, r, size, frame, page);
 		break;
 	case FL_FS_EV_SYNC: {
 		struct mapobj *m = map_find((int64_t)e->a);

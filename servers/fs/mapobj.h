@@ -58,6 +58,25 @@ int64_t map_open(int pid, int64_t fd, unsigned prot, unsigned flags, uint64_t *s
  */
 int64_t map_page(int64_t id, uint64_t index, int *frame, uint64_t *size);
 
+/*
+ * The frame answering page index of object id: the page cache's (0 with
+ * *frame, *page 0), or, for a page of a bootfs file wholly its own, the
+ * bootfs frame itself (*frame MAPSYS_BOOTFS, *page the page in it): no
+ * copy. Errors as map_page.
+ */
+#define MAPSYS_BOOTFS	(-2)
+int64_t map_frame(int64_t id, uint64_t index, int *frame, uint64_t *page, uint64_t *size);
+/* Pages map_frame answered so far: from the page cache, and of the bootfs without a copy. */
+void map_stats(uint64_t *cached, uint64_t *bootfs);
+
+/*
+ * FL_FS_EV_EXEC's answer: the object of pid's fd as map_open's for a
+ * private read-exec mapping, with page 0's frame (as map_frame), or
+ * -ESRCH, -EBADF, -EACCES (not a regular file, or no execute bit),
+ * -ENOEXEC (empty), -EIO, -ENOMEM. The fd is closed whatever the answer.
+ */
+int64_t map_exec(int pid, int64_t fd, int *frame, uint64_t *page, uint64_t *size);
+
 /* FL_FS_EV_UNREF: written back if it may have been written, its pages and node dropped. */
 void map_unref(int64_t id, uint64_t answers);
 
@@ -141,9 +160,16 @@ int pc_writeback(struct mapobj *m);
 int mapsys_frame_new(uint8_t **data, int *frame);
 void mapsys_frame_free(uint8_t *data, int frame);
 
-/* The answers: FL_PAGER_FS_MAPPED, and FL_PAGER_FS_PAGE carrying frame (unless result < 0). */
+/*
+ * The answers: FL_PAGER_FS_MAPPED; FL_PAGER_FS_PAGE and FL_PAGER_FS_EXEC
+ * (label) carrying frame at page (MAPSYS_BOOTFS: the bootfs's) unless
+ * result < 0.
+ */
 void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write);
-void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame);
+void mapsys_frame(uint32_t label, uint64_t token, int64_t result, uint64_t size, int frame,
+		  uint64_t page);
+/* The server's handle to the bootfs frame: what MAPSYS_BOOTFS pages are answered with. */
+void mapsys_set_bootfs(int frame);
 /* FL_FS_EV_SYNC's answer: the writeback's result. */
 void mapsys_synced(uint64_t token, int64_t result);
 /* The object's file shrank to size: the pager unmaps its pages past it everywhere. */

@@ -21,7 +21,7 @@
 #define CACHE_VA	(FL_FS_DRIVER_VA + 0x8000000000ul)
 #define CACHE_SLOTS	(0x8000000000ul / PC_PAGE)
 
-static int task = -1, pool = -1;
+static int task = -1, pool = -1, bootfs = -1;
 static struct fl_ipc_buffer *ipc;
 static uint64_t next_slot;
 static uint64_t *free_slots;		/* slots given back, used again first */
@@ -176,27 +176,41 @@ void mapsys_mapped(uint64_t token, int64_t result, uint64_t size, bool may_write
 		   may_write);
 }
 
-/*
- * The frame goes as a duplicate with the rights the pager needs, moved
- * (closed here once it went). The IPC buffer's handle slot is the one a
- * request just received reads its handles from: kept as it was.
- */
-void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame)
+void mapsys_set_bootfs(int frame)
 {
-	uint64_t w[4] = { token, (uint64_t)result, size, 0 };
+	bootfs = frame;
+}
+
+/*
+ * FL_PAGER_FS_PAGE or FL_PAGER_FS_EXEC (label) with the frame holding the
+ * page (page: its page in that frame; frame MAPSYS_BOOTFS: the bootfs's,
+ * read-only), unless result < 0. The frame goes as a duplicate with the
+ * rights the pager needs, moved (closed here once it went). The IPC
+ * buffer's handle slot is the one a request just received reads its
+ * handles from: kept as it was.
+ */
+void mapsys_frame(uint32_t label, uint64_t token, int64_t result, uint64_t size, int frame,
+		  uint64_t page)
+{
+	uint64_t w[4] = { token, (uint64_t)result, size, page };
+	unsigned rights = FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT;
 	int32_t saved = ipc->handles[0];
 	struct fl_msg reply;
 	long dup = -1, r;
 
-	if (result >= 0 &&
-	    (dup = fl_handle_dup(frame, FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT)) < 0)
+	if (frame == MAPSYS_BOOTFS) {
+		frame = bootfs;
+		rights = FL_RIGHT_READ | FL_RIGHT_GRANT;
+	}
+	if (result >= 0 && (dup = fl_handle_dup(frame, rights)) < 0)
 		w[1] = (uint64_t)(int64_t)-ENOMEM;
 	if (dup >= 0)
 		ipc->handles[0] = (int32_t)dup | FL_HANDLE_MOVE;
-	r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_FS_PAGE, 0, dup >= 0 ? 1 : 0), w, &reply);
+	r = fl_call_msg(fl_pager(), FL_TAG(label, 0, dup >= 0 ? 1 : 0), w, &reply);
 	ipc->handles[0] = saved;
 	if (r < 0 && dup >= 0)
 		fl_handle_close((int)dup);	/* not moved: the call failed before it went */
 	if (r < 0 || (long)reply.w[0] < 0)
-		say("FL_PAGER_FS_PAGE refused", r < 0 ? r : (long)reply.w[0]);
+		say(label == FL_PAGER_FS_EXEC ? "FL_PAGER_FS_EXEC refused" :
+		    "FL_PAGER_FS_PAGE refused", r < 0 ? r : (long)reply.w[0]);
 }

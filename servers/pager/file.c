@@ -18,6 +18,12 @@
  * kernel's dirty bits, read and cleared (query) in every mapping. The bits
  * of a shared mapping that goes (munmap, exit) are kept in a dirty set
  * until the fs server asks.
+ *
+ * Programs spawned or exec'd from a file are private mappings of it too
+ * (file_exec, proc.c's launches), with a byte limit: a data segment's
+ * page where bss begins is a copy with zeros past the file bytes. A page
+ * of a bootfs file may come as a page of the bootfs frame itself (no
+ * copy in the fs server): the frames are kept with the page they hold.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,8 +51,8 @@ struct fcache {
 	uint64_t id;			/* the fs server's object id */
 	uint64_t size;			/* bytes, as the fs server last said */
 	unsigned users;			/* file objects on it */
-	uint64_t received;		/* map answers naming it, all let go by its unref */
-	struct pagemap frames;		/* page -> frame handle + 1 */
+	uint64_t received;		/* map and exec answers naming it, all let go by its unref */
+	struct pagemap frames;		/* page -> frame_entry(): a frame handle and the page in it */
 	struct waiter *waiting;
 	struct file *objs;		/* the file objects on it, through file.next */
 };
@@ -55,6 +61,7 @@ struct file {
 	struct memobj obj;
 	struct fcache *fc;
 	uint64_t first;			/* the file's page at the object's byte 0 */
+	uint64_t valid;			/* object bytes past it read as zero (a program's bss; else all valid) */
 	bool shared;			/* MAP_SHARED: the frames themselves */
 	struct private private;		/* MAP_PRIVATE: pages written, copies of their own */
 	struct file *next;		/* the next on fc */
@@ -66,9 +73,10 @@ struct ask {
 	uint64_t token;
 	struct fcache *fc;		/* a page of fc (NULL: an mmap, or fc gone) */
 	uint64_t page;
-	enum { ASK_PAGE, ASK_MMAP, ASK_SYNC } kind;
+	enum { ASK_PAGE, ASK_MMAP, ASK_SYNC, ASK_EXEC } kind;
 	struct sync_wait *sync;		/* a sync's msync (NULL: MS_ASYNC, or gone) */
-	int pid, reply;			/* the mmap's */
+	struct launch *launch;		/* an exec's or spawn's (proc.c) */
+	int pid, reply;			/* the mmap's (an exec's: pid) */
 	uintptr_t addr;
 	uint64_t len, offset;
 	unsigned prot, flags;
@@ -192,10 +200,26 @@ static struct fcache *fcache_get(uint64_t id, uint64_t size, bool *made)
 	return c;
 }
 
+/*
+ * A kept frame: the handle + 1 in the low 32 bits, the page of the frame
+ * holding the file's page above them (a page of the bootfs frame, which
+ * the fs server answers bootfs files' pages with: never mapped writable,
+ * as no descriptor of a bootfs file may write, so no mapping of it may).
+ */
+static void *frame_entry(int frame, uint64_t in_frame)
+{
+	return (void *)(uintptr_t)((uint64_t)(uint32_t)(frame + 1) | in_frame << 32);
+}
+
+static int entry_frame(const void *entry)
+{
+	return (int)((uintptr_t)entry & 0xffffffffu) - 1;
+}
+
 static bool close_frame(uint64_t page, void *entry, void *arg)
 {
 	(void)page, (void)arg;
-	fl_handle_close((int)((uintptr_t)entry - 1));
+	fl_handle_close(entry_frame(entry));
 	return true;
 }
 
@@ -227,7 +251,33 @@ static void fcache_put(struct fcache *c)
 
 static int frame_of(const struct fcache *c, uint64_t page)
 {
-	return (int)((uintptr_t)pagemap_get(&c->frames, page) - 1);
+	return entry_frame(pagemap_get(&c->frames, page));
+}
+
+/* The page of frame_of(c, page) that holds it. */
+static uint64_t frame_page(const struct fcache *c, uint64_t page)
+{
+	return (uintptr_t)pagemap_get(&c->frames, page) >> 32;
+}
+
+/* The fs server's frame (its page in_frame) kept as c's page: 0, or -errno (frame closed unless kept). */
+static int keep_frame(struct fcache *c, uint64_t page, int frame, uint64_t in_frame)
+{
+	if (frame < 0)
+		return -EIO;		/* an answer without its frame */
+	if (in_frame > UINT32_MAX) {
+		fl_handle_close(frame);
+		return -EIO;
+	}
+	if (frame_of(c, page) >= 0) {
+		fl_handle_close(frame);	/* one came before */
+		return 0;
+	}
+	if (pagemap_set(&c->frames, page, frame_entry(frame, in_frame))) {
+		fl_handle_close(frame);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Park the fault f until page comes, asking for it once: FAULT_PARKED, or -errno. */
@@ -259,16 +309,34 @@ static int wait_for(struct fcache *c, const struct fault *f, uint64_t page)
 	return FAULT_PARKED;
 }
 
-/* A private copy of the cached frame's page for a write (or a read of a page written before). */
+/* The bytes of the new frame from byte at on: zeros (past a program segment's file bytes). */
+static int zero_tail(long frame, uint64_t at)
+{
+	char *page = scratch_map((int)frame, 1);
+
+	if (!page)
+		return -ENOMEM;
+	memset(page + at, 0, PAGE - at);
+	scratch_unmap(1);
+	return 0;
+}
+
+/*
+ * A private copy of the cached frame's page for a write (or a read of a
+ * page written before, or of one straddling fo->valid: zeros past it).
+ */
 static int private_copy(struct file *fo, const struct fault *f, int from,
 			struct fault_answer *a)
 {
+	uint64_t page = fo->first + f->offset / PAGE;
 	long frame;
 	int err = fault_new_frame(f, a, &frame);
 
 	if (err)
 		return err;
-	if ((err = (int)fl_frame_copy((int)frame, 0, from, 0, 1)) ||
+	if ((err = (int)fl_frame_copy((int)frame, 0, from, frame_page(fo->fc, page), 1)) ||
+	    (f->offset + PAGE > fo->valid &&
+	     (err = zero_tail(frame, fo->valid > f->offset ? fo->valid - f->offset : 0))) ||
 	    (err = private_add(&fo->private, f->offset / PAGE))) {
 		fl_handle_close((int)frame);
 		return err;
@@ -302,10 +370,10 @@ static void map_around(struct file *fo, const struct fault *f)
 
 		if (off >= fo->obj.size || page * PAGE >= fo->fc->size)
 			break;		/* past the object or the file: SIGBUS when touched */
-		if (va == f->va || (!fo->shared && private_has(&fo->private, off / PAGE)) ||
-		    (frame = frame_of(fo->fc, page)) < 0)
-			continue;
-		if (fl_map(f->proc->task, va, frame, 0, 1, prot) == -ENOMEM)
+		if (va == f->va || (frame = frame_of(fo->fc, page)) < 0 ||
+		    (!fo->shared && (private_has(&fo->private, off / PAGE) || off + PAGE > fo->valid)))
+			continue;	/* a private page past the file's bytes is a copy with zeros */
+		if (fl_map(f->proc->task, va, frame, frame_page(fo->fc, page), 1, prot) == -ENOMEM)
 			break;
 	}
 }
@@ -325,7 +393,7 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	 */
 	if ((frame = frame_of(fo->fc, page)) < 0)
 		return wait_for(fo->fc, f, page);
-	if (!fo->shared && (f->access & FL_ACCESS_WRITE))
+	if (!fo->shared && ((f->access & FL_ACCESS_WRITE) || f->offset + PAGE > fo->valid))
 		return private_copy(fo, f, frame, a);
 	if (!(f->access & FL_ACCESS_WRITE))
 		map_around(fo, f);
@@ -334,7 +402,7 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	 * is first written), so the kernel's dirty bit, set when a writable
 	 * page is mapped, says which pages a shared mapping wrote.
 	 */
-	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, 0,
+	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, frame_page(fo->fc, page),
 		fault_map_prot(fo->shared && (f->access & FL_ACCESS_WRITE) ? f->prot :
 			       f->prot & ~FL_MAP_WRITE) } };
 	return 0;
@@ -454,6 +522,7 @@ static struct memobj *file_fork(struct memobj *o)
 		fo->fc->users--;
 		return NULL;
 	}
+	child->valid = fo->valid;
 	if (private_fork(&child->private, &fo->private)) {
 		memobj_put(&child->obj);
 		return NULL;
@@ -562,6 +631,7 @@ static struct memobj *file_object(struct fcache *c, uint64_t offset, uint64_t le
 	fo->private.owner = &fo->obj;
 	fo->fc = c;
 	fo->first = offset / PAGE;
+	fo->valid = UINT64_MAX;
 	fo->shared = shared;
 	fo->next = c->objs;
 	c->objs = fo;
@@ -597,11 +667,31 @@ long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned
 	return VM_PARKED;
 }
 
+/*
+ * The cache of object id, which an answer names (a map's or an exec's),
+ * with a user more: the answer counted, for its unref. NULL for want of
+ * memory (the unref owed paid at once).
+ */
+static struct fcache *answered_cache(uint64_t id, uint64_t size)
+{
+	bool made;
+	struct fcache *c = fcache_get(id, size, &made);
+
+	if (!c) {
+		fs_event(FL_FS_EV_UNREF, 0, 0, id, 1, 0);	/* pays the debt */
+		return NULL;
+	}
+	c->received++;
+	if (!made)
+		fs_owed_drop();		/* the object's unref is owed once, by its cache */
+	return c;
+}
+
 /* The object a map answer names, mapped for the ask: the address or -errno. */
 static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t size,
 			 bool may_write)
 {
-	bool shared = a->flags & MAP_SHARED, made = false;
+	bool shared = a->flags & MAP_SHARED;
 	unsigned nowrite = shared && !may_write ? REGION_NOWRITE : 0;
 	struct fcache *c;
 	struct memobj *o;
@@ -614,18 +704,27 @@ static long map_answered(struct ask *a, struct proc *p, int64_t result, uint64_t
 		return o ? vm_place(p, a->addr, a->len, a->prot, a->flags | MAP_ANONYMOUS, o) :
 			   -ENOMEM;
 	}
-	if (!(c = fcache_get((uint64_t)result, size, &made))) {
-		fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 1, 0);	/* pays the debt */
+	if (!(c = answered_cache((uint64_t)result, size)))
 		return -ENOMEM;
-	}
-	c->received++;
-	if (!made)
-		fs_owed_drop();		/* the object's unref is owed once, by its cache */
 	if (!(o = file_object(c, a->offset, a->len, shared))) {
 		fcache_put(c);
 		return -ENOMEM;
 	}
 	return vm_place(p, a->addr, a->len, a->prot, a->flags | nowrite, o);
+}
+
+/* An answer naming object result (or an error) nobody takes now: the unref it owes is paid. */
+static void answer_unwanted(int64_t result)
+{
+	struct fcache *c = result > 0 ? find_cache((uint64_t)result) : NULL;
+
+	if (result > 0 && !c) {
+		fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 1, 0);	/* pays the debt */
+	} else {
+		if (c)
+			c->received++;	/* let go with the cache's own unref */
+		fs_owed_drop();
+	}
 }
 
 /* The fs server's FL_PAGER_FS_MAPPED: the parked mmap answered. 0, or -ESRCH (no such token). */
@@ -639,15 +738,7 @@ long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_
 		return -ESRCH;
 	p = proc_find(a->pid);
 	if (!p || p->zombie) {		/* the mmap's caller is gone */
-		struct fcache *c = result > 0 ? find_cache((uint64_t)result) : NULL;
-
-		if (result > 0 && !c) {
-			fs_event(FL_FS_EV_UNREF, 0, 0, (uint64_t)result, 1, 0);	/* pays the debt */
-		} else {
-			if (c)
-				c->received++;	/* let go with the cache's own unref */
-			fs_owed_drop();
-		}
+		answer_unwanted(result);
 		fl_handle_close(a->reply);
 		free(a);
 		return 0;
@@ -664,7 +755,7 @@ long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_
  * token (or why not). Every fault waiting for it is served again: mapped,
  * SIGBUS past the end of the file, or SIGBUS if it could not be read.
  */
-long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
+long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame, uint64_t in_frame)
 {
 	struct ask *a = ask_take(token, ASK_PAGE);
 	struct fcache *c = a ? a->fc : NULL;
@@ -679,15 +770,9 @@ long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame)
 		return known;
 	}
 	c->size = size;
-	if (result == 0 && frame_of(c, page) < 0) {
-		if (frame < 0)
-			result = -EIO;	/* an answer without its frame */
-		else if (pagemap_set(&c->frames, page, (void *)(uintptr_t)(frame + 1)))
-			result = -ENOMEM;
-		else
-			frame = -1;	/* kept */
-	}
-	if (frame >= 0)
+	if (result == 0)
+		result = keep_frame(c, page, frame, in_frame);
+	else if (frame >= 0)
 		fl_handle_close(frame);
 	for (at = &c->waiting; (w = *at);) {
 		struct proc *p = proc_find(w->pid);
@@ -886,4 +971,108 @@ long file_dirty(uint64_t id, uint64_t *out, unsigned max, bool *more)
 		pagemap_each(&g.c->frames, 0, UINT64_MAX, gather_held, &g);
 	*more = g.more;
 	return g.n;
+}
+
+/* ---- programs: exec and spawn of a file (proc.c's launches) ------------ */
+
+/*
+ * A private mapping of len bytes of c from byte offset (a page multiple)
+ * for a program segment: the bytes from valid on read as zero (bss), so a
+ * page straddling valid gets a copy of its own even on a read. A user of
+ * c more: the object, or NULL.
+ */
+struct memobj *file_program_object(struct fcache *c, uint64_t offset, uint64_t len,
+				   uint64_t valid)
+{
+	struct file *fo;
+
+	c->users++;
+	if (!(fo = (struct file *)file_object(c, offset, len, false))) {
+		c->users--;
+		return NULL;
+	}
+	fo->valid = valid;
+	return &fo->obj;
+}
+
+/*
+ * The program at p's fd for l: the fs server is asked (FL_FS_EV_EXEC) and
+ * the launch waits for file_exec_answer. 0, or -ENOMEM, -EAGAIN (its ring
+ * is full), -ENODEV (no fs server): the fd not consumed.
+ */
+int file_exec(struct proc *p, int64_t fd, struct launch *l)
+{
+	struct ask *a = ask_new();
+	int err;
+
+	if (!a)
+		return -ENOMEM;
+	a->kind = ASK_EXEC;
+	a->pid = p->pid;
+	a->launch = l;
+	if ((err = fs_event(FL_FS_EV_EXEC, p->pid, 0, (uint64_t)fd, 0, a->token))) {
+		ask_drop(a);
+		return err;
+	}
+	return 0;
+}
+
+/* Page 0 of c (the ELF header and program headers) into head. */
+static int read_head(struct fcache *c, uint8_t *head)
+{
+	const void *page = scratch_map_page(frame_of(c, 0), frame_page(c, 0));
+
+	if (!page)
+		return -ENOMEM;
+	memcpy(head, page, PAGE);
+	scratch_unmap(1);
+	return 0;
+}
+
+/*
+ * The fs server's FL_PAGER_FS_EXEC: the object of the program asked for
+ * with token and the frame of its page 0 (kept like a page answer's), or
+ * why not. The launch goes on (proc_launched) or fails with the error. 0,
+ * or -ESRCH (no such token).
+ */
+long file_exec_answer(uint64_t token, int64_t result, uint64_t size, int frame,
+		      uint64_t in_frame)
+{
+	static uint8_t head[PAGE];
+	struct ask *a = ask_take(token, ASK_EXEC);
+	struct launch *l = a ? a->launch : NULL;
+	struct proc *p = a ? proc_find(a->pid) : NULL;
+	struct fcache *c = NULL;
+	int err;
+
+	free(a);
+	if (!l || !p || p->zombie) {	/* never asked, or its caller is gone */
+		if (frame >= 0)
+			fl_handle_close(frame);
+		if (!l)
+			return -ESRCH;
+		answer_unwanted(result);
+		launch_drop(l);
+		return 0;
+	}
+	if (result <= 0) {
+		fs_owed_drop();		/* no object held: no unref owed */
+		err = result < 0 ? (int)result : -EIO;
+	} else if (!(c = answered_cache((uint64_t)result, size))) {
+		err = -ENOMEM;
+	} else {
+		err = keep_frame(c, 0, frame, in_frame);
+		frame = -1;
+		if (!err)
+			err = read_head(c, head);
+	}
+	if (frame >= 0)
+		fl_handle_close(frame);
+	if (err)
+		launch_fail(l, err);
+	else
+		proc_launched(l, p, c, head, size);
+	if (c)
+		fcache_put(c);		/* the segments' objects hold it now, if any */
+	return 0;
 }

@@ -143,7 +143,7 @@ int fs_boot_make(struct proc *p, struct fl_fs_boot *b)
 	b->endpoint = give(p, fs.ep, FL_RIGHT_READ, &err);
 	b->notification = give(p, fs.ntfn, rw, &err);
 	b->events = give(p, fs.ring_frame, rw, &err);
-	b->bootfs = give(p, pager.bootfs, FL_RIGHT_READ, &err);
+	b->bootfs = give(p, pager.bootfs, FL_RIGHT_READ | FL_RIGHT_GRANT, &err);	/* its pages answered */
 	b->console_irq = give(p, bi->console_irq, rw | FL_RIGHT_MANAGE, &err);
 	b->console_ioport = give(p, bi->console_ioport, rw, &err);
 	b->console_mmio = give(p, bi->console_mmio, rw, &err);
@@ -162,9 +162,9 @@ static uint32_t ring_used(void)
 
 /*
  * The ring never loses an event that must come: every announced process
- * owes an exit, every mmap sent (and object then held) owes an unref, and
- * the shutdown is owed once. An event that starts a debt (spawn, fork,
- * map) needs room for itself, its debt and the shutdown; a page request
+ * owes an exit, every mmap or exec sent (and object then held) owes an
+ * unref, and the shutdown is owed once. An event that starts a debt (spawn,
+ * fork, map, exec) needs room for itself, its debt and the shutdown; a page request
  * for itself and the shutdown; the rest always fit (faultline/fs.h).
  */
 static bool room_for(uint32_t need)
@@ -179,7 +179,8 @@ bool fs_room(void)
 
 int fs_event(uint32_t kind, int pid, int parent, uint64_t a, uint64_t b, uint64_t c)
 {
-	bool debt = kind == FL_FS_EV_SPAWN || kind == FL_FS_EV_FORK || kind == FL_FS_EV_MAP;
+	bool debt = kind == FL_FS_EV_SPAWN || kind == FL_FS_EV_FORK || kind == FL_FS_EV_MAP ||
+		    kind == FL_FS_EV_EXEC;
 	struct fl_fs_event *e;
 
 	if (!fs.ring || fs.ep < 0)

@@ -37,6 +37,13 @@ void *scratch_map(int frame, uint64_t pages)
 	return (void *)SCRATCH_VA;
 }
 
+void *scratch_map_page(int frame, uint64_t page)
+{
+	if (fl_map(pager.self_task, SCRATCH_VA, frame, page, 1, FL_MAP_READ))
+		return NULL;
+	return (void *)SCRATCH_VA;
+}
+
 void scratch_unmap(uint64_t pages)
 {
 	fl_unmap(pager.self_task, SCRATCH_VA, pages * PAGE);
@@ -333,11 +340,14 @@ static int take_strings(char **at, const char *end, uint64_t n, bool until_empty
  * w1 arguments after the path (empty ones too; with w1 0 up to an empty
  * string or the end of the words), then w2 environment strings (w2 0: the
  * default, PATH=/bin). The child's pid, or -EINVAL (no path, a string not
- * ended, fewer strings than counted), -E2BIG (more than FL_SPAWN_ARGS_MAX
- * of either), -ENOENT, -ENOEXEC, -EAGAIN.
+ * ended, fewer strings than counted, unknown flags), -E2BIG (more than
+ * FL_SPAWN_ARGS_MAX of either), -ENOENT, -ENOEXEC, -EAGAIN. With
+ * FL_SPAWN_FD the program is the caller's fd w3: the request waits
+ * (*parked) for the fs server's FL_PAGER_FS_EXEC (proc_launch).
  */
-static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
+static long spawn_request(struct proc *p, const struct fl_msg *m, int reply, bool *parked)
 {
+	bool exec = FL_TAG_LABEL(m->tag) == FL_PAGER_EXEC;
 	static char text[FL_MSG_BUF_WORDS * 8 + 1];
 	static char *argv[FL_SPAWN_ARGS_MAX + 2], *envp[FL_SPAWN_ARGS_MAX + 1];
 	size_t len = FL_TAG_WORDS(m->tag) * 8;
@@ -357,10 +367,18 @@ static long spawn_request(struct proc *p, const struct fl_msg *m, int reply)
 		argv[0] = text;
 		argv[1] = NULL;
 	}
-	if (FL_TAG_LABEL(m->tag) == FL_PAGER_EXEC)
-		return m->w[0] ? -EINVAL : proc_exec(p, reply, text, argv, m->w[2] ? envp : NULL);
-	if (m->w[0] & ~(uint64_t)FL_SPAWN_PAGED)
+	if (m->w[0] & ~(uint64_t)(FL_SPAWN_FD | (exec ? 0 : FL_SPAWN_PAGED)))
 		return -EINVAL;
+	if (exec && p->pinned)
+		return -EPERM;
+	if (m->w[0] & FL_SPAWN_FD) {	/* the fs server is asked first: parked */
+		err = proc_launch(p, reply, exec, m->w[0] & FL_SPAWN_PAGED ? p->pid : 0,
+				  (int64_t)m->w[3], text, argv, m->w[2] ? envp : NULL);
+		*parked = err == 0;
+		return err;
+	}
+	if (exec)
+		return proc_exec(p, reply, text, argv, m->w[2] ? envp : NULL);
 	if ((err = proc_spawn(text, argv, m->w[2] ? envp : NULL, p->pid,
 			      m->w[0] & FL_SPAWN_PAGED ? p->pid : 0, false, &child)))
 		return err;
@@ -387,14 +405,15 @@ static bool is_fs_answer(uint32_t label)
 {
 	return label == FL_PAGER_FS_MAPPED || label == FL_PAGER_FS_PAGE ||
 	       label == FL_PAGER_FS_TRUNCATE || label == FL_PAGER_FS_SYNCED ||
-	       label == FL_PAGER_FS_EVICT || label == FL_PAGER_FS_DIRTY;
+	       label == FL_PAGER_FS_EVICT || label == FL_PAGER_FS_DIRTY ||
+	       label == FL_PAGER_FS_EXEC;
 }
 
 /*
- * The fs server's answers to the ring's map and page requests and its
- * calls about its page cache (file.c), answered at once; anyone else
- * sending them: EPERM. A page answer's frame is handle 0. FL_PAGER_FS_DIRTY
- * answers with page numbers in the IPC buffer's words.
+ * The fs server's answers to the ring's map, page and exec requests and
+ * its calls about its page cache (file.c), answered at once; anyone else
+ * sending them: EPERM. A page or exec answer's frame is handle 0.
+ * FL_PAGER_FS_DIRTY answers with page numbers in the IPC buffer's words.
  */
 static void fs_answer(struct proc *p, int reply, const struct fl_msg *m)
 {
@@ -418,8 +437,10 @@ static void fs_answer(struct proc *p, int reply, const struct fl_msg *m)
 		r = file_evict(m->w[0], m->w[1]);
 	else if (label == FL_PAGER_FS_DIRTY)
 		r = file_dirty(m->w[0], ipc_buffer.words, FL_MSG_BUF_WORDS, &more);
+	else if (label == FL_PAGER_FS_EXEC)
+		r = file_exec_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame, m->w[3]), frame = -1;
 	else
-		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame), frame = -1;
+		r = file_page_answer(m->w[0], (int64_t)m->w[1], m->w[2], frame, m->w[3]), frame = -1;
 	if (frame >= 0)
 		fl_handle_close(frame);
 	pager_reply(reply, 0, (uint64_t)r, more, 0);
@@ -458,12 +479,12 @@ static void serve(const struct fl_msg *m)
 		return wait_request(p, reply, m->w);
 	if (label == FL_PAGER_STATS)
 		return stats_request(p, reply, m->w);
-	if (label == FL_PAGER_SPAWN)
-		return pager_reply(reply, 0, (uint64_t)spawn_request(p, m, reply), 0, 0);
-	if (label == FL_PAGER_EXEC) {
-		long r = spawn_request(p, m, reply);
+	if (label == FL_PAGER_SPAWN || label == FL_PAGER_EXEC) {
+		bool parked = false;
+		long r = spawn_request(p, m, reply, &parked);
 
-		if (r < 0)		/* else the reply handle is gone with the old image */
+		/* an exec that worked: the reply handle is gone with the old image */
+		if (!parked && (r < 0 || label == FL_PAGER_SPAWN))
 			pager_reply(reply, 0, (uint64_t)r, 0, 0);
 		return;
 	}

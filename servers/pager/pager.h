@@ -87,6 +87,21 @@ long proc_exec(struct proc *p, int reply, const char *path, char *const argv[],
 	       char *const envp[]);
 struct cpio_file;
 int bootfs_file(const char *path, struct cpio_file *f);
+/*
+ * Launches: spawn and exec of a program the caller opened (FL_SPAWN_FD),
+ * parked until the fs server answers (file.c). proc_launch: 0 (parked) or
+ * -errno (the fd still the caller's); then exactly one of launch_fail
+ * (the caller answered with err), launch_drop (the caller is gone) and
+ * proc_launched (the program runs, or the caller hears why not).
+ */
+struct launch;
+struct fcache;
+int proc_launch(struct proc *p, int reply, bool exec, int paged_by, int64_t fd,
+		const char *path, char *const argv[], char *const envp[]);
+void launch_fail(struct launch *l, int err);
+void launch_drop(struct launch *l);
+void proc_launched(struct launch *l, struct proc *p, struct fcache *fc, const uint8_t *head,
+		   uint64_t size);
 long proc_fork(struct proc *parent);
 /* A waitpid: the answer now, or PROC_WAIT_PARKED (reply kept until a child ends). */
 long proc_wait(struct proc *p, int reply, int pid, unsigned options, uint64_t *wstatus);
@@ -130,7 +145,13 @@ struct memobj;
 long file_mmap(struct proc *p, int reply, uintptr_t addr, uint64_t len, unsigned prot,
 	       unsigned flags, int fd, uint64_t offset);
 long file_mapped_answer(uint64_t token, int64_t result, uint64_t size, bool may_write);
-long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame);
+long file_page_answer(uint64_t token, int64_t result, uint64_t size, int frame,
+		      uint64_t in_frame);
+int file_exec(struct proc *p, int64_t fd, struct launch *l);
+long file_exec_answer(uint64_t token, int64_t result, uint64_t size, int frame,
+		      uint64_t in_frame);
+struct memobj *file_program_object(struct fcache *c, uint64_t offset, uint64_t len,
+				   uint64_t valid);
 long file_truncated(uint64_t id, uint64_t size);
 long file_evict(uint64_t id, uint64_t page);
 long file_dirty(uint64_t id, uint64_t *out, unsigned max, bool *more);
@@ -178,6 +199,7 @@ int vm_map_object(struct proc *p, uintptr_t start, uintptr_t end, unsigned prot,
  * a moment, to fill them (a process's first stack, a partial file page).
  */
 void *scratch_map(int frame, uint64_t pages);
+void *scratch_map_page(int frame, uint64_t page);	/* one page of frame, read-only */
 void scratch_unmap(uint64_t pages);
 
 void pager_report(void);

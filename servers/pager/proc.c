@@ -1,7 +1,8 @@
 /*
- * Processes: spawning a program from the bootfs (its segments as regions,
- * demand-paged; a stack with argv, envp and auxv), exit and the machine's
- * end when the first process ends.
+ * Processes: spawning a program (its segments as regions, demand-paged;
+ * a stack with argv, envp and auxv) from the bootfs or from a file the fs
+ * server opened (a launch), exec, fork, exit and the machine's end when
+ * the first process ends.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -101,20 +102,108 @@ int bootfs_file(const char *path, struct cpio_file *f)
 	return -ENOENT;
 }
 
+/*
+ * A program to load: a file of the bootfs (what the pager starts itself,
+ * and requests by path), or one the fs server answered for (a launch:
+ * an object of file.c's, of which head holds page 0).
+ */
+struct program {
+	const struct cpio_file *boot;	/* NULL: fc */
+	struct fcache *fc;
+	const uint8_t *head;		/* the file's first bytes: all of it (boot), or a page */
+	uint64_t size;			/* the file's bytes */
+	struct elf_file elf;		/* program_open's */
+};
+
+static void boot_program(struct program *prog, const struct cpio_file *file)
+{
+	*prog = (struct program){ .boot = file, .head = file->data, .size = file->size };
+}
+
+/*
+ * Check the ELF: 0, or -ENOEXEC (not an executable of this machine, or a
+ * broken one, or one whose segments' file offsets and addresses disagree
+ * modulo a page: found here, before an exec lets the old image go). Of a
+ * file only page 0 is at hand: its program headers must lie there (the
+ * ELF header does, at 0).
+ */
+static int program_open(struct program *prog)
+{
+	uint64_t base = prog->boot ? prog->boot->offset : 0;	/* the file's byte 0 in its pages */
+	struct elf_segment s;
+	uint64_t phoff;
+	uint16_t phnum;
+
+	if (!prog->boot) {
+		if (prog->size < 64)
+			return -ENOEXEC;
+		memcpy(&phoff, prog->head + 32, sizeof(phoff));	/* e_phoff, little-endian */
+		memcpy(&phnum, prog->head + 56, sizeof(phnum));	/* e_phnum */
+		if (phoff > PAGE || (uint64_t)phnum * 56 > PAGE - phoff)
+			return -ENOEXEC;
+	}
+	if (elf_open(&prog->elf, prog->head, prog->size, elf_machine(pager.bi->arch)))
+		return -ENOEXEC;
+	for (unsigned i = 0; elf_segment(&prog->elf, i, &s) == 0; i++)
+		if (s.filesz && (base + s.offset - s.vaddr) % PAGE)
+			return -ENOEXEC;
+	return 0;
+}
+
 static unsigned segment_prot(const struct elf_segment *s)
 {
 	return (s->read ? PROT_READ : 0) | (s->write ? PROT_WRITE : 0) | (s->exec ? PROT_EXEC : 0);
 }
 
+/* The pages of s holding file bytes, [start, file_end), private from the bootfs file. */
+static int map_boot_pages(struct proc *p, const struct cpio_file *file,
+			  const struct elf_segment *s, uintptr_t start, uintptr_t file_end)
+{
+	uint64_t at = file->offset + s->offset - (s->vaddr - start);	/* bootfs byte of start */
+	struct memobj *o;
+	int err;
+
+	if (at % PAGE)
+		return -ENOEXEC;	/* file offset and address disagree modulo a page */
+	o = bootfile_create(at / PAGE, file_end - start, s->vaddr - start,
+			    s->vaddr - start + s->filesz);
+	if (!o)
+		return -ENOMEM;
+	if ((err = vm_map_object(p, start, file_end, segment_prot(s), MAP_PRIVATE, o, 0)))
+		memobj_put(o);
+	return err;
+}
+
+/*
+ * The pages of s holding file bytes, [start, file_end), a private mapping
+ * of the fs server's file: copy-on-write from its page cache, the bytes
+ * past the segment's (where bss begins) zero.
+ */
+static int map_file_pages(struct proc *p, struct fcache *fc, const struct elf_segment *s,
+			  uintptr_t start, uintptr_t file_end)
+{
+	uint64_t at = s->offset - (s->vaddr - start);	/* file byte of start */
+	struct memobj *o;
+	int err;
+
+	if (at % PAGE)
+		return -ENOEXEC;
+	if (!(o = file_program_object(fc, at, file_end - start, s->vaddr - start + s->filesz)))
+		return -ENOMEM;
+	if ((err = vm_map_object(p, start, file_end, segment_prot(s), MAP_PRIVATE, o, 0)))
+		memobj_put(o);
+	return err;
+}
+
 /*
  * One PT_LOAD segment as regions: the pages holding file bytes private
- * from the bootfs, the rest (bss) anonymous.
+ * from the file, the rest (bss) anonymous.
  */
-static int map_segment(struct proc *p, const struct cpio_file *file, const struct elf_segment *s)
+static int map_segment(struct proc *p, const struct program *prog, const struct elf_segment *s)
 {
 	uintptr_t start = s->vaddr & ~(PAGE - 1), end = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
 	uintptr_t file_end = (s->vaddr + s->filesz + PAGE - 1) & ~(PAGE - 1);
-	uint64_t at = file->offset + s->offset - (s->vaddr - start);	/* bootfs byte of start */
+	const struct cpio_file *file = prog->boot;
 	unsigned prot = segment_prot(s);
 	struct memobj *o;
 	int err;
@@ -130,16 +219,10 @@ static int map_segment(struct proc *p, const struct cpio_file *file, const struc
 				   s->vaddr - start, s->vaddr - start + s->filesz);
 	}
 	if (s->filesz) {
-		if (at % PAGE)
-			return -ENOEXEC;	/* file offset and address disagree modulo a page */
-		o = bootfile_create(at / PAGE, file_end - start, s->vaddr - start,
-				    s->vaddr - start + s->filesz);
-		if (!o)
-			return -ENOMEM;
-		if ((err = vm_map_object(p, start, file_end, prot, MAP_PRIVATE, o, 0))) {
-			memobj_put(o);
+		err = file ? map_boot_pages(p, file, s, start, file_end) :
+			     map_file_pages(p, prog->fc, s, start, file_end);
+		if (err)
 			return err;
-		}
 		start = file_end;
 	}
 	if (start >= end)
@@ -153,23 +236,22 @@ static int map_segment(struct proc *p, const struct cpio_file *file, const struc
 	return p->pinned ? vm_populate(p, start, end, NULL, 0, 0) : 0;
 }
 
-static int load_program(struct proc *p, const struct cpio_file *file, uint64_t *entry,
+/* prog's segments (program_open checked it) in p. */
+static int load_program(struct proc *p, const struct program *prog, uint64_t *entry,
 			uint64_t *phdr, unsigned *phnum)
 {
-	struct elf_file elf;
+	const struct elf_file *elf = &prog->elf;
 	struct elf_segment s;
-	int err = elf_open(&elf, file->data, file->size, elf_machine(pager.bi->arch));
+	int err;
 
-	if (err)
-		return -ENOEXEC;	/* not an executable of this machine, or a broken one */
-	*entry = elf.entry;
-	*phnum = elf.phnum;
+	*entry = elf->entry;
+	*phnum = elf->phnum;
 	*phdr = 0;
-	for (unsigned i = 0; elf_segment(&elf, i, &s) == 0; i++) {
-		if ((err = map_segment(p, file, &s)))
+	for (unsigned i = 0; elf_segment(elf, i, &s) == 0; i++) {
+		if ((err = map_segment(p, prog, &s)))
 			return err;
-		if (s.offset <= elf.phoff && elf.phoff < s.offset + s.filesz)
-			*phdr = s.vaddr + (elf.phoff - s.offset);
+		if (s.offset <= elf->phoff && elf->phoff < s.offset + s.filesz)
+			*phdr = s.vaddr + (elf->phoff - s.offset);
 		if (s.vaddr + s.memsz > p->brk_base)
 			p->brk_base = (s.vaddr + s.memsz + PAGE - 1) & ~(PAGE - 1);
 	}
@@ -388,10 +470,10 @@ static int give_handles(struct proc *p, int ep)
 }
 
 /*
- * The program in file, in p's empty address space, running: its segments,
- * stack (argv, envp, auxv) and IPC buffer; its thread started at the entry.
+ * The program in p's empty address space, running: its segments, stack
+ * (argv, envp, auxv) and IPC buffer; its thread started at the entry.
  */
-static int run_image(struct proc *p, const struct cpio_file *file, char *const argv[],
+static int run_image(struct proc *p, const struct program *prog, char *const argv[],
 		     char *const envp[])
 {
 	static char *const default_env[] = { "PATH=/bin", NULL };
@@ -402,7 +484,7 @@ static int run_image(struct proc *p, const struct cpio_file *file, char *const a
 	int err;
 
 	p->brk_base = p->brk = p->mmap_next = 0;
-	if ((err = load_program(p, file, &entry, &phdr, &phnum)) || (err = map_stack(p)) ||
+	if ((err = load_program(p, prog, &entry, &phdr, &phnum)) || (err = map_stack(p)) ||
 	    (err = map_ipc_buffer(p)) || (p->pinned && (err = fs_boot_make(p, &boot))))
 		return err;
 	{
@@ -429,13 +511,13 @@ static int run_image(struct proc *p, const struct cpio_file *file, char *const a
 	return (int)fl_thread_start(p->thread, entry, sp, sp);
 }
 
-static int start(struct proc *p, const struct cpio_file *file, char *const argv[],
+static int start(struct proc *p, const struct program *prog, char *const argv[],
 		 char *const envp[])
 {
 	int ep = -1, err;
 
 	if (!(err = make_task(p, &ep)) && !(err = give_handles(p, ep)))
-		err = run_image(p, file, argv, envp);
+		err = run_image(p, prog, argv, envp);
 	if (ep >= 0)
 		fl_handle_close(ep);	/* the process holds it */
 	return err;
@@ -459,19 +541,19 @@ static void release(struct proc *p)
 }
 
 /*
- * A new process running the bootfs program at path with argv and envp
- * (NULL: the default environment, PATH=/bin): pinned (every page
- * mapped as its regions are made: the fs server), or demand-paged (by the
- * pager, or by paged_by). The fs server hears of it before it runs.
+ * A new process running prog (named name) with argv and envp (NULL: the
+ * default environment, PATH=/bin): pinned (every page mapped as its
+ * regions are made: the fs server), or demand-paged (by the pager, or by
+ * paged_by). The fs server hears of it before it runs.
  */
-int proc_spawn(const char *path, char *const argv[], char *const envp[], int parent,
-	       int paged_by, bool pinned, struct proc **out)
+static int spawn_program(struct program *prog, const char *name, char *const argv[],
+			 char *const envp[], int parent, int paged_by, bool pinned,
+			 struct proc **out)
 {
-	struct cpio_file file;
 	struct proc *p;
 	int err;
 
-	if ((err = bootfs_file(path, &file)))
+	if ((err = program_open(prog)))
 		return err;
 	if (!pinned && !fs_room())
 		return -EAGAIN;		/* the fs server is behind: see faultline/fs.h */
@@ -480,9 +562,9 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[], int par
 	p->parent = parent;
 	p->paged_by = paged_by;
 	p->pinned = pinned;
-	snprintf(p->name, sizeof(p->name), "%s", path);
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	region_map_init(&p->map, USER_LO, USER_HI);
-	if ((err = start(p, &file, argv, envp))) {
+	if ((err = start(p, prog, argv, envp))) {
 		release(p);
 		p->pid = 0;
 		return err;
@@ -493,37 +575,174 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[], int par
 	return 0;
 }
 
+/* proc_spawn of the bootfs program at path. */
+int proc_spawn(const char *path, char *const argv[], char *const envp[], int parent,
+	       int paged_by, bool pinned, struct proc **out)
+{
+	struct cpio_file file;
+	struct program prog;
+	int err;
+
+	if ((err = bootfs_file(path, &file)))
+		return err;
+	boot_program(&prog, &file);
+	return spawn_program(&prog, path, argv, envp, parent, paged_by, pinned, out);
+}
+
 /*
- * exec: p runs the program at path instead, with the same pid, parent,
+ * exec: p runs prog (named name) instead, with the same pid, parent,
  * handles and fds; its thread is made anew (the old one waited in the
  * call, which is never answered). Errors found before the old image goes
- * are returned (-ENOENT, -ENOEXEC); after, p is killed.
+ * are returned (-ENOEXEC); after, p is killed.
  */
+static long exec_program(struct proc *p, int reply, struct program *prog, const char *name,
+			 char *const argv[], char *const envp[])
+{
+	int err;
+
+	if ((err = program_open(prog)))
+		return err;
+	upager_gone(p);			/* the old image as a faulter and as a pager */
+	fl_thread_destroy(p->thread);
+	fl_handle_close(p->thread);
+	fl_handle_close(reply);		/* its caller is gone */
+	p->thread = -1;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if ((err = vm_clear(p)) || (err = make_thread(p)) || (err = run_image(p, prog, argv, envp))) {
+		printf("pager: pid %d (%s) killed by SIGKILL: exec failed: %s\n", p->pid, p->name,
+		       strerror(-err));
+		proc_exit(p, 0, SIGKILL);
+	}
+	return 0;
+}
+
+/* exec of the bootfs program at path: -ENOENT, -ENOEXEC, -EPERM (the pinned fs server) too. */
 long proc_exec(struct proc *p, int reply, const char *path, char *const argv[],
 	       char *const envp[])
 {
 	struct cpio_file file;
-	struct elf_file elf;
+	struct program prog;
 	int err;
 
 	if (p->pinned)
 		return -EPERM;
 	if ((err = bootfs_file(path, &file)))
 		return err;
-	if (elf_open(&elf, file.data, file.size, elf_machine(pager.bi->arch)))
-		return -ENOEXEC;
-	upager_gone(p);			/* the old image as a faulter and as a pager */
-	fl_thread_destroy(p->thread);
-	fl_handle_close(p->thread);
-	fl_handle_close(reply);		/* its caller is gone */
-	p->thread = -1;
-	snprintf(p->name, sizeof(p->name), "%s", path);
-	if ((err = vm_clear(p)) || (err = make_thread(p)) || (err = run_image(p, &file, argv, envp))) {
-		printf("pager: pid %d (%s) killed by SIGKILL: exec failed: %s\n", p->pid, p->name,
-		       strerror(-err));
-		proc_exit(p, 0, SIGKILL);
+	boot_program(&prog, &file);
+	return exec_program(p, reply, &prog, path, argv, envp);
+}
+
+/* ---- launches: spawn and exec of a program the caller opened ------------ */
+
+/*
+ * A spawn or exec waiting for the fs server's answer about its program
+ * (file.c): the caller's reply handle and a copy of the request's strings.
+ */
+struct launch {
+	int pid, reply;
+	bool exec;
+	int paged_by;
+	char name[PROC_NAME_MAX];
+	char **argv, **envp;		/* envp NULL: the default environment */
+};
+
+/* v's strings from *at on, their pointers into to (NULL-terminated). */
+static void copy_strings(char **to, char *const v[], int n, char **at)
+{
+	for (int i = 0; i < n; i++) {
+		to[i] = strcpy(*at, v[i]);
+		*at += strlen(v[i]) + 1;
 	}
-	return 0;
+	to[n] = NULL;
+}
+
+static size_t strings_size(char *const v[], int n)
+{
+	size_t bytes = 0;
+
+	for (int i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	return bytes;
+}
+
+static struct launch *launch_new(struct proc *p, int reply, bool exec, int paged_by,
+				 const char *path, char *const argv[], char *const envp[])
+{
+	int argc = count(argv), envc = count(envp);
+	size_t vec = (size_t)(argc + envc + 2) * sizeof(char *);
+	struct launch *l = malloc(sizeof(*l) + vec + strings_size(argv, argc) +
+				  strings_size(envp, envc));
+	char **v, *at;
+
+	if (!l)
+		return NULL;
+	v = (char **)(l + 1);		/* then the strings */
+	at = (char *)v + vec;
+	*l = (struct launch){ .pid = p->pid, .reply = reply, .exec = exec, .paged_by = paged_by,
+			      .argv = v, .envp = envp ? v + argc + 1 : NULL };
+	snprintf(l->name, sizeof(l->name), "%s", path);
+	copy_strings(v, argv, argc, &at);
+	copy_strings(v + argc + 1, envp, envc, &at);
+	return l;
+}
+
+/*
+ * spawn or exec (exec) of the program open at p's fd, named path: the fs
+ * server is asked for it (file_exec) and the request waits, its reply
+ * handle kept. 0 (parked), or -errno with the fd still the caller's.
+ */
+int proc_launch(struct proc *p, int reply, bool exec, int paged_by, int64_t fd,
+		const char *path, char *const argv[], char *const envp[])
+{
+	struct launch *l = launch_new(p, reply, exec, paged_by, path, argv, envp);
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	if ((err = file_exec(p, fd, l)))
+		free(l);
+	return err;
+}
+
+/* The launch's answer: r, with w1 1 (the fd was consumed). */
+static void launch_reply(struct launch *l, long r)
+{
+	if (fl_reply(l->reply, FL_TAG(0, 0, 0), (uint64_t)r, 1, 0, 0) < 0)
+		fl_handle_close(l->reply);	/* the caller is gone */
+	free(l);
+}
+
+void launch_fail(struct launch *l, int err)
+{
+	launch_reply(l, err);
+}
+
+/* Its caller is gone: nobody to answer. */
+void launch_drop(struct launch *l)
+{
+	fl_handle_close(l->reply);
+	free(l);
+}
+
+/*
+ * The fs server answered: the program is fc's file (size bytes, page 0 in
+ * head). p (the caller) runs it (exec), or a child of p does (spawn).
+ */
+void proc_launched(struct launch *l, struct proc *p, struct fcache *fc, const uint8_t *head,
+		   uint64_t size)
+{
+	struct program prog = { .fc = fc, .head = head, .size = size };
+	struct proc *child;
+	long r;
+
+	if (l->exec) {
+		if ((r = exec_program(p, l->reply, &prog, l->name, l->argv, l->envp)) < 0)
+			return launch_reply(l, r);	/* the old image stays */
+		free(l);			/* its reply handle went with the old image */
+		return;
+	}
+	r = spawn_program(&prog, l->name, l->argv, l->envp, p->pid, l->paged_by, false, &child);
+	launch_reply(l, r ? r : child->pid);
 }
 
 /* ---- fork ------------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <faultline/pager.h>
 
 #include "bcache.h"
 #include "ext2_write.h"
@@ -71,9 +72,10 @@ static struct {
 	int64_t result;
 	uint64_t size;
 	int frame;
+	uint64_t page;
 	unsigned count;
 	bool may_write;
-} mapped, paged;
+} mapped, paged, execd;		/* execd: FL_PAGER_FS_EXEC's */
 static unsigned frames_live;
 static int next_frame = 500;
 static bool frames_fail;
@@ -182,13 +184,19 @@ int64_t mapsys_dirty(int64_t id, uint64_t *pages, unsigned max, bool *more)
 	return n;
 }
 
-void mapsys_page(uint64_t token, int64_t result, uint64_t size, int frame)
+static const void *boot_archive;	/* the bootfs fixture, mounted at /boot */
+
+void mapsys_frame(uint32_t label, uint64_t token, int64_t result, uint64_t size, int frame,
+		  uint64_t page)
 {
-	paged.token = token;
-	paged.result = result;
-	paged.size = size;
-	paged.frame = result < 0 ? -1 : frame;
-	paged.count++;
+	__typeof__(paged) *a = label == FL_PAGER_FS_EXEC ? &execd : &paged;
+
+	a->token = token;
+	a->result = result;
+	a->size = size;
+	a->frame = result < 0 ? -1 : frame;
+	a->page = page;
+	a->count++;
 }
 
 /* ---- requests ---- */
@@ -267,6 +275,7 @@ static int setup(void **state)
 	(void)state;
 	disk = fixture_blob("ext2-4k.img");
 	boot = fixture_blob("bootfs.cpio");
+	boot_archive = boot.data;
 	bcache_init(&cache, mem_fill, NULL, NULL, disk.len);
 	dev.size = disk.len;
 	if (ext2_mount(&fs, &dev))
@@ -786,7 +795,9 @@ static int64_t ev_page(int64_t id, uint64_t index)
 	map_event(&e);
 	assert_int_equal(paged.count, before + 1);
 	assert_int_equal(paged.token, e.c);
-	if (paged.result == 0)
+	if (paged.result == 0 && paged.frame == MAPSYS_BOOTFS)
+		assert_null(pc_find(map_find(id), index));	/* the bootfs's own: no copy */
+	else if (paged.result == 0)
 		assert_int_equal(paged.frame, pc_find(map_find(id), index)->frame);
 	return paged.result;
 }
@@ -939,25 +950,24 @@ static void map_pages(void **state)
 	int frame;
 
 	(void)state;
-	/* a whole page of the file, the same frame every time */
+	/* a whole page of a bootfs file: the bootfs frame's own page, not copied */
 	id = ev_map(1, big, PROT_READ, MAP_PRIVATE);
 	assert_int_equal(ev_page(id, 1), 0);
 	assert_int_equal(paged.size, 8192);
-	frame = paged.frame;
+	assert_int_equal(paged.frame, MAPSYS_BOOTFS);
 	assert_int_equal(op_pread(1, big, PC_PAGE, FL_FS_IO_MAX), FL_FS_IO_MAX);
-	assert_memory_equal(frame_of(id, 1), ans.out, FL_FS_IO_MAX);
-	assert_int_equal(ev_page(id, 1), 0);
-	assert_int_equal(paged.frame, frame);
-	assert_int_equal(map_find(id)->npages, 1);
+	assert_memory_equal((const uint8_t *)boot_archive + paged.page * PC_PAGE, ans.out,
+			    FL_FS_IO_MAX);
 	assert_int_equal(ev_page(id, 0), 0);
-	assert_int_not_equal(paged.frame, frame);
+	assert_int_equal(paged.frame, MAPSYS_BOOTFS);
+	assert_int_equal(map_find(id)->npages, 0);
 	/* wholly past the end: EFAULT with the size */
 	assert_int_equal(ev_page(id, 2), -EFAULT);
 	assert_int_equal(paged.size, 8192);
 	assert_int_equal(paged.frame, -1);
 	assert_int_equal(ev_page(id, UINT64_MAX), -EFAULT);
-	assert_int_equal(map_find(id)->npages, 2);
-	/* the partial last page: zeros after the end */
+	assert_int_equal(map_find(id)->npages, 0);
+	/* the partial last page of a bootfs file: copied, zeros after the end */
 	ids = ev_map(1, small, PROT_READ, MAP_PRIVATE);
 	assert_int_equal(ev_page(ids, 0), 0);
 	assert_int_equal(paged.size, 10);
@@ -970,6 +980,10 @@ static void map_pages(void **state)
 	assert_int_equal(ev_page(idh, 1), 0);
 	memset(want, 0, sizeof(want));
 	assert_memory_equal(frame_of(idh, 1), want, PC_PAGE);
+	/* a cached page: the same frame every time */
+	frame = paged.frame;
+	assert_int_equal(ev_page(idh, 1), 0);
+	assert_int_equal(paged.frame, frame);
 	assert_int_equal(ev_page(idh, 2), 0);
 	memcpy(want + 5, "end", 3);
 	assert_memory_equal(frame_of(idh, 2), want, PC_PAGE);
@@ -988,7 +1002,7 @@ static void map_pages(void **state)
 	assert_int_equal(ev_page(idh, 0), -ENOMEM);
 	frames_fail = false;
 	/* UNREF: the frames go */
-	assert_int_equal(frames_live, 5);
+	assert_int_equal(frames_live, 3);
 	ev_unref(id);
 	ev_unref(ids);
 	ev_unref(idh);
@@ -997,6 +1011,63 @@ static void map_pages(void **state)
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		assert_int_equal(op_close(1, fds[i]), 0);
 	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/holes", 0, 0), 0);
+}
+
+static int64_t ev_exec(int pid, int64_t fd)
+{
+	struct fl_fs_event e = { .kind = FL_FS_EV_EXEC, .pid = pid, .a = (uint64_t)fd,
+				 .c = 11000 + execd.count };
+	unsigned before = execd.count;
+
+	map_event(&e);
+	assert_int_equal(execd.count, before + 1);
+	assert_int_equal(execd.token, e.c);
+	if (execd.result > 0)
+		answers_of(execd.result, 1);
+	else
+		assert_int_equal(execd.frame, -1);
+	return execd.result;
+}
+
+/* FL_FS_EV_EXEC: what may run, its object and page 0; the fd closed whatever the answer. */
+static void map_exec_answers(void **state)
+{
+	const char *eacces[] = { "/boot/sub", "/boot/a.txt", "/dev/null", "/tmp/noexec" };
+	unsigned objs = map_count();
+	int64_t fd, id;
+
+	(void)state;
+	fd = path_call(1, FL_FS_OPEN, "/tmp/noexec", O_RDWR | O_CREAT, 0644);
+	assert_int_equal(op_write(1, fd, "not runnable"), 12);
+	assert_int_equal(op_close(1, fd), 0);
+	for (size_t i = 0; i < sizeof(eacces) / sizeof(eacces[0]); i++) {
+		fd = op_open(1, eacces[i], O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(ev_exec(1, fd), -EACCES);
+		assert_int_equal(op_close(1, fd), -EBADF);	/* consumed */
+	}
+	/* an empty executable file: ENOEXEC, and no object left behind */
+	fd = path_call(1, FL_FS_OPEN, "/tmp/prog", O_RDWR | O_CREAT, 0755);
+	assert_int_equal(ev_exec(1, op_open(1, "/tmp/prog", O_RDONLY)), -ENOEXEC);
+	assert_int_equal(map_count(), objs);
+	/* one with bytes: its object, the size, page 0's frame from the page cache */
+	assert_int_equal(op_write(1, fd, "\177ELF and the rest"), 17);
+	id = ev_exec(1, op_open(1, "/tmp/prog", O_RDONLY));
+	assert_true(id > 0);
+	assert_int_equal(execd.size, 17);
+	assert_int_equal(execd.page, 0);
+	assert_int_equal(execd.frame, pc_find(map_find(id), 0)->frame);
+	assert_memory_equal(frame_of(id, 0), "\177ELF and the rest", 17);
+	/* the same file mapped: the same object */
+	assert_int_equal(ev_map(1, fd, PROT_READ, MAP_PRIVATE), id);
+	ev_unref(id);
+	/* no such fd, no such process */
+	assert_int_equal(ev_exec(1, 63), -EBADF);
+	assert_int_equal(ev_exec(4242, 0), -ESRCH);
+	assert_int_equal(map_count(), objs);
+	assert_int_equal(op_close(1, fd), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/prog", 0, 0), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/noexec", 0, 0), 0);
 }
 
 /* read and write through cached pages; a truncate drops what lies past the end. */
@@ -1191,7 +1262,9 @@ static void map_budget(void **state)
 	m = map_find(id);
 	/* at the budget the oldest page goes first, across objects */
 	assert_int_equal(ev_page_capped(id, 0), 0);
-	ro = op_open(1, "/boot/sub/c.bin", O_RDONLY);
+	/* (a tmpfs file: whole bootfs pages are never cached, the bootfs frame is mapped) */
+	ro = op_open(1, "/tmp/budget2", O_RDWR | O_CREAT);
+	assert_int_equal(call(1, FL_FS_FTRUNCATE, (uint64_t)ro, 2 * PC_PAGE, 0, NULL, 0), 0);
 	id2 = ev_map(1, ro, PROT_READ, MAP_PRIVATE);
 	assert_int_equal(ev_page_capped(id2, 1), 0);
 	assert_int_equal(ev_page_capped(id, 1), 0);
@@ -1263,6 +1336,7 @@ static void map_budget(void **state)
 	pc_set_budget(0);
 	assert_int_equal(op_close(1, fd), 0);
 	assert_int_equal(op_close(1, ro), 0);
+	assert_int_equal(path_call(1, FL_FS_UNLINK, "/tmp/budget2", 0, 0), 0);
 }
 
 /* ---- ext2 written through the server (last: it replaces the read-only /) ---- */
@@ -1392,6 +1466,7 @@ int main(void)
 		cmocka_unit_test(block_cache),
 		cmocka_unit_test(map_answers),
 		cmocka_unit_test(map_pages),
+		cmocka_unit_test(map_exec_answers),
 		cmocka_unit_test(map_coherence),
 		cmocka_unit_test(map_writeback),
 		cmocka_unit_test(map_budget),

@@ -342,8 +342,8 @@ static void spawning(void)
 	errno = 0;
 	fl_spawn("bin/forktest", many);
 	e[2] = errno;
-	check(e[0] == ENOENT && e[1] == ENOEXEC && e[2] == E2BIG,
-	      "spawn: ENOENT, ENOEXEC (not a program), E2BIG (129 arguments)", "%d %d %d", e[0],
+	check(e[0] == ENOENT && e[1] == EACCES && e[2] == E2BIG,
+	      "spawn: ENOENT, EACCES (not executable), E2BIG (129 arguments)", "%d %d %d", e[0],
 	      e[1], e[2]);
 	if ((c = fork()) == 0) {	/* a forked child has an IPC buffer of its own */
 		char *const four[] = { "forktest", "exit-with", "4", NULL };

@@ -4,7 +4,9 @@
  * same pattern), directories, stat, offsets shared by fork and dup,
  * pipes (EOF after the writer ends; a reader blocked while others are
  * served), /dev, /tmp, the read-only disk, exec and spawn inheriting
- * descriptors, and every bad input with its POSIX error.
+ * descriptors, programs run from the file system (the disk's, a copy
+ * cp made; what may not run; bss zero, .data private), and every bad
+ * input with its POSIX error.
  *
  *   fstest               / is the disk (tools/mkdisk.py's image)
  *   fstest --bootfs-only / is the bootfs: no disk, or one that did not mount
@@ -25,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <faultline/fs.h>
+#include <faultline/pager.h>
 #include <faultline/process.h>
 #include "tap.h"
 
@@ -462,8 +465,192 @@ static void programs(const char *file)
 		char *argv[] = { "nosuch", NULL };
 
 		check_err(execv("/bin/nosuch", argv), ENOENT, "execv of no such program: ENOENT");
-		check_err(execv("/etc/motd", argv), ENOEXEC, "execv of a file not a program: ENOEXEC");
 	}
+}
+
+/* ---- programs from the file system ---------------------------------------- */
+
+/* A program's .data, and .bss from where its file bytes end (the page they share). */
+static int data_word = 12345;
+static unsigned char bss_bytes[6000];
+
+/* An ELF64 program header. */
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+/*
+ * The bss bytes in the page the data segment's file bytes end in (the
+ * program headers read from path, this program's file): zero, however
+ * the file goes on past the segment. fstest's own statics come first in
+ * .bss (main.o is linked first) and fill that page; none is written
+ * before data_check runs.
+ */
+static int straddle_bad(const char *path)
+{
+	static unsigned char head[4096];
+	const struct phdr *ph;
+	uint64_t phoff;
+	uint16_t n;
+	int fd = open(path, O_RDONLY);
+	ssize_t got = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+
+	close(fd);
+	if (got < 64)
+		return 1;
+	memcpy(&phoff, head + 32, 8);
+	memcpy(&n, head + 56, 2);
+	if (phoff + (uint64_t)n * sizeof(*ph) > (uint64_t)got)
+		return 1;
+	ph = (const struct phdr *)(head + phoff);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t from = ph[i].vaddr + ph[i].filesz, to = (from + 4095) & ~4095ul;
+
+		if (ph[i].type != 1 || ph[i].filesz >= ph[i].memsz)
+			continue;		/* not PT_LOAD, or no bss */
+		if (to > ph[i].vaddr + ph[i].memsz)
+			to = ph[i].vaddr + ph[i].memsz;
+		for (const unsigned char *b = (const unsigned char *)from; b < (const unsigned char *)to; b++)
+			if (*b)
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * fstest --data PATH (a child run from PATH): its .data as the file has
+ * it and its .bss zero (the page where .data ends too); then both written
+ * (a private copy: the next run sees the file's again). Exits 0 if so.
+ */
+static int data_check(const char *path)
+{
+	int bad = data_word != 12345 || straddle_bad(path);
+
+	for (size_t i = 0; i < sizeof(bss_bytes); i++)
+		bad |= bss_bytes[i] != 0;
+	data_word = 54321;
+	memset(bss_bytes, 0xee, sizeof(bss_bytes));
+	return bad;
+}
+
+/* fstest --closed FD (a child): exits 0 if FD is not open. */
+static int closed_check(const char *fd)
+{
+	struct stat st;
+
+	return fstat(atoi(fd), &st) == -1 && errno == EBADF ? 0 : 1;
+}
+
+static int run(const char *path, char *const argv[])
+{
+	pid_t pid = fl_spawn(path, argv);
+
+	return pid > 0 ? status_of(pid) : -1;
+}
+
+/* path made with mode and the bytes of data (len of them). */
+static void make_file(const char *path, unsigned mode, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+
+	write(fd, data, len);
+	close(fd);
+}
+
+static void put(unsigned char *at, uint64_t v, size_t n)
+{
+	memcpy(at, &v, n);		/* little-endian, as both machines are */
+}
+
+/*
+ * An ELF executable of this machine (8 KiB) that may not run: its program
+ * header at phoff (past the first page: not read), its one segment's file
+ * offset and address disagreeing modulo a page (misaligned).
+ */
+static void make_bad_elf(const char *path, uint64_t phoff, bool misaligned)
+{
+	static unsigned char f[8192];
+	unsigned char *ph = f + phoff;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\177ELF\2\1\1", 7);
+	put(f + 16, 2, 2);			/* ET_EXEC */
+	put(f + 18, strcmp(fl_platform(), "x86_64") ? 183 : 62, 2);
+	put(f + 20, 1, 4);
+	put(f + 24, 0x400010, 8);		/* the entry */
+	put(f + 32, phoff, 8);
+	put(f + 52, 64, 2);
+	put(f + 54, 56, 2);
+	put(f + 56, 1, 2);
+	put(ph, 1, 4);				/* PT_LOAD */
+	put(ph + 4, 5, 4);			/* R X */
+	put(ph + 8, misaligned ? 0x10 : 0, 8);
+	put(ph + 16, 0x400000, 8);
+	put(ph + 32, 0x100, 8);
+	put(ph + 40, 0x100, 8);
+	put(ph + 48, 0x1000, 8);
+	make_file(path, 0755, (const char *)f, sizeof(f));
+}
+
+/*
+ * spawn and exec resolve the program through the fs server as open does:
+ * what may not run, and the descriptor libsys opens for it neither
+ * inherited nor left behind; bss zero and .data private (run twice).
+ */
+static void launch_errors(void)
+{
+	char *argv[] = { "x", NULL };
+	char *data[] = { "fstest", "--data", "/bin/fstest", NULL };
+	char *closed[] = { "fstest", "--closed", "", NULL };
+	char num[16];
+	int low = dup(0), st;
+
+	close(low);
+	make_file("/tmp/notelf", 0755, "#!/bin/sh\necho not an ELF\n", 26);
+	make_file("/tmp/empty", 0755, "", 0);
+	check_err(execv("/etc/motd", argv), EACCES, "execv of a file without an execute bit: EACCES");
+	check_err(execv("/bin", argv), EACCES, "execv of a directory: EACCES");
+	check_err(execv("/dev/null", argv), EACCES, "execv of a device: EACCES");
+	check_err(execv("/tmp/notelf", argv), ENOEXEC,
+		  "execv of an executable file not a program: ENOEXEC");
+	check_err(execv("/tmp/empty", argv), ENOEXEC, "execv of an empty executable file: ENOEXEC");
+	make_bad_elf("/tmp/badelf", 4096, false);
+	check_err(execv("/tmp/badelf", argv), ENOEXEC,
+		  "execv of an ELF whose program headers are past its first page: ENOEXEC");
+	make_bad_elf("/tmp/badelf", 64, true);
+	check_err(execv("/tmp/badelf", argv), ENOEXEC,
+		  "execv of an ELF whose segment is misaligned: ENOEXEC, the caller still here");
+	make_bad_elf("/tmp/badelf", 64, false);
+	st = run("/tmp/badelf", argv);
+	check(st > 0 && WIFSIGNALED(st),
+	      "the same ELF aligned runs (killed on its zeroed text): the check was the cause",
+	      "status %#x", st);
+	unlink("/tmp/badelf");
+	check_err(fl_spawn("/tmp/notelf", argv), ENOEXEC, "spawn of a file not a program: ENOEXEC");
+	check_err(fl_spawn("/etc", argv), EACCES, "spawn of a directory: EACCES");
+	check_err(fl_spawn("/nosuch/x", argv), ENOENT, "spawn of no such file: ENOENT");
+	check(dup(0) == low && close(low) == 0, "the descriptors the failed calls opened are closed",
+	      "-");
+	snprintf(num, sizeof(num), "%d", low);
+	closed[2] = num;
+	st = run("/bin/fstest", closed);
+	check(exited0(st) && dup(0) == low && close(low) == 0,
+	      "a spawned child inherits not the descriptor its program was opened with",
+	      "fd %d, status %#x", low, st);
+	st = run("/bin/fstest", data);
+	check(exited0(st), "a spawned program's .bss is zero (the page where .data ends too)",
+	      "status %#x", st);
+	st = run("/bin/fstest", data);
+	check(exited0(st), "its .data written before is the file's again in the next run",
+	      "status %#x", st);
+	chdir("/bin");
+	st = run("fstest", data);
+	chdir("/");
+	check(exited0(st), "spawn of a path relative to the working directory", "status %#x", st);
+	unlink("/tmp/notelf");
+	unlink("/tmp/empty");
 }
 
 /* ---- devices, /tmp, the read-only disk -------------------------------------- */
@@ -688,8 +875,9 @@ static int print_env(const char *name)
 	return 0;
 }
 
-/* Run argv (spawned, or with envp exec'd in a forked child), stdout into buf. */
-static void output_of(char *const argv[], char *const envp[], char *buf, size_t size)
+/* Run path with argv (spawned, or with envp exec'd in a forked child), stdout into buf: its status. */
+static int output_of(const char *path, char *const argv[], char *const envp[], char *buf,
+		     size_t size)
 {
 	int p[2], saved;
 	ssize_t n, have = 0;
@@ -702,13 +890,13 @@ static void output_of(char *const argv[], char *const envp[], char *buf, size_t 
 			dup2(p[1], 1);
 			close(p[0]);
 			close(p[1]);
-			execve("/bin/fstest", argv, envp);
+			execve(path, argv, envp);
 			_exit(99);
 		}
 	} else {
 		saved = dup(1);
 		dup2(p[1], 1);
-		pid = fl_spawn("/bin/fstest", argv);
+		pid = fl_spawn(path, argv);
 		dup2(saved, 1);
 		close(saved);
 	}
@@ -717,8 +905,7 @@ static void output_of(char *const argv[], char *const envp[], char *buf, size_t 
 		have += n;
 	buf[have] = 0;
 	close(p[0]);
-	if (pid > 0)
-		status_of(pid);
+	return pid > 0 ? status_of(pid) : -1;
 }
 
 /* spawn passes the environment and the working directory (PWD); execve its envp. */
@@ -731,14 +918,52 @@ static void environment(void)
 
 	setenv("FSTEST_VAR", "hello world", 1);
 	chdir("/a/b");
-	output_of(args, NULL, out, sizeof(out));
+	output_of("/bin/fstest", args, NULL, out, sizeof(out));
 	check(!strcmp(out, "FSTEST_VAR=hello world cwd=/a/b\n"),
 	      "spawn passes the environment and the working directory", "'%s'", out);
-	output_of(only, env, out, sizeof(out));
+	output_of("/bin/fstest", only, env, out, sizeof(out));
 	check(!strcmp(out, "ONLY=just this cwd=/etc\n"), "execve passes exactly its envp", "'%s'",
 	      out);
 	chdir("/");
 	unsetenv("FSTEST_VAR");
+}
+
+/*
+ * Programs from the disk (/ is ext2): one copied by cp to a path the
+ * bootfs has not, and run from there; execvp's search of PATH.
+ */
+static void disk_programs(bool ro)
+{
+	char *cp[] = { "cp", "/bin/fstest", "/fstest-copy", NULL };
+	char *data[] = { "fstest-copy", "--data", "/fstest-copy", NULL };
+	char *const env[] = { "PATH=/nosuch:/etc:/a:/", "PWD=/", NULL };
+	char *args[] = { "fstest", "--env", "PATH", NULL };
+	char out[256];
+	struct stat st;
+	int s;
+
+	if (ro)
+		return;
+	s = run("/bin/cp", cp);
+	check(exited0(s) && stat("/fstest-copy", &st) == 0 && (st.st_mode & 0777) == 0755,
+	      "cp of a program keeps its mode", "status %#x mode %o", s, st.st_mode);
+	s = run("/fstest-copy", data);
+	check(exited0(s), "the copy runs from the disk: its .data the file's, its .bss zero",
+	      "status %#x", s);
+	args[0] = "fstest-copy";
+	s = output_of("/fstest-copy", args, env, out, sizeof(out));
+	check(exited0(s) && !strncmp(out, "PATH=/nosuch:/etc:/a:/ ", 23),
+	      "execve of the copy on the disk", "'%s' status %#x", out, s);
+	if ((s = child()) == 0) {
+		char *vp[] = { "fstest-copy", "--data", "/fstest-copy", NULL };
+
+		setenv("PATH", "/nosuch:/etc:/a:/", 1);
+		execvp("fstest-copy", vp);	/* found in the last directory */
+		_exit(98);
+	}
+	s = status_of(s);
+	check(exited0(s), "execvp searches PATH past missing directories", "status %#x", s);
+	unlink("/fstest-copy");
 }
 
 int main(int argc, char **argv)
@@ -749,6 +974,10 @@ int main(int argc, char **argv)
 
 	if (argc > 2 && strcmp(argv[1], "--env") == 0)
 		return print_env(argv[2]);
+	if (argc > 2 && strcmp(argv[1], "--data") == 0)
+		return data_check(argv[2]);
+	if (argc > 2 && strcmp(argv[1], "--closed") == 0)
+		return closed_check(argv[2]);
 	check(fl_fs() >= 0, "the process holds an fs server endpoint (AT_FL_FS)", "no AT_FL_FS");
 	if (fl_fs() < 0) {
 		printf("1..1\n");
@@ -768,11 +997,13 @@ int main(int argc, char **argv)
 		environment();
 		sharing("/data/big", BIG_SIZE);
 		read_only(argc > 1 && strcmp(argv[1], "--ro") == 0);
+		disk_programs(argc > 1 && strcmp(argv[1], "--ro") == 0);
 	}
 	pipes();
 	devices();
 	tmp();
 	programs(bootfs_only ? "/etc/motd" : "/etc/passwd");
+	launch_errors();
 	bad_input();
 	printf("1..%d\n", tap_count());
 	return tap_done();

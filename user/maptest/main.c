@@ -9,7 +9,8 @@
  *
  *   maptest           the cases
  *   maptest --parked  on a slow disk (QEMU throttled): a fault waiting for
- *                     the disk does not hold up another process's faults
+ *                     the disk does not hold up another process's faults;
+ *                     a program spawned from it runs
  *   maptest --evict   with pagecache=8M and /data/64m (tools/mkdisk.py
  *                     --big64): the page cache stays within its budget,
  *                     and what shared mappings wrote is written back
@@ -352,6 +353,16 @@ static void parked(void)
 	check(WIFEXITED(st_a) && WEXITSTATUS(st_a) == 0, "then the file fault completes",
 	      "status %#x", st_a);
 	close(fd);
+	{
+		char *argv[] = { "echo", "maptest: echo spawned from the slow disk", NULL };
+		int st = -1;
+
+		fflush(stdout);
+		a = fl_spawn("/bin/echo", argv);
+		check(a > 0 && waitpid(a, &st, 0) == a && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "a program spawned from the slow disk runs (its pages demand-paged from it)",
+		      "pid %d status %#x", a, st);
+	}
 }
 
 /* ---- the page cache's budget (--evict) ---- */

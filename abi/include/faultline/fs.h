@@ -128,6 +128,16 @@ struct fl_dirent {
 #define FL_FS_EV_PAGE	6	/* page b of object a, c token: answer FL_PAGER_FS_PAGE */
 #define FL_FS_EV_UNREF	7	/* the pager lets go of b answers naming object a (all it had: no mapping, no frame) */
 #define FL_FS_EV_SYNC	8	/* write object a back (msync), c token: answer FL_PAGER_FS_SYNCED */
+/*
+ * A spawn or exec of the program open at pid's fd a, c token: the fd must
+ * name a regular file with an execute bit (EACCES otherwise); its object,
+ * as FL_FS_EV_MAP's for MAP_PRIVATE with PROT_READ | PROT_EXEC, with the
+ * frame of its page 0 (the ELF header and program headers must lie there):
+ * answer FL_PAGER_FS_EXEC. The fd is closed whatever the answer (the
+ * request consumed it): the pager writes this event before the spawn's,
+ * so a spawned child never inherits it.
+ */
+#define FL_FS_EV_EXEC	9
 
 struct fl_fs_event {
 	uint32_t kind;		/* FL_FS_EV_* */
@@ -171,7 +181,7 @@ struct fl_fs_boot {
 	int32_t endpoint;	/* where requests arrive (receive) */
 	int32_t notification;	/* bit FL_FS_SIG_EVENTS: events; other bits its own (read, write) */
 	int32_t events;		/* the event ring's frame (read, write) */
-	int32_t bootfs;		/* the bootfs frame (read) */
+	int32_t bootfs;		/* the bootfs frame (read, grant: its pages answered without a copy) */
 	int32_t console_irq;	/* the UART's irq, or -1 */
 	int32_t console_ioport;	/* x86_64: its I/O ports, or -1 */
 	int32_t console_mmio;	/* AArch64: its registers' frame, or -1 */

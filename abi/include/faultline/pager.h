@@ -23,9 +23,17 @@
 #define FL_PAGER_WAIT		10	/* w0 pid or -1, w1 options: the pid, w1 the wait status */
 #define FL_PAGER_STATS		11	/* w0 pid or 0 (self) or -1 (all), w1 group: 0, w1..w3 counters */
 #define FL_PAGER_MAPPINGS	12	/* w0 address: how many mappings (any process) share its frame */
-#define FL_PAGER_SPAWN		13	/* w0 FL_SPAWN_*, w1 argc (0: up to an empty string), w2 envc, IPC buffer words: "path\0arg0\0...\0env0\0...": the child's pid */
+#define FL_PAGER_SPAWN		13	/* w0 FL_SPAWN_*, w1 argc (0: up to an empty string), w2 envc, w3 fd (FL_SPAWN_FD), IPC buffer words: "path\0arg0\0...\0env0\0...": the child's pid */
 
 #define FL_SPAWN_PAGED		1	/* the child's stack, heap and anonymous mmaps are paged by the caller */
+/*
+ * The program is the file open at the caller's fd w3 (O_RDONLY), which
+ * the request consumes: the fs server closes it (FL_FS_EV_EXEC). An
+ * error reply's w1 says whether it did (1), or the fd is still the
+ * caller's (0: refused before the fs server was asked). Without it, the
+ * path names a file in the bootfs (processes without an fs server).
+ */
+#define FL_SPAWN_FD		2
 
 #define FL_PAGER_DELEGATE	14	/* w0 hint, w1 len, w2 prot, w3 pager pid: a region paged by that process */
 #define FL_PAGER_FAULT_WAIT	15	/* a custom pager's next fault: w0 token, w1 address, w2 pid, w3 access; 0: nothing left */
@@ -35,14 +43,15 @@
 #define FL_PAGER_RESTORE	19	/* w0 snapshot id: 0, the region as it was then */
 #define FL_PAGER_PROTECT	20	/* w0 pid, w1 address (a region the caller pages), w2 PROT_* kept: 0 */
 #define FL_PAGER_FS_MAPPED	22	/* the fs server only: w0 token, w1 object id / FL_FS_MAP_ZERO / -errno, w2 the file's size, w3 1 if the fd may write (O_RDWR): 0 */
-#define FL_PAGER_FS_PAGE	23	/* the fs server only: w0 token, w1 0 or -errno, w2 the file's size; handle 0: the page's frame (read, write): 0 */
+#define FL_PAGER_FS_PAGE	23	/* the fs server only: w0 token, w1 0 or -errno, w2 the file's size, w3 the page in the frame; handle 0: the frame (read, write; a bootfs page: read only): 0 */
 #define FL_PAGER_FS_TRUNCATE	24	/* the fs server only: w0 object id, w1 its new, lower size: 0 (pages past it unmapped everywhere) */
 #define FL_PAGER_MSYNC		25	/* w0 addr, w1 len, w2 MS_*: 0 (MS_SYNC: once the fs server wrote the files back) */
 #define FL_PAGER_FS_SYNCED	26	/* the fs server only: w0 token, w1 0 or -errno of the writeback: 0 */
 #define FL_PAGER_FS_EVICT	27	/* the fs server only: w0 object id, w1 page: the page-cache frame unmapped everywhere and let go: 1 (a mapping wrote it), 0, or -ENOENT (none held) */
 #define FL_PAGER_FS_DIRTY	28	/* the fs server only: w0 object id: the number of its pages written since last asked (bits cleared), their numbers as words in the IPC buffer; w1 1: more left, ask again */
 #define FL_PAGER_MADVISE	30	/* w0 addr, w1 len, w2 MADV_*: 0 */
-#define FL_PAGER_EXEC		21	/* as FL_PAGER_SPAWN, w0 0: no reply on success (the caller runs the program: same pid, same fds) */
+#define FL_PAGER_EXEC		21	/* as FL_PAGER_SPAWN, w0 0 or FL_SPAWN_FD: no reply on success (the caller runs the program: same pid, same fds) */
+#define FL_PAGER_FS_EXEC	29	/* the fs server only: w0 token, w1 object id or -errno, w2 the file's size, w3 the page in the frame; handle 0: the frame of the file's page 0: 0 */
 
 #define FL_SPAWN_ARGS_MAX	128	/* argv entries FL_PAGER_SPAWN takes (argv[0] included), and envp entries */
 
