@@ -249,15 +249,14 @@ static void fcache_put(struct fcache *c)
 	free(c);
 }
 
-static int frame_of(const struct fcache *c, uint64_t page)
+/* The frame kept for c's page (-1: none), and in *in_frame (unless NULL) its page holding it. */
+static int frame_of(const struct fcache *c, uint64_t page, uint64_t *in_frame)
 {
-	return entry_frame(pagemap_get(&c->frames, page));
-}
+	const void *entry = pagemap_get(&c->frames, page);
 
-/* The page of frame_of(c, page) that holds it. */
-static uint64_t frame_page(const struct fcache *c, uint64_t page)
-{
-	return (uintptr_t)pagemap_get(&c->frames, page) >> 32;
+	if (in_frame)
+		*in_frame = (uintptr_t)entry >> 32;
+	return entry_frame(entry);
 }
 
 /* The fs server's frame (its page in_frame) kept as c's page: 0, or -errno (frame closed unless kept). */
@@ -269,7 +268,7 @@ static int keep_frame(struct fcache *c, uint64_t page, int frame, uint64_t in_fr
 		fl_handle_close(frame);
 		return -EIO;
 	}
-	if (frame_of(c, page) >= 0) {
+	if (frame_of(c, page, NULL) >= 0) {
 		fl_handle_close(frame);	/* one came before */
 		return 0;
 	}
@@ -325,16 +324,15 @@ static int zero_tail(long frame, uint64_t at)
  * A private copy of the cached frame's page for a write (or a read of a
  * page written before, or of one straddling fo->valid: zeros past it).
  */
-static int private_copy(struct file *fo, const struct fault *f, int from,
+static int private_copy(struct file *fo, const struct fault *f, int from, uint64_t from_page,
 			struct fault_answer *a)
 {
-	uint64_t page = fo->first + f->offset / PAGE;
 	long frame;
 	int err = fault_new_frame(f, a, &frame);
 
 	if (err)
 		return err;
-	if ((err = (int)fl_frame_copy((int)frame, 0, from, frame_page(fo->fc, page), 1)) ||
+	if ((err = (int)fl_frame_copy((int)frame, 0, from, from_page, 1)) ||
 	    (f->offset + PAGE > fo->valid &&
 	     (err = zero_tail(frame, fo->valid > f->offset ? fo->valid - f->offset : 0))) ||
 	    (err = private_add(&fo->private, f->offset / PAGE))) {
@@ -365,15 +363,15 @@ static void map_around(struct file *fo, const struct fault *f)
 	if (r->flags & REGION_RANDOM)
 		return;
 	for (uintptr_t va = lo > r->start ? lo : r->start; va < hi && va < r->end; va += PAGE) {
-		uint64_t off = r->offset + (va - r->start), page = fo->first + off / PAGE;
+		uint64_t off = r->offset + (va - r->start), page = fo->first + off / PAGE, in;
 		int frame;
 
 		if (off >= fo->obj.size || page * PAGE >= fo->fc->size)
 			break;		/* past the object or the file: SIGBUS when touched */
-		if (va == f->va || (frame = frame_of(fo->fc, page)) < 0 ||
+		if (va == f->va || (frame = frame_of(fo->fc, page, &in)) < 0 ||
 		    (!fo->shared && (private_has(&fo->private, off / PAGE) || off + PAGE > fo->valid)))
 			continue;	/* a private page past the file's bytes is a copy with zeros */
-		if (fl_map(f->proc->task, va, frame, frame_page(fo->fc, page), 1, prot) == -ENOMEM)
+		if (fl_map(f->proc->task, va, frame, in, 1, prot) == -ENOMEM)
 			break;
 	}
 }
@@ -381,7 +379,7 @@ static void map_around(struct file *fo, const struct fault *f)
 static int file_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
 {
 	struct file *fo = (struct file *)o;
-	uint64_t page = fo->first + f->offset / PAGE;
+	uint64_t page = fo->first + f->offset / PAGE, in;
 	int err, frame;
 
 	if (!fo->shared && (err = private_fault(&fo->private, f, f->offset / PAGE, a)))
@@ -391,10 +389,10 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	 * old: a write may have grown the file), with the frame, or -EFAULT
 	 * past the end.
 	 */
-	if ((frame = frame_of(fo->fc, page)) < 0)
+	if ((frame = frame_of(fo->fc, page, &in)) < 0)
 		return wait_for(fo->fc, f, page);
 	if (!fo->shared && ((f->access & FL_ACCESS_WRITE) || f->offset + PAGE > fo->valid))
-		return private_copy(fo, f, frame, a);
+		return private_copy(fo, f, frame, in, a);
 	if (!(f->access & FL_ACCESS_WRITE))
 		map_around(fo, f);
 	/*
@@ -402,7 +400,7 @@ static int file_fault(struct memobj *o, const struct fault *f, struct fault_answ
 	 * is first written), so the kernel's dirty bit, set when a writable
 	 * page is mapped, says which pages a shared mapping wrote.
 	 */
-	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, frame_page(fo->fc, page),
+	*a = (struct fault_answer){ FL_FAULT_MAP, { (uint64_t)frame, in,
 		fault_map_prot(fo->shared && (f->access & FL_ACCESS_WRITE) ? f->prot :
 			       f->prot & ~FL_MAP_WRITE) } };
 	return 0;
@@ -910,7 +908,7 @@ long file_evict(uint64_t id, uint64_t page)
 		pagemap_clear(&d->pages, page);
 		dirtyset_tidy(d);
 	}
-	if (!c || (frame = frame_of(c, page)) < 0)
+	if (!c || (frame = frame_of(c, page, NULL)) < 0)
 		return dirty ? 1 : -ENOENT;
 	dirty |= scan_page(c, page, true);
 	pagemap_clear(&c->frames, page);
@@ -1020,7 +1018,9 @@ int file_exec(struct proc *p, int64_t fd, struct launch *l)
 /* Page 0 of c (the ELF header and program headers) into head. */
 static int read_head(struct fcache *c, uint8_t *head)
 {
-	const void *page = scratch_map_page(frame_of(c, 0), frame_page(c, 0));
+	uint64_t in;
+	int frame = frame_of(c, 0, &in);
+	const void *page = scratch_map_page(frame, in);
 
 	if (!page)
 		return -ENOMEM;
