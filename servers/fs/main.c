@@ -109,6 +109,8 @@ static void drain_events(void)
 			shutdown_asked = true;
 		else if (e->kind >= FL_FS_EV_MAP && e->kind <= FL_FS_EV_EXEC)
 			map_event(e);	/* answered at once: a call to the pager */
+		else	/* a pager built against another protocol: whatever waits on it, waits */
+			say("fs: event kind %u from the pager unknown: ignored\n", e->kind);
 		if (err)
 			say("fs: pid %d: no descriptor table (%d)\n", e->pid, err);
 		__atomic_store_n(&ring->tail, tail + 1, __ATOMIC_RELEASE);
