@@ -70,13 +70,6 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 	return pte;
 }
 
-bool arch_pte_leaf_at(pte_t pte, unsigned level)
-{
-	if (level == 0)
-		return (pte & 3) == PTE_TABLE;
-	return (pte & 3) == PTE_BLOCK;
-}
-
 /* A clean writable entry is AP read-only, but PG_WRITE: SW_WRITE says so. */
 unsigned arch_pte_flags(pte_t pte)
 {

@@ -45,7 +45,6 @@
 #define PTE_PCD		(1ul << 4)
 #define PTE_A		(1ul << 5)
 #define PTE_D		(1ul << 6)	/* leaves only; PAT is bit 7 (4 KiB) or 12 (PS) */
-#define PTE_PS		(1ul << 7)
 #define PTE_G		(1ul << 8)
 #define PTE_SW_MAYWRITE	(1ul << 9)	/* software: PG_MAYWRITE */
 #define PTE_NX		(1ul << 63)
@@ -93,15 +92,6 @@ pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level)
 	if ((!(pg & PG_EXEC) || (pg & PG_DEVICE)) && have_nx)
 		pte |= PTE_NX;
 	return pte;
-}
-
-bool arch_pte_leaf_at(pte_t pte, unsigned level)
-{
-	if (!(pte & PTE_P))
-		return false;
-	if (level == 0)
-		return true;
-	return level < 3 && (pte & PTE_PS);
 }
 
 unsigned arch_pte_flags(pte_t pte)

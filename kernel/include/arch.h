@@ -94,8 +94,10 @@ pte_t arch_pte_table(paddr_t table);		/* entry pointing at a next-level table */
  * (map_copy works out a run's entries once per distinct attributes).
  */
 pte_t arch_pte_leaf(paddr_t pa, unsigned pg, unsigned level);
-bool arch_pte_leaf_at(pte_t pte, unsigned level);	/* a page or block, not a table */
-/* arch_pte_valid(pte) and arch_pte_addr(pte), inline: asked for every page */
+/*
+ * arch_pte_valid(pte), arch_pte_addr(pte) and arch_pte_leaf_at(pte, level)
+ * (a page or block, not a table), inline: asked for every page
+ */
 #include <arch/pte.h>
 unsigned arch_pte_flags(pte_t pte);		/* PG_* of a leaf, with ACCESSED/DIRTY/MAYWRITE */
 

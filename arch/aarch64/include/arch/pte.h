@@ -16,3 +16,11 @@ static inline paddr_t arch_pte_addr(pte_t pte)
 {
 	return pte & PTE_ADDR_MASK;
 }
+
+/* A page (last level) or block, not a table: PTE_TABLE and PTE_BLOCK of arch/mmu.h. */
+static inline bool arch_pte_leaf_at(pte_t pte, unsigned level)
+{
+	if (level == 0)
+		return (pte & 3) == 3;
+	return (pte & 3) == 1;
+}
