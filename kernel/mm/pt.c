@@ -285,14 +285,16 @@ static void free_subtree(paddr_t pa, unsigned level, struct pool *pool)
  * only cuts stay, so a small unmap costs a walk, not a scan; they go when
  * a larger unmap covers them or the task ends.
  */
-static void prune(pte_t *t, unsigned level, vaddr_t base, vaddr_t va, vaddr_t end,
+static bool prune(pte_t *t, unsigned level, vaddr_t base, vaddr_t va, vaddr_t end,
 		  struct pool *pool)
 {
+	bool freed = false;
+
 	for (unsigned i = index_at(va, level); i < ENTRIES; i++) {
 		vaddr_t at = entry_va(base, i, level);
 
 		if (at >= end)
-			return;
+			break;
 		if (level == 0 || !arch_pte_valid(t[i]) || arch_pte_leaf_at(t[i], level))
 			continue;
 		if (at >= va && end - at >= level_size(level)) {
@@ -300,10 +302,13 @@ static void prune(pte_t *t, unsigned level, vaddr_t base, vaddr_t va, vaddr_t en
 
 			arch_pte_store(&t[i], 0);
 			free_subtree(table, level - 1, pool);
+			freed = true;
 		} else {
-			prune(table_at(arch_pte_addr(t[i])), level - 1, at, MAX(va, at), end, pool);
+			freed |= prune(table_at(arch_pte_addr(t[i])), level - 1, at, MAX(va, at), end,
+				       pool);
 		}
 	}
+	return freed;
 }
 
 /*
@@ -340,12 +345,19 @@ void pt_prune_empty(paddr_t root, vaddr_t va, size_t size, struct pool *pool)
 	}
 }
 
+/*
+ * A table goes only when the range covers its whole span, so a range
+ * without a whole aligned level-1 entry's span (2 MiB) in it frees none:
+ * the walk is skipped (most unmaps: a page, a few pages).
+ */
 void pt_prune(paddr_t root, vaddr_t va, size_t size, struct pool *pool)
 {
-	if (size) {
-		prune(table_at(root), LEVELS - 1, 0, va, va + size, pool);
+	vaddr_t first = ALIGN_UP(va, level_size(1));
+
+	if (!size || first < va || first + level_size(1) > va + size)
+		return;
+	if (prune(table_at(root), LEVELS - 1, 0, va, va + size, pool))
 		arch_tlb_flush_all();	/* walkers may cache the freed tables */
-	}
 }
 
 static void clear_leaf(pte_t *slot, vaddr_t va, unsigned level, void *arg)
