@@ -167,6 +167,11 @@ static pte_t *find_leaf(paddr_t root, vaddr_t va, unsigned *level)
 	}
 }
 
+pte_t *pt_leaf_level(paddr_t root, vaddr_t va, unsigned *level)
+{
+	return find_leaf(root, va, level);
+}
+
 pte_t *pt_leaf(paddr_t root, vaddr_t va)
 {
 	unsigned level;

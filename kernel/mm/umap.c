@@ -164,9 +164,20 @@ long umap_unmap(struct task *t, vaddr_t va, size_t len)
 {
 	struct flush fl;
 	int err = check_range(va, len);
+	unsigned level;
+	pte_t *e;
 
 	if (err)
 		return err;
+	/* one 4 KiB page (evictions, the benchmarks' resets): one walk, no split, no prune */
+	if (len == PAGE_SIZE && (!(e = pt_leaf_level(t->pt, va, &level)) || level == 0)) {
+		if (e) {
+			fl = flush_for(PAGE_SIZE);
+			drop_leaf(e, va, 0, &fl);
+			flush_end(&fl);
+		}
+		return PAGE_SIZE;
+	}
 	len = MIN(len, FL_RANGE_MAX);
 	err = split_ends(t, va, len);
 	if (err)

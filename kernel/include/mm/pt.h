@@ -58,6 +58,8 @@ void pt_prune_empty(paddr_t root, vaddr_t va, size_t size, struct pool *pool);
 
 /* The leaf entry mapping va (a page or block), or NULL. */
 pte_t *pt_leaf(paddr_t root, vaddr_t va);
+/* The same, with the level of the leaf in *level (0: a 4 KiB page). */
+pte_t *pt_leaf_level(paddr_t root, vaddr_t va, unsigned *level);
 
 /* Translate va: 0 with *pa and *pg (either may be NULL), or -ENOENT. */
 int pt_lookup(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *pg);
