@@ -56,6 +56,7 @@ long sys_kstat(void *buf, size_t len);
 long sys_task_give_handle(int task, int handle, unsigned int rights);
 long sys_task_info(int task, void *buf);
 long sys_task_handles_grow(int task, unsigned int max);
+long sys_map_frames(int task, uintptr_t va, const void *list, uint64_t n, unsigned int prot);
 long sys_frame_copy_from(int frame, uint64_t page, int task, uintptr_t va);
 
 /* Route a system call to its handler; -ENOSYS for an unknown number. */

@@ -258,6 +258,12 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 		if (a[1] != (unsigned int)a[1])
 			return -EINVAL;
 		return sys_task_handles_grow((int)a[0], (unsigned int)a[1]);
+	case FL_SYS_map_frames:
+		if ((long)a[0] != (int)a[0])
+			return -EINVAL;
+		if (a[4] != (unsigned int)a[4])
+			return -EINVAL;
+		return sys_map_frames((int)a[0], (uintptr_t)a[1], (const void *)a[2], (uint64_t)a[3], (unsigned int)a[4]);
 	case FL_SYS_frame_copy_from:
 		if ((long)a[0] != (int)a[0])
 			return -EINVAL;

@@ -142,6 +142,41 @@ long sys_map(int task, uintptr_t va, int frame, uint64_t offset, uint64_t pages,
 	return umap_map(t, va, f, offset, pages, prot, umap_may_write(rights));
 }
 
+/*
+ * Several frames' pages at consecutive addresses, what is mapped already
+ * left as it is: the entries done before the first that fails, or (none
+ * done) its error.
+ */
+long sys_map_frames(int task, uintptr_t va, const void *list, uint64_t n, unsigned int prot)
+{
+	struct fl_map_entry e[FL_MAP_FRAMES_MAX];
+	struct task *t;
+	int err = get_task(task, FL_RIGHT_MANAGE, &t);
+
+	if (err)
+		return err;
+	if (!IS_ALIGNED(va, PAGE_SIZE) || n == 0 || n > FL_MAP_FRAMES_MAX)
+		return -EINVAL;
+	if (!arch_user_addr_ok(va, n * PAGE_SIZE))
+		return -EFAULT;
+	if ((err = umap_pg(prot, NULL)) < 0)
+		return err;
+	if ((err = copy_from_user(self(), e, (uintptr_t)list, n * sizeof(e[0]))))
+		return err;
+	for (uint64_t i = 0; i < n; i++) {
+		struct frame *f;
+		uint32_t rights;
+
+		err = get_frame_rights(e[i].frame, frame_rights(prot), &f, &rights);
+		if (!err)
+			err = umap_map(t, va + i * PAGE_SIZE, f, e[i].page, 1, prot,
+				       umap_may_write(rights));
+		if (err && err != -EEXIST)
+			return i ? (long)i : err;
+	}
+	return (long)n;
+}
+
 long sys_unmap(int task, uintptr_t va, uint64_t len)
 {
 	struct task *t;

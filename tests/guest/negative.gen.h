@@ -292,6 +292,20 @@
 	X("task_handles_grow", "ESRCH", "the task has been destroyed", FL_SYS_task_handles_grow, -ESRCH, T_DEAD_TASK, 1024, 0, 0, 0, 0) \
 	X("task_handles_grow", "EINVAL", "task does not fit in int", FL_SYS_task_handles_grow, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
 	X("task_handles_grow", "EINVAL", "max does not fit in unsigned int", FL_SYS_task_handles_grow, -EINVAL, 0, 0x100000000L, 0, 0, 0, 0) \
+	X("map_frames", "EBADF", "task is not a handle", FL_SYS_map_frames, -EBADF, T_BAD_HANDLE, T_FREE_VA, T_MAPLIST, 1, 1, 0) \
+	X("map_frames", "EINVAL", "task is not a task", FL_SYS_map_frames, -EINVAL, T_FRAME, T_FREE_VA, T_MAPLIST, 1, 1, 0) \
+	X("map_frames", "EPERM", "the task handle lacks FL_RIGHT_MANAGE", FL_SYS_map_frames, -EPERM, T_SELF_TASK_READONLY, T_FREE_VA, T_MAPLIST, 1, 1, 0) \
+	X("map_frames", "EINVAL", "va is not page-aligned", FL_SYS_map_frames, -EINVAL, T_SELF_TASK, 0x40000001, T_MAPLIST, 1, 1, 0) \
+	X("map_frames", "EFAULT", "the range is not user space (kernel or non-canonical)", FL_SYS_map_frames, -EFAULT, T_SELF_TASK, T_KERNEL, T_MAPLIST, 1, 1, 0) \
+	X("map_frames", "EINVAL", "n is 0 or more than FL_MAP_FRAMES_MAX", FL_SYS_map_frames, -EINVAL, T_SELF_TASK, T_FREE_VA, T_MAPLIST, 0, 1, 0) \
+	X("map_frames", "EINVAL", "prot lacks FL_MAP_READ, has unknown bits, or is writable and executable without FL_MAP_WX", FL_SYS_map_frames, -EINVAL, T_SELF_TASK, T_FREE_VA, T_MAPLIST, 1, 7, 0) \
+	X("map_frames", "EFAULT", "list is not readable user memory", FL_SYS_map_frames, -EFAULT, T_SELF_TASK, T_FREE_VA, T_KERNEL, 1, 1, 0) \
+	X("map_frames", "EBADF", "the first entry's frame is not a handle", FL_SYS_map_frames, -EBADF, T_SELF_TASK, T_FREE_VA, T_MAPLIST_BADF, 1, 1, 0) \
+	X("map_frames", "EINVAL", "the first entry's frame is not a frame", FL_SYS_map_frames, -EINVAL, T_SELF_TASK, T_FREE_VA, T_MAPLIST_NOTFRAME, 1, 1, 0) \
+	X("map_frames", "EPERM", "the first entry's frame handle lacks a right the protection needs", FL_SYS_map_frames, -EPERM, T_SELF_TASK, T_FREE_VA, T_MAPLIST_RO, 1, 3, 0) \
+	X("map_frames", "EINVAL", "the first entry's page is outside its frame", FL_SYS_map_frames, -EINVAL, T_SELF_TASK, T_FREE_VA, T_MAPLIST_PAGE, 1, 1, 0) \
+	X("map_frames", "EINVAL", "task does not fit in int", FL_SYS_map_frames, -EINVAL, 0x100000000L, 0, 0, 0, 0, 0) \
+	X("map_frames", "EINVAL", "prot does not fit in unsigned int", FL_SYS_map_frames, -EINVAL, 0, 0, 0, 0, 0x100000000L, 0) \
 	X("frame_copy_from", "EBADF", "frame is not a handle", FL_SYS_frame_copy_from, -EBADF, T_BAD_HANDLE, 0, T_SELF_TASK, T_MAPPED_VA, 0, 0) \
 	X("frame_copy_from", "EINVAL", "frame is not a frame", FL_SYS_frame_copy_from, -EINVAL, T_SELF_TASK, 0, T_SELF_TASK, T_MAPPED_VA, 0, 0) \
 	X("frame_copy_from", "EPERM", "the frame handle lacks FL_RIGHT_WRITE", FL_SYS_frame_copy_from, -EPERM, T_FRAME_READONLY, 0, T_SELF_TASK, T_MAPPED_VA, 0, 0) \

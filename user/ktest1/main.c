@@ -13,6 +13,7 @@
 #include <faultline/counter.h>
 #include <faultline/ipc.h>
 #include <faultline/kstat.h>
+#include <faultline/mem.h>
 #include <faultline/regs.h>
 #include <negative.gen.h>
 #include "arch_test.h"
@@ -47,6 +48,9 @@ static int power_ro, task_ro, thread_ro, new_thread, new_thread_norights, dead_t
 	child_task_norights, irq_ro;
 static char buf[4096];
 static const char rodata_buf[64] = "read only";
+/* map_frames' lists of one entry: good, a bad handle, not a frame, read-only, a page outside */
+static struct fl_map_entry maplist[1], maplist_badf[1], maplist_notframe[1], maplist_ro[1],
+	maplist_page[1];
 static uint64_t tls_ok = 0x400000, tls_kernel = 0xffff800000000000ul;
 
 static void spin_forever(void *arg)
@@ -101,6 +105,11 @@ static void spin_forever(void *arg)
 #define T_MAPPED_VA		((uintptr_t)buf & ~4095ul)
 #define T_TAG_TOO_LONG		FL_TAG(0, FL_MSG_BUF_WORDS + 1, 0)
 #define T_TAG_ONE_WORD		FL_TAG(0, 1, 0)
+#define T_MAPLIST		(uintptr_t)maplist
+#define T_MAPLIST_BADF		(uintptr_t)maplist_badf
+#define T_MAPLIST_NOTFRAME	(uintptr_t)maplist_notframe
+#define T_MAPLIST_RO		(uintptr_t)maplist_ro
+#define T_MAPLIST_PAGE		(uintptr_t)maplist_page
 
 static const char *make_fixtures(void)
 {
@@ -131,6 +140,11 @@ static const char *make_fixtures(void)
 	child_task = (int)fl_task_create(boot->pool);
 	child_task_norights = (int)fl_handle_dup(child_task, 0);
 	irq_ro = (int)fl_handle_dup(boot->console_irq, FL_RIGHT_READ);
+	maplist[0] = (struct fl_map_entry){ .frame = frame };
+	maplist_badf[0] = (struct fl_map_entry){ .frame = T_BAD_HANDLE };
+	maplist_notframe[0] = (struct fl_map_entry){ .frame = boot->self_task };
+	maplist_ro[0] = (struct fl_map_entry){ .frame = frame_ro };
+	maplist_page[0] = (struct fl_map_entry){ .frame = frame, .page = 1 };
 	if (pool_ro < 0 || pool_norights < 0 || pool_nophys < 0 || pool_empty < 0 || frame < 0 || frame_ro < 0 ||
 	    child_task < 0 || child_task_norights < 0 || irq_ro < 0)
 		return "a memory fixture could not be made";

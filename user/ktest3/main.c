@@ -215,6 +215,42 @@ static const char *big_frame_two_calls(void)
 	return NULL;
 }
 
+/*
+ * map_frames: pages of a frame at three addresses in one call; the middle
+ * one, mapped already (read-only, to page 2), is skipped, not replaced; a
+ * bad second entry ends a call after the first.
+ */
+static const char *map_frames_list(void)
+{
+	long f = fl_frame_alloc(boot->pool, 3), r1, r2, r3 = 0;
+	struct fl_map_entry list[4] = { { .frame = (int)f, .page = 2 }, { .frame = (int)f },
+					{ .frame = (int)f, .page = 1 }, { .frame = 200 } };
+	volatile char *p = (volatile char *)FREE_VA;
+	const char *why = NULL;
+
+	if (f < 0)
+		return FAIL("frame_alloc: %ld", f);
+	r1 = fl_map(boot->self_task, FREE_VA + 4096, (int)f, 2, 1, FL_MAP_READ);
+	r2 = fl_map_frames(boot->self_task, FREE_VA, list, 3, RW);
+	if (r1 || r2 != 3) {
+		why = FAIL("map %ld, map_frames %ld (want 0, 3)", r1, r2);
+	} else if ((fl_query(boot->self_task, FREE_VA + 4096, 0) & FL_MAP_WRITE) ||
+		   !(fl_query(boot->self_task, FREE_VA + 8192, 0) & FL_MAP_WRITE)) {
+		why = FAIL("the page mapped before was replaced, or the last not mapped");
+	} else {
+		p[0] = 'a';			/* page 2 of f */
+		p[8192] = 'b';			/* page 1 */
+		if (p[4096] != 'a')		/* page 2 again, mapped before the call */
+			why = FAIL("the skipped page is not the one mapped before");
+	}
+	fl_unmap(boot->self_task, FREE_VA, 3 * 4096);
+	if (!why && (r3 = fl_map_frames(boot->self_task, FREE_VA, list + 2, 2, RW)) != 1)
+		why = FAIL("a list with a bad second entry: %ld (want 1)", r3);
+	fl_unmap(boot->self_task, FREE_VA, 2 * 4096);
+	fl_handle_close((int)f);
+	return why;
+}
+
 static const char *pool_runs_dry(void)
 {
 	long small = fl_pool_create(boot->pool, 9), f1, f2, task, task2, frame, r, thread;
@@ -1637,6 +1673,7 @@ static const struct kt_case tests[] = {
 	{ "mem: a 2 MiB large page split by unmapping one page", large_page_split },
 	{ "mem: unmap of 1 GiB done in 32 MiB calls", range_in_chunks },
 	{ "mem: a 64 MiB frame maps in two calls", big_frame_two_calls },
+	{ "mem: map_frames maps, skips what is mapped, stops at a bad entry", map_frames_list },
 	{ "mem: a pool runs dry with ENOMEM and recovers", pool_runs_dry },
 	{ "mem: a pool closed before its frame lives until the frame goes", pool_closed_before_frame },
 	{ "mem: kernel objects are charged to the creator's pool", objects_charged },

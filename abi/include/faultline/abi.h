@@ -403,6 +403,11 @@
 #elif FL_FRAME_PAGES_MAX != 262144
 #error "FL_FRAME_PAGES_MAX differs from the Faultline ABI"
 #endif
+#ifndef FL_MAP_FRAMES_MAX
+#define FL_MAP_FRAMES_MAX 32	/* entries one map_frames call takes */
+#elif FL_MAP_FRAMES_MAX != 32
+#error "FL_MAP_FRAMES_MAX differs from the Faultline ABI"
+#endif
 /* mman */
 #ifndef PROT_NONE
 #define PROT_NONE 0	/* mmap/mprotect: no access */
@@ -736,5 +741,6 @@
 #define FL_SYS_task_give_handle 50
 #define FL_SYS_task_info 51
 #define FL_SYS_task_handles_grow 52
+#define FL_SYS_map_frames 54
 #define FL_SYS_frame_copy_from 53
-#define FL_SYS_COUNT 54
+#define FL_SYS_COUNT 55

@@ -3,6 +3,13 @@
 
 #include <stdint.h>
 
+/* map_frames: one entry of its list. */
+struct fl_map_entry {
+	int32_t frame;		/* a frame handle */
+	uint32_t reserved;	/* 0 (not looked at) */
+	uint64_t page;		/* the page of it */
+};
+
 /* pool_info: counters in pages. */
 struct fl_pool_info {
 	uint64_t quota;

@@ -271,6 +271,11 @@ static inline long fl_task_handles_grow(int task, unsigned int max)
 	return fl_syscall6(FL_SYS_task_handles_grow, (long)task, (long)max, 0, 0, 0, 0);
 }
 
+static inline long fl_map_frames(int task, uintptr_t va, const void *list, uint64_t n, unsigned int prot)
+{
+	return fl_syscall6(FL_SYS_map_frames, (long)task, (long)va, (long)list, (long)n, (long)prot, 0);
+}
+
 static inline long fl_frame_copy_from(int frame, uint64_t page, int task, uintptr_t va)
 {
 	return fl_syscall6(FL_SYS_frame_copy_from, (long)frame, (long)page, (long)task, (long)va, 0, 0);
