@@ -32,6 +32,7 @@
 #include <faultline/abi.h>
 #include <faultline/fs.h>
 #include <faultline/ipc.h>
+#include <faultline/mem.h>
 #include <faultline/syscalls.gen.h>
 #include "memobj.h"
 #include "pager.h"
@@ -354,26 +355,80 @@ static int private_copy(struct file *fo, const struct fault *f, int from, uint64
  */
 #define AROUND	16
 
+/* A run of pages for map_around: consecutive addresses from va, one map_frames call. */
+struct run {
+	uintptr_t va;
+	unsigned n;
+	struct fl_map_entry e[AROUND];
+};
+
+/* Map the run (nothing is replaced: map_frames skips what is mapped); false when memory ran out. */
+static bool run_map(struct proc *p, struct run *run, unsigned prot)
+{
+	long r = run->n ? fl_map_frames(p->task, run->va, run->e, run->n, prot) : 0;
+
+	run->n = 0;
+	return r != -ENOMEM;
+}
+
+/* map_around's walk over the window's kept frames (pagemap_each: those present, in order). */
+struct around {
+	struct file *fo;
+	const struct fault *f;
+	unsigned prot;
+	bool dry;			/* memory ran out: nothing more is mapped */
+	uint64_t next;			/* the file page that would continue the run */
+	struct run run;
+};
+
+static bool around_page(uint64_t page, void *entry, void *arg)
+{
+	struct around *a = arg;
+	const struct region *r = a->f->region;
+	uint64_t off = (page - a->fo->first) * PAGE;		/* the object's byte */
+	uintptr_t va = r->start + (off - r->offset);
+	/* a private page past the file's bytes is a copy with zeros: the fault makes it */
+	bool take = va != a->f->va &&
+		    (a->fo->shared || (!private_has(&a->fo->private, off / PAGE) &&
+				       off + PAGE <= a->fo->valid));
+
+	if (a->run.n && (!take || page != a->next))	/* a gap ends a run */
+		a->dry |= !run_map(a->f->proc, &a->run, a->prot);
+	if (take && !a->dry) {
+		if (!a->run.n)
+			a->run.va = va;
+		a->run.e[a->run.n++] = (struct fl_map_entry){ .frame = entry_frame(entry),
+							       .page = (uintptr_t)entry >> 32 };
+		a->next = page + 1;
+	}
+	return false;
+}
+
 static void map_around(struct file *fo, const struct fault *f)
 {
 	const struct region *r = f->region;
 	uintptr_t lo = f->va & ~(AROUND * PAGE - 1), hi = lo + AROUND * PAGE;
-	unsigned prot = fault_map_prot(f->prot & ~PROT_WRITE);
+	uintptr_t from = lo > r->start ? lo : r->start, to = hi < r->end ? hi : r->end;
+	uint64_t first = fo->first + (r->offset + (from - r->start)) / PAGE;
+	/* not past the object, nor wholly past the end of the file: SIGBUS when touched */
+	uint64_t end = fo->first + fo->obj.size / PAGE, eof = (fo->fc->size + PAGE - 1) / PAGE;
+	struct around a;		/* (not initialised whole: the run's 16 entries) */
 
 	if (r->flags & REGION_RANDOM)
 		return;
-	for (uintptr_t va = lo > r->start ? lo : r->start; va < hi && va < r->end; va += PAGE) {
-		uint64_t off = r->offset + (va - r->start), page = fo->first + off / PAGE, in;
-		int frame;
-
-		if (off >= fo->obj.size || page * PAGE >= fo->fc->size)
-			break;		/* past the object or the file: SIGBUS when touched */
-		if (va == f->va || (frame = frame_of(fo->fc, page, &in)) < 0 ||
-		    (!fo->shared && (private_has(&fo->private, off / PAGE) || off + PAGE > fo->valid)))
-			continue;	/* a private page past the file's bytes is a copy with zeros */
-		if (fl_map(f->proc->task, va, frame, in, 1, prot) == -ENOMEM)
-			break;
-	}
+	end = end < eof ? end : eof;
+	if (first >= end)
+		return;
+	if (end - first > (to - from) / PAGE)
+		end = first + (to - from) / PAGE;
+	a.fo = fo;
+	a.f = f;
+	a.prot = fault_map_prot(f->prot & ~PROT_WRITE);
+	a.dry = false;
+	a.run.n = 0;
+	pagemap_each(&fo->fc->frames, first, end - first, around_page, &a);
+	if (!a.dry)
+		run_map(f->proc, &a.run, a.prot);
 }
 
 static int file_fault(struct memobj *o, const struct fault *f, struct fault_answer *a)
