@@ -347,6 +347,18 @@ static void advice(void)
 	a[5 * PAGE] = 'w';
 	check(pread(fd, &back, 1, 5 * PAGE) == 1 && back == 'w' && hold[5 * PAGE] == 'w',
 	      "a store to a page fault-around mapped read-only reaches the file", "%c", back);
+	{
+		char *priv = mmap(NULL, N * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		bool good = priv != MAP_FAILED;
+
+		if (good) {
+			priv[7 * PAGE] = 'p';		/* a private copy */
+			good = madvise(priv + 7 * PAGE, PAGE, MADV_DONTNEED) == 0 &&
+			       priv[7 * PAGE] == 7 && a[7 * PAGE] == 7;
+			munmap(priv, N * PAGE);
+		}
+		check(good, "MADV_DONTNEED of a private file page: the file's bytes again", "-");
+	}
 	munmap(hold, N * PAGE);
 	munmap(a, N * PAGE);
 	munmap(b, N * PAGE);
@@ -480,7 +492,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "crash"))
 		return crash(argv[2]);
-	printf("1..64\n");
+	printf("1..65\n");
 	start_abi(argc, argv);
 	image();
 	demand_zero();
