@@ -71,6 +71,20 @@ void arch_syscall_set_extra(struct thread *t, const unsigned long w[6])
 		tf->x[1 + i] = w[i];
 }
 
+void arch_syscall_set_message(struct thread *t, long r, uint64_t badge, uint64_t tag,
+			      const uint64_t w[4])
+{
+	struct trap_frame *tf = arch_user_frame(t->kstack_top);
+
+	tf->x[0] = (uint64_t)r;
+	tf->x[1] = badge;
+	tf->x[2] = tag;
+	tf->x[3] = w[0];
+	tf->x[4] = w[1];
+	tf->x[5] = w[2];
+	tf->x[6] = w[3];
+}
+
 /*
  * Every exception from EL0. The kernel lock is taken on entry and dropped
  * just before el0_return; sched_exit_to_user() may switch threads (this

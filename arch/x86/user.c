@@ -59,6 +59,21 @@ void arch_syscall_set_extra(struct thread *t, const unsigned long w[6])
 	tf->r9 = w[5];
 }
 
+void arch_syscall_set_message(struct thread *t, long r, uint64_t badge, uint64_t tag,
+			      const uint64_t w[4])
+{
+	struct trap_frame *tf = x86_user_frame(t->kstack_top);
+
+	assert(tf->vector == VEC_SYSCALL);
+	tf->rax = (uint64_t)r;
+	tf->rdi = badge;
+	tf->rsi = tag;
+	tf->rdx = w[0];
+	tf->r10 = w[1];
+	tf->r8 = w[2];
+	tf->r9 = w[3];
+}
+
 /* The FL_FAULT_* class of a CPU exception from user mode. */
 static unsigned fault_kind(uint64_t vector)
 {

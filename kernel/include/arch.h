@@ -210,6 +210,9 @@ void arch_syscall_set_extra(struct thread *t, const unsigned long w[6]);
 
 /* The result register (rax / x0) of t's system call, in its saved frame. */
 void arch_syscall_set_result(struct thread *t, long r);
+/* Both at once, for the IPC fastpath: result r, then badge, tag and w[0..3] as the extra registers. */
+void arch_syscall_set_message(struct thread *t, long r, uint64_t badge, uint64_t tag,
+			      const uint64_t w[4]);
 
 /* Install a user page table (CR3 / TTBR0_EL1). */
 void arch_pt_activate_user(paddr_t root);

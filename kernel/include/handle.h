@@ -36,6 +36,8 @@ struct task;
  * for another chunk).
  */
 int handle_install(struct task *t, struct kobj *o, uint32_t rights);
+/* handle_install, the handle taking over the caller's reference to o (when it succeeds). */
+int handle_install_moved(struct task *t, struct kobj *o, uint32_t rights);
 int handle_install_badged(struct task *t, struct kobj *o, uint32_t rights, uint32_t badge);
 
 /*

@@ -46,15 +46,6 @@ static struct kobj *lookup(struct task *t, int h, const struct kobj_ops *ops, ui
 	return s->obj;
 }
 
-/* Give t the results of the receive or call it is blocked in. */
-static void set_results(struct thread *t, long r, uint64_t badge, uint64_t tag, const uint64_t w[4])
-{
-	unsigned long extra[6] = { badge, tag, w[0], w[1], w[2], w[3] };
-
-	arch_syscall_set_extra(t, extra);
-	arch_syscall_set_result(t, r);
-}
-
 /* The call half once the endpoint is known; inlined in both users (the hot path). */
 static inline __attribute__((always_inline)) bool call_fast(struct endpoint *ep, uint32_t badge,
 							     uint64_t tag, const uint64_t w[4],
@@ -70,15 +61,14 @@ static inline __attribute__((always_inline)) bool call_fast(struct endpoint *ep,
 	if (!dst->task->handles_free || !sched_can_hand_to(dst) || !(r = reply_new()))
 		return false;
 
-	/* the receiver gets the reply handle; we wait on it */
-	h = handle_install(dst->task, &r->obj, FL_RIGHT_WRITE);
-	kobj_put(&r->obj);		/* the handle holds it now */
+	/* the receiver gets the reply handle (reply_new's reference: a slot is free); we wait on it */
+	h = handle_install_moved(dst->task, &r->obj, FL_RIGHT_WRITE);
 	r->caller = cur;
 	cur->reply = r;
 	cur->block = BLOCK_REPLY;
 	cur->blocked_on = NULL;
 	list_remove(&dst->sched_link);
-	set_results(dst, FL_RECV_MESSAGE, badge, FL_TAG_WITH_REPLY(tag, h), w);
+	arch_syscall_set_message(dst, FL_RECV_MESSAGE, badge, FL_TAG_WITH_REPLY(tag, h), w);
 	*result = sched_hand_to_user(dst);
 	return true;
 }
@@ -123,7 +113,7 @@ bool ipc_reply_recv_fast(int endpoint, uint64_t tag, const uint64_t w[4], long *
 	r->caller = NULL;
 	caller->reply = NULL;
 	handle_close(cur->task, reply);
-	set_results(caller, 0, 0, tag, w);
+	arch_syscall_set_message(caller, 0, 0, tag, w);
 	/* and wait for the next message */
 	cur->block = BLOCK_RECV;
 	cur->blocked_on = ep;

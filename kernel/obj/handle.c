@@ -89,7 +89,8 @@ static struct handle *free_slot(struct task *t, unsigned *h)
 	panic("handle_install: %u slots free but none found", t->handles_free);
 }
 
-int handle_install_badged(struct task *t, struct kobj *o, uint32_t rights, uint32_t badge)
+/* A slot of t for o (no reference taken): the handle, -EMFILE or -ENOMEM. */
+static int install(struct task *t, struct kobj *o, uint32_t rights, uint32_t badge)
 {
 	struct handle *s;
 	unsigned h;
@@ -101,11 +102,24 @@ int handle_install_badged(struct task *t, struct kobj *o, uint32_t rights, uint3
 			return err;
 	}
 	s = free_slot(t, &h);
-	kobj_get(o);
 	*s = (struct handle){ o, rights, badge };
 	t->handles_free--;
 	t->handle_hint = h + 1;
 	return (int)h;
+}
+
+int handle_install_badged(struct task *t, struct kobj *o, uint32_t rights, uint32_t badge)
+{
+	int h = install(t, o, rights, badge);
+
+	if (h >= 0)
+		kobj_get(o);
+	return h;
+}
+
+int handle_install_moved(struct task *t, struct kobj *o, uint32_t rights)
+{
+	return install(t, o, rights, 0);
 }
 
 int handle_install(struct task *t, struct kobj *o, uint32_t rights)
