@@ -22,7 +22,7 @@
 
 uint32_t fpu_mxcsr_mask;
 
-static struct x86_cpu x86_cpus[CPUS_MAX];
+struct x86_cpu x86_cpus[CPUS_MAX];
 
 /*
  * Turn on the protections the CPU has: SMEP (no kernel execution of user
@@ -132,10 +132,6 @@ void arch_cpu_set(struct cpu *cpu)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
-struct x86_cpu *x86_this_cpu(void)
-{
-	return &x86_cpus[arch_this_cpu()->id];
-}
 
 
 /* Our own frame holds the caller's frame pointer at 0(%rbp). */

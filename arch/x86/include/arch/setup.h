@@ -5,6 +5,8 @@
 #pragma once
 
 #include <boot.h>
+#include <cpu.h>
+#include <arch/this_cpu.h>
 #include <arch/trap.h>
 
 /* start.c: called by boot.S with %ebx of the PVH entry. */
@@ -24,7 +26,14 @@ struct x86_cpu {
 	uint64_t kstack_top;	/* the running thread's; syscall_entry switches to it */
 	uint64_t user_rsp;	/* syscall_entry's scratch */
 };
-struct x86_cpu *x86_this_cpu(void);
+extern struct x86_cpu x86_cpus[];
+
+/* This CPU's block (arch_this_cpu: one gs-relative load). */
+static inline struct x86_cpu *x86_this_cpu(void)
+{
+	return &x86_cpus[arch_this_cpu()->id];
+}
+
 extern uint32_t fpu_mxcsr_mask;	/* MXCSR bits FXRSTOR accepts */
 
 /*
