@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <faultline/abi.h>
+#include <faultline/ipc.h>
+#include <faultline/msg.h>
 #include <faultline/pager.h>
 #include <faultline/process.h>
 #include <faultline/syscalls.gen.h>
@@ -281,18 +283,48 @@ static void not_mappable(void)
 /* The fs server's answers to the pager, sent by anyone else: EPERM, nothing done. */
 static void not_the_fs_server(void)
 {
-	long r[6] = {
+	long r[7] = {
 		fl_pager_call(FL_PAGER_FS_MAPPED, 1, 1, 4096, 1),
 		fl_pager_call(FL_PAGER_FS_PAGE, 1, 0, 4096, 0),
 		fl_pager_call(FL_PAGER_FS_TRUNCATE, 1, 0, 0, 0),
 		fl_pager_call(FL_PAGER_FS_SYNCED, 1, 0, 0, 0),
 		fl_pager_call(FL_PAGER_FS_EVICT, 1, 0, 0, 0),
 		fl_pager_call(FL_PAGER_FS_DIRTY, 1, 0, 0, 0),
+		fl_pager_call(FL_PAGER_FS_EXEC, 1, 1, 4096, 0),
 	};
 
 	check(r[0] == -EPERM && r[1] == -EPERM && r[2] == -EPERM && r[3] == -EPERM &&
-	      r[4] == -EPERM && r[5] == -EPERM, "the fs server's calls made by a process: EPERM",
-	      "%ld %ld %ld %ld %ld %ld", r[0], r[1], r[2], r[3], r[4], r[5]);
+	      r[4] == -EPERM && r[5] == -EPERM && r[6] == -EPERM,
+	      "the fs server's calls made by a process: EPERM",
+	      "%ld %ld %ld %ld %ld %ld %ld", r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+}
+
+/* FL_PAGER_SPAWN with FL_SPAWN_FD sent by hand (path "x"): the result, w1 in *consumed. */
+static long spawn_fd(uint64_t flags, int64_t fd, uint64_t *consumed)
+{
+	struct fl_ipc_buffer *b = (struct fl_ipc_buffer *)(uintptr_t)fl_getauxval(AT_FL_IPCBUF);
+	uint64_t w[4] = { flags, 0, 0, (uint64_t)fd };
+	struct fl_msg reply;
+	long r;
+
+	memcpy(b->words, "x\0\0\0\0\0\0\0", 8);
+	r = fl_call_msg(fl_pager(), FL_TAG(FL_PAGER_SPAWN, 1, 0), w, &reply);
+	*consumed = r < 0 ? 0 : reply.w[1];
+	return r < 0 ? r : (long)reply.w[0];
+}
+
+/* A program's fd that is no descriptor, or flags the pager does not know. */
+static void spawn_bad_fd(void)
+{
+	uint64_t c1 = 9, c2 = 9, c3 = 9;
+	struct stat st;
+	long r1 = spawn_fd(FL_SPAWN_FD, 63, &c1), r2 = spawn_fd(FL_SPAWN_FD, -1, &c2);
+	long r3 = spawn_fd(FL_SPAWN_FD | 0x100, 0, &c3);
+
+	check(r1 == -EBADF && r2 == -EBADF && r3 == -EINVAL && c3 == 0 &&
+	      fstat(0, &st) == 0, "spawn of fd 63 or -1: EBADF; unknown flags: EINVAL (fd 0 kept)",
+	      "%ld %ld %ld, consumed %llu %llu %llu", r1, r2, r3, (unsigned long long)c1,
+	      (unsigned long long)c2, (unsigned long long)c3);
 }
 
 /* A shared store to a disk file, then exit: the host finds it in the image (debugfs). */
@@ -602,6 +634,7 @@ int main(int argc, char **argv)
 	dev_zero();
 	not_mappable();
 	not_the_fs_server();
+	spawn_bad_fd();
 	to_the_disk();
 	printf("1..%d\n", tap_count());
 	return tap_done();
