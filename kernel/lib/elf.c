@@ -100,6 +100,22 @@ int elf_open(struct elf_file *elf, const void *data, size_t size, uint16_t machi
 	return nload && entry_ok ? 0 : -EINVAL;
 }
 
+int elf_open_head(struct elf_file *elf, const void *data, size_t avail, size_t size,
+		  uint16_t machine)
+{
+	const uint8_t *h = data;
+	uint64_t phoff;
+
+	if (avail > size)
+		avail = size;
+	if (avail < EHDR_SIZE)
+		return -ENOEXEC;
+	phoff = le64(h + 32);
+	if (phoff > avail || (uint64_t)le16(h + 56) * PHDR_SIZE > avail - phoff)
+		return -ENOEXEC;
+	return elf_open(elf, data, size, machine);
+}
+
 int elf_segment(const struct elf_file *elf, unsigned index, struct elf_segment *seg)
 {
 	for (unsigned i = 0; i < elf->phnum; i++) {

@@ -130,19 +130,10 @@ static void boot_program(struct program *prog, const struct cpio_file *file)
 static int program_open(struct program *prog)
 {
 	uint64_t base = prog->boot ? prog->boot->offset : 0;	/* the file's byte 0 in its pages */
+	size_t at_hand = prog->boot ? prog->size : PAGE;	/* of a file: page 0 alone */
 	struct elf_segment s;
-	uint64_t phoff;
-	uint16_t phnum;
 
-	if (!prog->boot) {
-		if (prog->size < 64)
-			return -ENOEXEC;
-		memcpy(&phoff, prog->head + 32, sizeof(phoff));	/* e_phoff, little-endian */
-		memcpy(&phnum, prog->head + 56, sizeof(phnum));	/* e_phnum */
-		if (phoff > PAGE || (uint64_t)phnum * 56 > PAGE - phoff)
-			return -ENOEXEC;
-	}
-	if (elf_open(&prog->elf, prog->head, prog->size, elf_machine(pager.bi->arch)))
+	if (elf_open_head(&prog->elf, prog->head, at_hand, prog->size, elf_machine(pager.bi->arch)))
 		return -ENOEXEC;
 	for (unsigned i = 0; elf_segment(&prog->elf, i, &s) == 0; i++)
 		if (s.filesz && (base + s.offset - s.vaddr) % PAGE)

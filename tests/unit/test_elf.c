@@ -126,6 +126,14 @@ static void broken_files(void **state)
 		assert_int_equal(elf_segment(&elf, n + 1, &seg), -ENOENT);
 	}
 
+	/* only the first bytes at hand: the program headers must lie in them */
+	assert_int_equal(elf_open_head(&elf, orig, 4096, len, ELF_MACHINE_X86_64), 0);
+	assert_int_equal(elf_open_head(&elf, orig, phoff + 56, len, ELF_MACHINE_X86_64), -ENOEXEC);
+	assert_int_equal(elf_open_head(&elf, orig, 63, len, ELF_MACHINE_X86_64), -ENOEXEC);
+	memcpy(c, orig, len);
+	put64(c + 32, 4096 - 56);	/* the headers cross the page */
+	assert_int_equal(elf_open_head(&elf, c, 4096, len, ELF_MACHINE_X86_64), -ENOEXEC);
+
 	/* truncations and random damage: errors are fine, overreads are not */
 	for (size_t n = 0; n < len; n += 7) {
 		uint8_t *t = malloc(n ? n : 1);

@@ -39,6 +39,14 @@ struct elf_segment {
 int elf_open(struct elf_file *elf, const void *data, size_t size, uint16_t machine);
 
 /*
+ * elf_open of a file of size bytes of which only the first avail are at
+ * data (a pager holding page 0): also -ENOEXEC when the ELF header or the
+ * program headers do not lie within those.
+ */
+int elf_open_head(struct elf_file *elf, const void *data, size_t avail, size_t size,
+		  uint16_t machine);
+
+/*
  * The index-th non-empty PT_LOAD segment: 0, or -ENOENT past the last.
  * Only valid after elf_open succeeded.
  */
